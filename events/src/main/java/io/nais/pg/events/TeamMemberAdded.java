@@ -1,0 +1,15 @@
+package io.nais.pg.events;
+
+/** A person became a member of a team. Key: the team. */
+public record TeamMemberAdded(String team, String email) implements PlatformEvent {
+
+    public TeamMemberAdded {
+        Require.text(team, "TeamMemberAdded.team");
+        Require.text(email, "TeamMemberAdded.email");
+    }
+
+    @Override
+    public String aggregateId() {
+        return team;
+    }
+}
