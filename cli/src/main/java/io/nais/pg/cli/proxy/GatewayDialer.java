@@ -1,0 +1,144 @@
+package io.nais.pg.cli.proxy;
+
+import io.nais.pg.cli.CliException;
+import io.nais.pg.cli.ExitCode;
+import io.nais.pg.cli.config.CliConfig;
+import io.nais.pg.cli.config.ConfigKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Opens a TLS connection to the gateway the PostgreSQL way: TCP, SSLRequest,
+ * the gateway's 'S', then the TLS handshake, verifying the gateway's
+ * certificate (configured CA, else the system trust store) and its host name.
+ */
+public final class GatewayDialer {
+
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** Bounds the SSLRequest answer and the TLS handshake; the relay itself has no timeout. */
+    static final int HANDSHAKE_TIMEOUT_MILLIS = 15_000;
+
+    private final String host;
+    private final int port;
+    private final CompletableFuture<SSLContext> tls;
+
+    public GatewayDialer(String host, int port, SSLContext tls) {
+        this(host, port, CompletableFuture.completedFuture(tls));
+    }
+
+    private GatewayDialer(String host, int port, CompletableFuture<SSLContext> tls) {
+        this.host = host;
+        this.port = port;
+        this.tls = tls;
+    }
+
+    /**
+     * Loading the trust store costs a fifth of a second; it happens on another
+     * thread while the proxy binds and announces itself, and the first
+     * connection waits for it if it must.
+     */
+    public static GatewayDialer fromConfig(CliConfig config, Route route) {
+        Path caFile = config.get(ConfigKey.GATEWAY_CA_FILE).map(Path::of).orElse(null);
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw new CliException(ExitCode.CONFIG, "gateway.ca-file " + caFile + " cannot be read.");
+        }
+        return new GatewayDialer(route.gatewayHost(), route.gatewayPort(), CompletableFuture.supplyAsync(() -> trusting(caFile)));
+    }
+
+    private SSLContext tls() {
+        try {
+            return tls.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof CliException cli ? cli : e;
+        }
+    }
+
+    public String address() {
+        return host + ":" + port;
+    }
+
+    /** @throws GatewayUnreachableException when TCP, the SSLRequest or TLS fails */
+    public SSLSocket dial() throws GatewayUnreachableException {
+        Socket tcp = new Socket();
+        try {
+            tcp.setTcpNoDelay(true);
+            tcp.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+            tcp.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+            tcp.getOutputStream().write(PgWire.sslRequest());
+            int answer = tcp.getInputStream().read();
+            if (answer != 'S') {
+                throw new IOException(answer == 'N' ? "it does not offer TLS" : "it did not answer the TLS request");
+            }
+            SSLSocket socket = (SSLSocket) tls().getSocketFactory().createSocket(tcp, host, port, true);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return socket;
+        } catch (IOException e) {
+            closeQuietly(tcp);
+            throw new GatewayUnreachableException("Cannot reach the gateway at " + address() + ": " + describe(e), e);
+        }
+    }
+
+    static SSLContext trusting(Path caFile) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(caFile == null ? null : keyStoreOf(caFile));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new CliException(ExitCode.CONFIG, "Cannot use gateway.ca-file " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore keyStoreOf(Path caFile) throws GeneralSecurityException, IOException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(caFile)) {
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("gateway-ca-" + i++, certificate);
+            }
+            if (i == 0) {
+                throw new GeneralSecurityException("no certificate in the file");
+            }
+        }
+        return store;
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName().replace("Exception", "") + (message == null ? "" : " (" + message + ")");
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already failing; the original error is the one to report
+        }
+    }
+
+    /** The gateway could not be reached or would not speak TLS with us. */
+    public static final class GatewayUnreachableException extends Exception {
+        GatewayUnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.nais.pg.cli.proxy;
+
+import io.nais.pg.cli.Environment;
+import io.nais.pg.cli.PostgresCommand;
+import io.nais.pg.cli.auth.AccessTokens;
+import io.nais.pg.cli.auth.TokenSet;
+import io.nais.pg.cli.config.CliConfig;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code nais postgres proxy <app>}: a local, password-less door to the app's database. */
+@Command(name = "proxy", description = {
+        "Listen locally and log every client connection in to the app's database as you,",
+        "with your current token (renewed as needed). Any PostgreSQL client connects with no password.",
+        "Runs until Ctrl-C, which stops accepting and lets open sessions finish for --drain-timeout."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  nais postgres proxy demo-app",
+                "  nais postgres proxy demo-app --team team-a --port 5433",
+                "  nais postgres proxy demo-app --port 0          # any free port; printed at start"})
+public final class ProxyCommand implements Callable<Integer> {
+
+    @ParentCommand PostgresCommand postgres;
+    @Spec CommandSpec spec;
+    @Mixin Target target;
+
+    @Option(names = {"-p", "--port"}, defaultValue = "5432", description = "Local port (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int port;
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Local address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+    @Option(names = "--max-connections", defaultValue = "64", description = "Open client connections at most (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+    @Option(names = "--drain-timeout", defaultValue = "5", paramLabel = "SECONDS", description = "On Ctrl-C, how long open sessions may go on (default: ${DEFAULT-VALUE}).")
+    int drainSeconds;
+    @Option(names = "--no-check", description = "Skip the login through the gateway at start.")
+    boolean noCheck;
+    @Option(names = {"-v", "--verbose"}, description = "Print each connection as it opens and closes.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Environment environment = postgres.nais().environment();
+        CliConfig config = target.withGateway(postgres.nais().config());
+        Route route = target.route(config);
+        AccessTokens tokens = new AccessTokens(config, environment);
+        TokenSet who = tokens.current();
+        GatewayDialer dialer = GatewayDialer.fromConfig(config, route);
+        PrintWriter err = spec.commandLine().getErr();
+        LocalProxy proxy = new LocalProxy(route, tokens, dialer, maxConnections, ProxyLog.to(err, verbose));
+        InetSocketAddress address = proxy.start(host, port);
+        try {
+            if (!noCheck) {
+                GatewayCheck.run(dialer, route, who);
+            }
+        } catch (RuntimeException e) {
+            proxy.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(proxy, err), "nais-proxy-shutdown"));
+        announce(spec.commandLine().getOut(), route, who, address);
+        proxy.awaitStopped();
+        return 0;
+    }
+
+    private void stop(LocalProxy proxy, PrintWriter err) {
+        int open = proxy.openConnections();
+        err.println(open == 0 ? "nais proxy: stopping." : "nais proxy: stopping; " + open
+                + " open connection(s) may finish within " + drainSeconds + "s.");
+        err.flush();
+        proxy.stop(Duration.ofSeconds(drainSeconds));
+    }
+
+    static void announce(PrintWriter out, Route route, TokenSet who, InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        int port = address.getPort();
+        out.println("Proxy for " + route.clusterId() + " listening on " + host + ":" + port + ", logging in as " + who.identity() + ".");
+        out.println("Connect with (no password needed):");
+        out.println("  psql \"" + connectionString(route, who.identity(), host, port) + "\"");
+        out.println("  jdbc:postgresql://" + host + ":" + port + "/" + encode(route.clusterId()) + "?user=" + encode(who.identity())
+                + "&sslmode=disable");
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+    }
+
+    public static String connectionString(Route route, String identity, String host, int port) {
+        return "host=" + host + " port=" + port + " dbname=" + route.clusterId() + " user=" + identity + " sslmode=disable";
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,49 @@
+package io.nais.pg.cli.proxy;
+
+import java.io.PrintWriter;
+
+/** What the proxy tells the person running it. Never given a token. */
+public interface ProxyLog {
+
+    /** Sessions opening and closing: shown with --verbose. */
+    void connection(String message);
+
+    /** Something a client could not get past (also told to that client as an ErrorResponse). */
+    void problem(String message);
+
+    static ProxyLog to(PrintWriter err, boolean verbose) {
+        return new ProxyLog() {
+            @Override
+            public void connection(String message) {
+                if (verbose) {
+                    print(message);
+                }
+            }
+
+            @Override
+            public void problem(String message) {
+                print(message);
+            }
+
+            private void print(String message) {
+                synchronized (err) {
+                    err.println("nais proxy: " + message);
+                    err.flush();
+                }
+            }
+        };
+    }
+
+    /** For `nais postgres psql`: psql itself shows the client-facing errors. */
+    static ProxyLog quiet() {
+        return new ProxyLog() {
+            @Override
+            public void connection(String message) {
+            }
+
+            @Override
+            public void problem(String message) {
+            }
+        };
+    }
+}

@@ -1,0 +1,42 @@
+package io.nais.pg.cli.proxy;
+
+import io.nais.pg.cli.CliException;
+import io.nais.pg.cli.ExitCode;
+import io.nais.pg.cli.config.CliConfig;
+import io.nais.pg.cli.config.ConfigKey;
+import java.util.regex.Pattern;
+
+/**
+ * Where an app's database is reached: the gateway, and the cluster id
+ * {@code <team>/<app>} that the gateway takes as the database name
+ * (docs/contracts.md, "Cluster id").
+ */
+public record Route(String team, String app, String gatewayHost, int gatewayPort) {
+
+    /** Team and app names are Kubernetes names (RFC 1123 labels); anything else cannot exist. */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    public static Route resolve(CliConfig config, String app, String teamFlag) {
+        String team = teamFlag != null && !teamFlag.isBlank() ? teamFlag.strip() : config.get(ConfigKey.TEAM)
+                .orElseThrow(() -> new CliException(ExitCode.CONFIG, "Which team owns " + app + "? Pass --team <team>,"
+                        + " or set team= in " + config.directory().resolve(CliConfig.FILE_NAME) + " (or NAIS_TEAM)."));
+        requireName("team", team);
+        requireName("app", app);
+        return new Route(team, app, config.require(ConfigKey.GATEWAY_HOST), config.requirePort(ConfigKey.GATEWAY_PORT));
+    }
+
+    public String clusterId() {
+        return team + "/" + app;
+    }
+
+    public String gateway() {
+        return gatewayHost + ":" + gatewayPort;
+    }
+
+    private static void requireName(String what, String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new CliException(ExitCode.UNKNOWN_TARGET, "There is no " + what + " called '" + name + "': " + what
+                    + " names are lower-case letters, digits and dashes.");
+        }
+    }
+}

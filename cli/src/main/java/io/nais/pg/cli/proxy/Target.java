@@ -1,0 +1,32 @@
+package io.nais.pg.cli.proxy;
+
+import io.nais.pg.cli.config.CliConfig;
+import io.nais.pg.cli.config.ConfigKey;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The app argument and the options that pick its gateway route; shared by proxy and psql. */
+public final class Target {
+
+    @Parameters(index = "0", paramLabel = "APP", description = "The application whose database to reach.")
+    String app;
+
+    @Option(names = {"-t", "--team"}, paramLabel = "TEAM", description = "Team that owns the app (default: config `team`).")
+    String team;
+
+    @Option(names = "--gateway", paramLabel = "HOST:PORT", description = "Gateway address (default: config `gateway.host`/`gateway.port`).")
+    String gateway;
+
+    public Route route(CliConfig config) {
+        return Route.resolve(withGateway(config), app, team);
+    }
+
+    public CliConfig withGateway(CliConfig config) {
+        if (gateway == null) {
+            return config;
+        }
+        int colon = gateway.lastIndexOf(':');
+        return colon < 0 ? config.with(ConfigKey.GATEWAY_HOST, gateway)
+                : config.with(ConfigKey.GATEWAY_HOST, gateway.substring(0, colon)).with(ConfigKey.GATEWAY_PORT, gateway.substring(colon + 1));
+    }
+}

@@ -1,0 +1,160 @@
+package io.nais.pg.cli.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nais.pg.cli.testing.NaisProcess;
+import io.nais.pg.testsupport.oidc.OidcIssuer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code nais auth login} against a real OIDC issuer (mock-oauth2-server in its
+ * own JVM), with an HTTP client in the browser's place: it opens the printed
+ * URL and follows the issuer's redirect to the CLI's loopback listener.
+ *
+ * <p>mock-oauth2-server accepts any refresh token, so a refused renewal cannot
+ * be provoked here; TokenHandlingTest proves that path with an issuer that
+ * cannot be reached.
+ */
+class LoginFlowTest {
+
+    static final String EMAIL = "ada@example.com";
+
+    static OidcIssuer issuer;
+    @TempDir
+    Path home;
+
+    @BeforeAll
+    static void startIssuer() {
+        issuer = OidcIssuer.builder().loginAs(EMAIL, List.of()).tokenLifetime(Duration.ofMinutes(10)).start();
+    }
+
+    @AfterAll
+    static void stopIssuer() {
+        issuer.close();
+    }
+
+    Map<String, String> environment() {
+        return Map.of("NAIS_CONFIG_DIR", home.resolve("nais").toString(), "NAIS_ISSUER", issuer.issuerUrl());
+    }
+
+    @Test
+    void loginFollowsTheLoopbackRedirectAndStoresTheIssuersTokensOwnerOnly() throws Exception {
+        NaisProcess.Result login = login();
+
+        assertThat(login.exitCode()).as(login.err()).isZero();
+        assertThat(login.err()).contains("Logged in as " + EMAIL + ".");
+        TokenCache cache = new TokenCache(home.resolve("nais"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.file()))).isEqualTo("rw-------");
+        TokenSet stored = cache.load().orElseThrow();
+        assertThat(stored.identity()).isEqualTo(EMAIL);
+        assertThat(stored.canRefresh()).isTrue();
+        assertThat(verifiedEmail(stored.accessToken())).isEqualTo(EMAIL);
+        assertThat(login.err() + login.out()).doesNotContain(stored.accessToken()).doesNotContain(stored.refreshToken());
+
+        NaisProcess.Result status = NaisProcess.run(environment(), "auth", "status");
+        assertThat(status.out()).contains("Logged in as " + EMAIL).contains("Expires:    in ").doesNotContain(stored.accessToken());
+    }
+
+    @Test
+    void expiringLoginIsRenewedWithTheRefreshTokenAndTheCacheRewritten() throws Exception {
+        assertThat(login().exitCode()).isZero();
+        TokenCache cache = new TokenCache(home.resolve("nais"));
+        TokenSet original = cache.load().orElseThrow();
+        // As if ten minutes had passed: the stored access token is past its expiry.
+        cache.save(new TokenSet(original.issuer(), original.identity(), original.accessToken(),
+                Instant.now().minusSeconds(5), original.refreshToken()));
+
+        NaisProcess.Result printed = NaisProcess.run(environment(), "auth", "print-access-token");
+
+        assertThat(printed.exitCode()).as(printed.err()).isZero();
+        String renewed = printed.out().strip();
+        assertThat(renewed).isNotEqualTo(original.accessToken());
+        assertThat(verifiedEmail(renewed)).isEqualTo(EMAIL);
+        TokenSet rewritten = cache.load().orElseThrow();
+        assertThat(rewritten.accessToken()).isEqualTo(renewed);
+        assertThat(rewritten.expiresAt()).isAfter(Instant.now().plusSeconds(60));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.file()))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void redirectWithAnotherLoginsStateIsTurnedAwayAndTheLoginGoesOn() throws Exception {
+        Process process = NaisProcess.start(environment(), "auth", "login", "--no-browser", "--timeout", "60");
+        try {
+            URI url = printedUrl(process);
+            URI callback = URI.create(query(url, "redirect_uri"));
+            HttpResponse<String> stray = http().send(HttpRequest.newBuilder(URI.create(callback + "?code=stolen&state=guess")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(stray.statusCode()).isEqualTo(400);
+            assertThat(process.isAlive()).isTrue();
+
+            HttpResponse<String> real = http().send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(real.body()).contains("You are logged in");
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isZero();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private NaisProcess.Result login() throws Exception {
+        Process process = NaisProcess.start(environment(), "auth", "login", "--no-browser", "--timeout", "60");
+        try {
+            URI url = printedUrl(process);
+            assertThat(query(url, "code_challenge_method")).isEqualTo("S256");
+            assertThat(query(url, "redirect_uri")).startsWith("http://127.0.0.1:");
+            HttpResponse<String> page = http().send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.uri().toString()).startsWith(query(url, "redirect_uri"));
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String out = new String(process.getInputStream().readAllBytes());
+            String rest = new String(process.getErrorStream().readAllBytes());
+            return new NaisProcess.Result(process.exitValue(), out, String.join("\n", printedLines) + "\n" + rest);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private List<String> printedLines = List.of();
+
+    private URI printedUrl(Process process) throws Exception {
+        printedLines = NaisProcess.readUntil(process, process.getErrorStream(), "Waiting for the login");
+        return printedLines.stream().map(String::strip).filter(line -> line.startsWith("http"))
+                .map(URI::create).findFirst().orElseThrow();
+    }
+
+    private static HttpClient http() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.ALWAYS).build();
+    }
+
+    private static String query(URI url, String name) {
+        for (String pair : url.getRawQuery().split("&")) {
+            if (pair.startsWith(name + "=")) {
+                return java.net.URLDecoder.decode(pair.substring(name.length() + 1), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no " + name + " in " + url);
+    }
+
+    private static String verifiedEmail(String token) throws Exception {
+        JwtConsumer consumer = new JwtConsumerBuilder().setExpectedIssuer(issuer.issuerUrl())
+                .setVerificationKey(issuer.signingKey().getPublicKey()).setSkipDefaultAudienceValidation().build();
+        return consumer.processToClaims(token).getStringClaimValue("email");
+    }
+}

@@ -1,0 +1,263 @@
+package io.nais.pg.cli.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nais.pg.cli.Environment;
+import io.nais.pg.cli.auth.AccessTokens;
+import io.nais.pg.cli.config.CliConfig;
+import io.nais.pg.cli.testing.PasswordTlsPostgres;
+import io.nais.pg.cli.testing.TestTokens;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The proxy's wire protocol against a real PostgreSQL that logs people in the
+ * way the gateway does ({@link PasswordTlsPostgres}), with real psql and pgjdbc
+ * as clients.
+ */
+class ProxyProtocolTest {
+
+    static final String EMAIL = "ada@example.com";
+
+    @TempDir
+    static Path directory;
+    static PasswordTlsPostgres server;
+    static String token;
+
+    LocalProxy proxy;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = new PasswordTlsPostgres(directory.resolve("server"));
+        token = TestTokens.accessToken(EMAIL, Duration.ofHours(1));
+        server.addPerson(EMAIL, token);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @AfterEach
+    void stopProxy() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    @Test
+    void psqlThroughTheProxyIsThePersonOnTheClusterWithNoPassword() throws Exception {
+        InetSocketAddress address = startProxy(PasswordTlsPostgres.APP, server.port(), server.caFile(), 8);
+
+        Psql result = psql(address, "someone-else", "whatever-db", "select current_user || ' ' || current_database()");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out().strip()).isEqualTo(EMAIL + " " + PasswordTlsPostgres.CLUSTER_ID);
+    }
+
+    @Test
+    void psqlAndPgjdbcUseTheProxyAtTheSameTime() throws Exception {
+        InetSocketAddress address = startProxy(PasswordTlsPostgres.APP, server.port(), server.caFile(), 16);
+        List<Connection> jdbc = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                jdbc.add(jdbc(address));
+            }
+            CompletableFuture<Psql> psql = CompletableFuture.supplyAsync(() -> psql(address, "x", "y", "select count(*) from pg_stat_activity where usename = '" + EMAIL + "'"));
+            for (Connection connection : jdbc) {
+                try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("select current_user")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo(EMAIL);
+                }
+            }
+            Psql result = psql.get(60, TimeUnit.SECONDS);
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(Integer.parseInt(result.out().strip())).isEqualTo(7);
+        } finally {
+            for (Connection connection : jdbc) {
+                connection.close();
+            }
+        }
+    }
+
+    @Test
+    void queryCancelTravelsThroughTheProxyToTheServer() throws Exception {
+        InetSocketAddress address = startProxy(PasswordTlsPostgres.APP, server.port(), server.caFile(), 8);
+        try (Connection connection = jdbc(address); Statement statement = connection.createStatement()) {
+            CompletableFuture.runAsync(() -> {
+                sleep(700);
+                try {
+                    statement.cancel();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> statement.execute("select pg_sleep(30)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57014"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void gatewayErrorResponseReachesTheClientUntouched() throws Exception {
+        InetSocketAddress address = startProxy(PasswordTlsPostgres.REFUSED_APP, server.port(), server.caFile(), 8);
+        SQLException direct = refusalWithoutTheProxy();
+
+        assertThatThrownBy(() -> jdbc(address)).isInstanceOfSatisfying(SQLException.class, viaProxy -> {
+            assertThat(viaProxy.getSQLState()).isEqualTo("28000").isEqualTo(direct.getSQLState());
+            assertThat(viaProxy.getMessage()).isEqualTo(direct.getMessage());
+        });
+    }
+
+    @Test
+    void rejectedTokenIsRefusedWithTheServersSqlState() throws Exception {
+        String other = "eve@example.com";
+        server.addPerson(other, "not-the-token-eve-holds");
+        proxy = new LocalProxy(route(PasswordTlsPostgres.APP, server.port()),
+                tokensFor(TestTokens.accessToken(other, Duration.ofHours(1))),
+                new GatewayDialer("127.0.0.1", server.port(), GatewayDialer.trusting(server.caFile())), 8, ProxyLog.quiet());
+        InetSocketAddress address = proxy.start("127.0.0.1", 0);
+
+        assertThatThrownBy(() -> jdbc(address)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    }
+
+    @Test
+    void unreachableGatewayIsToldToTheClientWithSqlState08001() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        InetSocketAddress address = startProxy(PasswordTlsPostgres.APP, closedPort, server.caFile(), 8);
+
+        Psql result = psql(address, "x", "y", "select 1");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Cannot reach the gateway at 127.0.0.1:" + closedPort);
+        assertThatThrownBy(() -> jdbc(address)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo("08001"));
+    }
+
+    @Test
+    void gatewayWithAnUntrustedCertificateIsNotSentTheToken() throws Exception {
+        InetSocketAddress address = startProxy(PasswordTlsPostgres.APP, server.port(), null, 8);
+
+        assertThatThrownBy(() -> jdbc(address)).isInstanceOfSatisfying(SQLException.class, e -> {
+            assertThat(e.getSQLState()).isEqualTo("08001");
+            assertThat(e.getMessage()).contains("Cannot reach the gateway").contains("SSLHandshake");
+        });
+    }
+
+    @Test
+    void clientsPastTheConnectionLimitGetSqlState53300AndOthersKeepWorking() throws Exception {
+        InetSocketAddress address = startProxy(PasswordTlsPostgres.APP, server.port(), server.caFile(), 2);
+        try (Connection first = jdbc(address); Connection second = jdbc(address)) {
+            assertThatThrownBy(() -> jdbc(address)).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).isEqualTo("53300"));
+            try (Statement statement = first.createStatement()) {
+                assertThat(statement.execute("select 1")).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void stopLetsOpenSessionsFinishAndRefusesNewOnes() throws Exception {
+        InetSocketAddress address = startProxy(PasswordTlsPostgres.APP, server.port(), server.caFile(), 8);
+        Connection open = jdbc(address);
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> proxy.stop(Duration.ofSeconds(30)));
+        sleep(300);
+
+        try (Statement statement = open.createStatement(); ResultSet rs = statement.executeQuery("select 42")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(42);
+        }
+        assertThatThrownBy(() -> jdbc(address)).isInstanceOf(SQLException.class);
+        assertThat(stopping).isNotDone();
+
+        open.close();
+        stopping.get(5, TimeUnit.SECONDS);
+        assertThat(proxy.openConnections()).isZero();
+    }
+
+    static SQLException refusalWithoutTheProxy() {
+        Properties properties = new Properties();
+        properties.setProperty("user", EMAIL);
+        properties.setProperty("password", token);
+        properties.setProperty("sslmode", "verify-full");
+        properties.setProperty("sslrootcert", server.caFile().toString());
+        try (Connection ignored = DriverManager.getConnection(server.cluster().jdbcUrl(PasswordTlsPostgres.TEAM + "/" + PasswordTlsPostgres.REFUSED_APP), properties)) {
+            throw new AssertionError("the server let us in");
+        } catch (SQLException e) {
+            return e;
+        }
+    }
+
+    private InetSocketAddress startProxy(String app, int gatewayPort, Path caFile, int maxConnections) {
+        proxy = new LocalProxy(route(app, gatewayPort), tokensFor(token),
+                new GatewayDialer("127.0.0.1", gatewayPort, GatewayDialer.trusting(caFile)), maxConnections, ProxyLog.quiet());
+        return proxy.start("127.0.0.1", 0);
+    }
+
+    static Route route(String app, int gatewayPort) {
+        return new Route(PasswordTlsPostgres.TEAM, app, "127.0.0.1", gatewayPort);
+    }
+
+    static AccessTokens tokensFor(String accessToken) {
+        Environment environment = new Environment(Map.of("NAIS_TOKEN", accessToken,
+                "NAIS_CONFIG_DIR", directory.resolve("config").toString()), directory);
+        return new AccessTokens(CliConfig.load(environment), environment);
+    }
+
+    static Connection jdbc(InetSocketAddress address) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", "ignored-by-the-proxy");
+        properties.setProperty("sslmode", "disable");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + address.getPort() + "/anything", properties);
+    }
+
+    record Psql(int exitCode, String out, String err) {
+    }
+
+    static Psql psql(InetSocketAddress address, String user, String database, String sql) {
+        try {
+            Process process = new ProcessBuilder(server.cluster().binDir().resolve("psql").toString(), "-X", "-A", "-t",
+                    "-h", "127.0.0.1", "-p", Integer.toString(address.getPort()), "-U", user, "-d", database, "-c", sql)
+                    .start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor(60, TimeUnit.SECONDS);
+            return new Psql(process.exitValue(), out, err);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
