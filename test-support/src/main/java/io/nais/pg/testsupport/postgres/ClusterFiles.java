@@ -1,0 +1,94 @@
+package io.nais.pg.testsupport.postgres;
+
+import io.nais.pg.pki.CertificateAuthority;
+import io.nais.pg.pki.IssuedCertificate;
+import io.nais.pg.pki.Pem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Writes postgresql.conf settings, pg_hba.conf and the TLS files of a fresh data directory. */
+final class ClusterFiles {
+
+    static final String DEFAULT_HBA = "host all all 127.0.0.1/32 scram-sha-256";
+
+    private ClusterFiles() {
+    }
+
+    /** Settings every throwaway cluster gets; a builder's settings come after and win. */
+    static void writeSettings(Path data, int port, boolean tls, Map<String, String> extra) {
+        List<String> lines = new ArrayList<>(List.of(
+                "",
+                "# written by io.nais.pg.testsupport.postgres.PostgresCluster",
+                "listen_addresses = '127.0.0.1'",
+                "port = " + port,
+                // TCP only: no socket file to collide with the machine's own server
+                "unix_socket_directories = ''",
+                // throwaway data: durability buys nothing and costs start-up and test time
+                "fsync = off",
+                "synchronous_commit = off",
+                "full_page_writes = off",
+                "shared_buffers = '32MB'",
+                "max_connections = 200",
+                "password_encryption = 'scram-sha-256'"));
+        if (tls) {
+            lines.addAll(List.of("ssl = on", "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'",
+                    "ssl_ca_file = 'client-ca.crt'"));
+        }
+        extra.forEach((key, value) -> lines.add(key + " = " + Sql.literal(value)));
+        append(data.resolve("postgresql.conf"), String.join("\n", lines) + "\n");
+    }
+
+    /** The builder's lines, then the default password line for the loopback address. */
+    static void writeHba(Path data, List<String> customLines) {
+        List<String> lines = new ArrayList<>();
+        lines.add("# written by io.nais.pg.testsupport.postgres.PostgresCluster");
+        lines.addAll(customLines);
+        lines.add(DEFAULT_HBA);
+        write(data.resolve("pg_hba.conf"), String.join("\n", lines) + "\n");
+    }
+
+    /** A server certificate for 127.0.0.1/localhost from {@code serverCa}, and the CAs that client certificates must chain to; returns the files written. */
+    static List<Path> writeTls(Path data, CertificateAuthority serverCa, List<X509Certificate> clientCas) {
+        IssuedCertificate server = serverCa.issueServer("localhost", List.of("localhost", "127.0.0.1"), Duration.ofDays(30));
+        List<Path> files = List.of(data.resolve("server.crt"), data.resolve("server.key"), data.resolve("client-ca.crt"));
+        Pem.writeCertificates(files.get(0), server.certificateAndChain());
+        writeOwnerOnly(files.get(1), server.privateKeyPem());
+        Pem.writeCertificates(files.get(2), clientCas);
+        return files;
+    }
+
+    static void writeOwnerOnly(Path file, String content) {
+        try {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void append(Path file, String content) {
+        try {
+            Files.writeString(file, content, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String content) {
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.nais.pg.testsupport.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nais.pg.pki.CertificateAuthority;
+import io.nais.pg.pki.IssuedCertificate;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostgresClusterTest {
+
+    static final CertificateAuthority CA = CertificateAuthority.create("test CA", Duration.ofDays(1));
+    static final String HUMAN = "ærlig+\"x\"@example.com";
+    static PostgresCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = PostgresCluster.builder()
+                .name("tls")
+                .tls(CA)
+                .hba("hostssl all all 127.0.0.1/32 cert")
+                .setting("wal_level", "logical")
+                .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void startsAsRootAndAdminLogsInWithTheRandomScramPassword() throws Exception {
+        try (Connection connection = cluster.connect("postgres");
+             ResultSet rs = connection.createStatement().executeQuery(
+                     "select current_user, current_setting('wal_level'), current_setting('fsync'), current_setting('port')")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("postgres");
+            assertThat(rs.getString(2)).isEqualTo("logical");
+            assertThat(rs.getString(3)).isEqualTo("off");
+            assertThat(rs.getInt(4)).isEqualTo(cluster.port());
+        }
+        assertThat(System.getProperty("user.name")).as("this proof only counts when the build runs as root").isEqualTo("root");
+    }
+
+    @Test
+    void wrongAdminPasswordIsRefusedWithInvalidPassword() {
+        assertThatThrownBy(() -> cluster.connect("postgres", "postgres", "wrong"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    }
+
+    @Test
+    void clientCertificateFromTheCaLogsInWithCertAuthOverVerifyFullTls(@TempDir Path dir) throws Exception {
+        cluster.execute("postgres", "CREATE ROLE \"" + HUMAN.replace("\"", "\"\"") + "\" LOGIN");
+        IssuedCertificate.PemFiles files = CA.issueClient(HUMAN, Duration.ofMinutes(5)).writePem(dir.resolve("human"));
+
+        try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl("postgres"), tls(HUMAN, files));
+             ResultSet rs = connection.createStatement().executeQuery(
+                     "select current_user, ssl from pg_stat_ssl where pid = pg_backend_pid()")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo(HUMAN);
+            assertThat(rs.getBoolean(2)).isTrue();
+        }
+    }
+
+    @Test
+    void certificateForAnotherNameIsRefusedByCertAuth(@TempDir Path dir) throws Exception {
+        IssuedCertificate.PemFiles files = CA.issueClient("someone-else@example.com", Duration.ofMinutes(5)).writePem(dir);
+
+        assertThatThrownBy(() -> DriverManager.getConnection(cluster.jdbcUrl("postgres"), tls("postgres", files)))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
+    }
+
+    @Test
+    void seededApplicationIsOwnedByItsOwnerRoleWithRelatedRows() throws Exception {
+        SeededApplication app = cluster.seedApplication("demo-app");
+
+        assertThat(app.database()).isEqualTo("demo_app");
+        assertThat(app.owner()).isEqualTo("demo_app_owner");
+        assertThat(app.toString()).doesNotContain(app.password());
+        try (Connection connection = cluster.connect(app.database(), app.owner(), app.password());
+             ResultSet rs = connection.createStatement().executeQuery("""
+                     select (select count(*) from orders o join customers c on c.id = o.customer_id),
+                            (select tableowner from pg_tables where tablename = 'orders'),
+                            (select pg_get_userbyid(datdba) from pg_database where datname = current_database())""")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(4);
+            assertThat(rs.getString(2)).isEqualTo("demo_app_owner");
+            assertThat(rs.getString(3)).isEqualTo("demo_app_owner");
+        }
+    }
+
+    @Test
+    void adminSecretFileHoldsWorkingCredentialsReadableOnlyByItsOwner() throws Exception {
+        Path file = cluster.adminSecretFile();
+        Properties secret = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            secret.load(reader);
+        }
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        try (Connection connection = cluster.connect("postgres", secret.getProperty("username"), secret.getProperty("password"))) {
+            assertThat(connection.isValid(2)).isTrue();
+        }
+    }
+
+    @Test
+    void restartKeepsPortAndData() throws Exception {
+        try (PostgresCluster pg = PostgresCluster.builder().name("restart").start()) {
+            pg.createDatabase("kept", "postgres");
+            pg.execute("kept", "create table t (v text); insert into t values ('still here')");
+            int port = pg.port();
+
+            pg.stop();
+            assertThatThrownBy(() -> pg.connect("kept")).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).isEqualTo("08001"));
+            pg.start();
+
+            assertThat(pg.port()).isEqualTo(port);
+            try (Connection connection = pg.connect("kept"); ResultSet rs = connection.createStatement().executeQuery("select v from t")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("still here");
+            }
+        }
+    }
+
+    @Test
+    void everyClusterHasItsOwnAdminPasswordAlthoughAllStartFromOneTemplate() throws Exception {
+        try (PostgresCluster other = PostgresCluster.builder().name("other").start()) {
+            assertThat(other.adminPassword()).isNotEqualTo(cluster.adminPassword());
+            assertThatThrownBy(() -> other.connect("postgres", "postgres", cluster.adminPassword()))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+            try (Connection connection = other.connect("postgres")) {
+                assertThat(connection.isValid(2)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void closeStopsTheServerAndDeletesItsDirectory() throws Exception {
+        PostgresCluster pg = PostgresCluster.builder().name("closed").start();
+        Path log = pg.log();
+
+        pg.close();
+
+        assertThat(Files.exists(log.getParent())).isFalse();
+        assertThat(io.nais.pg.testsupport.process.FreePorts.accepts(pg.port())).isFalse();
+    }
+
+    @Test
+    void missingBinariesFailWithAMessageNamingTheDebianPackage(@TempDir Path empty) {
+        PostgresBinaries.Search nowhere = new PostgresBinaries.Search("no-such-pg_config", List.of(empty), empty.resolve("lib"));
+
+        assertThatThrownBy(() -> PostgresBinaries.locate(nowhere))
+                .isInstanceOf(PostgresBinariesMissingException.class)
+                .hasMessageContaining("initdb")
+                .hasMessageContaining("'postgresql'")
+                .hasMessageContaining(empty.toString());
+    }
+
+    @Test
+    void binariesAreFoundOnThisMachine() {
+        assertThat(PostgresBinaries.hasServerTools(PostgresBinaries.locate())).isTrue();
+    }
+
+    private static Properties tls(String user, IssuedCertificate.PemFiles files) {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("sslmode", "verify-full");
+        properties.setProperty("sslrootcert", files.caCertificate().toString());
+        properties.setProperty("sslcert", files.certificate().toString());
+        properties.setProperty("sslkey", files.privateKeyDer().toString());
+        return properties;
+    }
+}
