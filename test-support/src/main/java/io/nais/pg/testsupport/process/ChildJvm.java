@@ -44,13 +44,22 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Starts the child and returns at once; use {@link #awaitReady} or {@link #awaitExit}. */
     public static ChildJvm start(Spec spec) {
+        return start(spec, RuntimeClasspath.of(spec.runtime()));
+    }
+
+    /**
+     * Starts a program whose classpath is not one of the recorded runtimes, such
+     * as a built Quarkus application ({@code quarkus-app/quarkus-run.jar}) that
+     * the local platform runs; it gets the same orphan guard and logging.
+     */
+    public static ChildJvm start(Spec spec, String classpath) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + spec.maxHeap());
         command.addAll(FAST_START);
         command.addAll(spec.jvmArgs());
         command.add("-cp");
-        command.add(guardLocation() + File.pathSeparator + RuntimeClasspath.of(spec.runtime()));
+        command.add(guardLocation() + File.pathSeparator + classpath);
         command.add(OrphanGuard.class.getName());
         command.add(spec.mainClass());
         command.addAll(spec.args());

@@ -1,0 +1,72 @@
+package io.nais.pg.local;
+
+import io.nais.pg.local.PlatformUp.Infrastructure;
+import io.nais.pg.local.PlatformUp.LocalPki;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The settings each service gets on the local platform: the same keys as in
+ * production (deploy/), with values that point at the local components.
+ */
+final class LocalServiceConfig {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private LocalServiceConfig() {
+    }
+
+    /** Kafka and the service's own database (created here, owned by a role of its own). */
+    static Map<String, String> common(Infrastructure infrastructure, String service) {
+        String database = service.replace("-service", "").replace('-', '_');
+        String password = HexFormat.of().formatHex(RANDOM.generateSeed(16));
+        infrastructure.platformDatabase().createLoginRole(database, password);
+        infrastructure.platformDatabase().createDatabase(database, database);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", infrastructure.kafka().bootstrapServers());
+        config.put("quarkus.datasource.jdbc.url", infrastructure.platformDatabase().jdbcUrl(database));
+        config.put("quarkus.datasource.username", database);
+        config.put("quarkus.datasource.password", password);
+        return config;
+    }
+
+    static Map<String, String> access(Infrastructure infrastructure, LocalPki pki, int gatewayPort) {
+        Path gateway = pki.directory().resolve("gateway");
+        Path clientCa = pki.directory().resolve("gateway-client-ca");
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("nais.access.gateway.enabled", "true");
+        config.put("nais.access.gateway.port", Integer.toString(gatewayPort));
+        config.put("nais.access.gateway.oidc.issuer", infrastructure.oidc().issuerUrl());
+        config.put("nais.access.gateway.oidc.audience", "nais-pg");
+        config.put("nais.access.gateway.tls.cert-file", gateway.resolve("tls.crt").toString());
+        config.put("nais.access.gateway.tls.key-file", gateway.resolve("tls.key").toString());
+        config.put("nais.access.gateway.ca.cert-file", clientCa.resolve("tls.crt").toString());
+        config.put("nais.access.gateway.ca.key-file", clientCa.resolve("tls.key").toString());
+        return config;
+    }
+
+    static Map<String, String> dbaGrant(Infrastructure infrastructure) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.oidc.auth-server-url", infrastructure.oidc().issuerUrl());
+        return config;
+    }
+
+    static Map<String, String> backup(Infrastructure infrastructure, Path pkiDirectory) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("nais.backup.storage.endpoint", infrastructure.s3().endpoint());
+        config.put("nais.backup.storage.access-key-id", infrastructure.s3().accessKey());
+        config.put("nais.backup.storage.secret-access-key", infrastructure.s3().secretKey());
+        config.put("nais.backup.storage.region", infrastructure.s3().region());
+        config.put("nais.backup.storage.bucket", PlatformUp.BACKUP_BUCKET);
+        return config;
+    }
+
+    static Map<String, String> console(Infrastructure infrastructure, Path clustersFile) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("nais.console.discovery.file", clustersFile.toString());
+        return config;
+    }
+}

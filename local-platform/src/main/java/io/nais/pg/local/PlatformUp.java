@@ -1,0 +1,284 @@
+package io.nais.pg.local;
+
+import io.nais.pg.events.EventTopic;
+import io.nais.pg.pki.CertificateAuthority;
+import io.nais.pg.pki.IssuedCertificate;
+import io.nais.pg.pki.Pem;
+import io.nais.pg.testsupport.kafka.KafkaBroker;
+import io.nais.pg.testsupport.oidc.OidcIssuer;
+import io.nais.pg.testsupport.postgres.PostgresCluster;
+import io.nais.pg.testsupport.postgres.SeededApplication;
+import io.nais.pg.testsupport.process.FreePorts;
+import io.nais.pg.testsupport.s3.S3Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code bin/local-platform up}: starts the infrastructure, two team clusters
+ * and the four services, writes {@code .local/platform.env} and the CLI's
+ * config, and runs until Ctrl-C, when everything stops (services first).
+ */
+final class PlatformUp {
+
+    static final String LOCAL_USER = System.getenv().getOrDefault("NAIS_LOCAL_USER", "developer@example.com");
+    static final String BACKUP_BUCKET = "nais-backups";
+    static final List<DemoCluster> DEMO_CLUSTERS = List.of(new DemoCluster("team-a", "demo-app"), new DemoCluster("team-b", "other-app"));
+
+    private final Path repository;
+    private final LocalState state;
+    private final List<AutoCloseable> started = new ArrayList<>();
+
+    PlatformUp(Path repository, LocalState state) {
+        this.repository = repository;
+        this.state = state;
+    }
+
+    void run() throws Exception {
+        claimStateDirectory();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "local-platform-stop"));
+        long begun = System.nanoTime();
+        Infrastructure infrastructure = startInfrastructure();
+        LocalPki pki = LocalPki.create(state.pkiDirectory());
+        List<RunningCluster> clusters = startClusters(pki);
+        writeClustersFile(clusters);
+        Services services = startServices(infrastructure, pki);
+        Map<String, String> environment = describe(infrastructure, clusters, services);
+        writeEnvironment(environment);
+        writeCliConfig(infrastructure, services);
+        printEndpoints(environment, Duration.ofNanos(System.nanoTime() - begun));
+        new CountDownLatch(1).await();
+    }
+
+    private void claimStateDirectory() throws IOException {
+        Path pid = state.pidFile();
+        if (Files.exists(pid)) {
+            long other = Long.parseLong(Files.readString(pid).trim());
+            if (ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
+                throw new LocalPlatform.UsageException("a local platform is already running (pid " + other + ")");
+            }
+        }
+        Files.createDirectories(state.root());
+        Files.deleteIfExists(state.environmentFile());
+        Files.writeString(pid, Long.toString(ProcessHandle.current().pid()));
+    }
+
+    record Infrastructure(KafkaBroker kafka, OidcIssuer oidc, S3Store s3, PostgresCluster platformDatabase) {
+    }
+
+    /** Kafka, the issuer, S3 and the services' own PostgreSQL start in parallel; the first failure stops the rest. */
+    private Infrastructure startInfrastructure() {
+        status("starting Kafka, the OIDC issuer, S3 and the services' PostgreSQL");
+        var kafka = CompletableFuture.supplyAsync(() -> track(KafkaBroker.start()));
+        var oidc = CompletableFuture.supplyAsync(() -> track(OidcIssuer.builder().loginAs(LOCAL_USER, List.of("team-a")).start()));
+        var s3 = CompletableFuture.supplyAsync(() -> track(S3Store.start()));
+        var database = CompletableFuture.supplyAsync(() -> track(PostgresCluster.builder().name("platform").start()));
+        Infrastructure infrastructure = new Infrastructure(kafka.join(), oidc.join(), s3.join(), database.join());
+        List<String> topics = new ArrayList<>();
+        for (EventTopic topic : EventTopic.values()) {
+            topics.add(topic.topicName());
+            topics.add(topic.dlqTopicName());
+        }
+        infrastructure.kafka().createTopics(topics);
+        infrastructure.s3().createBucket(BACKUP_BUCKET);
+        return infrastructure;
+    }
+
+    record DemoCluster(String team, String app) {
+        String id() {
+            return team + "/" + app;
+        }
+    }
+
+    record RunningCluster(DemoCluster demo, PostgresCluster server, SeededApplication application) {
+    }
+
+    /**
+     * Each team cluster trusts the gateway's client CA for human roles only
+     * ({@code hostssl … +nais_human … cert}): the gateway is the one way in for people.
+     */
+    private List<RunningCluster> startClusters(LocalPki pki) {
+        status("starting the team clusters " + DEMO_CLUSTERS.stream().map(DemoCluster::id).toList());
+        List<CompletableFuture<RunningCluster>> starting = DEMO_CLUSTERS.stream().map(demo -> CompletableFuture.supplyAsync(() -> {
+            PostgresCluster server = track(PostgresCluster.builder()
+                    .name(demo.team() + "-" + demo.app())
+                    .tls(pki.serverCa(), List.of(pki.gatewayClientCa().certificate()))
+                    .hba("hostssl all +nais_human 127.0.0.1/32 cert")
+                    .setting("wal_level", "logical")
+                    .start());
+            return new RunningCluster(demo, server, server.seedApplication(demo.app()));
+        })).toList();
+        return starting.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** console-sync-service's local file source turns this file into cluster events. */
+    private void writeClustersFile(List<RunningCluster> clusters) {
+        StringBuilder yaml = new StringBuilder("clusters:\n");
+        for (RunningCluster cluster : clusters) {
+            yaml.append("  - team: ").append(cluster.demo().team()).append('\n')
+                    .append("    app: ").append(cluster.demo().app()).append('\n')
+                    .append("    host: ").append(cluster.server().host()).append('\n')
+                    .append("    port: ").append(cluster.server().port()).append('\n')
+                    .append("    database: ").append(cluster.application().database()).append('\n')
+                    .append("    applicationRole: ").append(cluster.application().owner()).append('\n')
+                    .append("    schemas: [public]\n")
+                    .append("    adminSecretRef: \"file:").append(cluster.server().adminSecretFile()).append("\"\n")
+                    .append("    pgVersion: \"15\"\n");
+        }
+        LocalState.writePrivate(state.clustersFile(), yaml.toString());
+    }
+
+    record Services(int gatewayPort, List<ServiceProcess> processes) {
+        String url(String service) {
+            return processes.stream().filter(p -> p.name().equals(service)).findFirst().orElseThrow().url();
+        }
+    }
+
+    private Services startServices(Infrastructure infrastructure, LocalPki pki) {
+        status("starting access-service, dba-grant-service, backup-service and console-sync-service");
+        int gatewayPort = preferredPort(5433);
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        settings.put("access-service", LocalServiceConfig.access(infrastructure, pki, gatewayPort));
+        settings.put("dba-grant-service", LocalServiceConfig.dbaGrant(infrastructure));
+        settings.put("backup-service", LocalServiceConfig.backup(infrastructure, state.pkiDirectory()));
+        settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile()));
+        int[] ports = {8081, 8082, 8083, 8084};
+        List<ServiceProcess> processes = new ArrayList<>();
+        int index = 0;
+        for (Map.Entry<String, Map<String, String>> service : settings.entrySet()) {
+            Map<String, String> config = new LinkedHashMap<>(service.getValue());
+            config.putAll(LocalServiceConfig.common(infrastructure, service.getKey()));
+            processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(service.getKey()), service.getKey(),
+                    preferredPort(ports[index++]), config)));
+        }
+        for (ServiceProcess process : processes) {
+            process.awaitReady(Duration.ofMinutes(2));
+            status(process.name() + " is ready at " + process.url());
+        }
+        return new Services(gatewayPort, processes);
+    }
+
+    private Map<String, String> describe(Infrastructure infrastructure, List<RunningCluster> clusters, Services services) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafka().bootstrapServers());
+        environment.put("OIDC_ISSUER", infrastructure.oidc().issuerUrl());
+        environment.put("OIDC_STATE_DIR", infrastructure.oidc().stateDirectory().toString());
+        environment.put("S3_ENDPOINT", infrastructure.s3().endpoint());
+        environment.put("S3_BUCKET", BACKUP_BUCKET);
+        environment.put("ACCESS_URL", services.url("access-service"));
+        environment.put("DBA_GRANT_URL", services.url("dba-grant-service"));
+        environment.put("BACKUP_URL", services.url("backup-service"));
+        environment.put("CONSOLE_URL", services.url("console-sync-service"));
+        environment.put("GATEWAY_HOST", "127.0.0.1");
+        environment.put("GATEWAY_PORT", Integer.toString(services.gatewayPort()));
+        environment.put("GATEWAY_CA_FILE", state.pkiDirectory().resolve("server-ca.crt").toString());
+        environment.put("NAIS_CONFIG_DIR", state.cliConfigDirectory().toString());
+        for (RunningCluster cluster : clusters) {
+            String prefix = "CLUSTER_" + (cluster.demo().team() + "_" + cluster.demo().app()).toUpperCase().replace('-', '_');
+            PostgresCluster server = cluster.server();
+            environment.put(prefix + "_ID", cluster.demo().id());
+            environment.put(prefix + "_ADMIN_URL", "postgresql://" + server.adminUser() + ":" + server.adminPassword() + "@"
+                    + server.host() + ":" + server.port() + "/" + cluster.application().database());
+        }
+        return environment;
+    }
+
+    private void writeEnvironment(Map<String, String> environment) {
+        StringBuilder file = new StringBuilder("# written by bin/local-platform up; source it: . .local/platform.env\n");
+        environment.forEach((key, value) -> file.append(key).append("='").append(value).append("'\n"));
+        LocalState.writePrivate(state.environmentFile(), file.toString());
+    }
+
+    /** The CLI (bin/nais) picks this directory up while the local platform runs. */
+    private void writeCliConfig(Infrastructure infrastructure, Services services) {
+        LocalState.writePrivate(state.cliConfigDirectory().resolve("config.properties"), String.join("\n",
+                "issuer=" + infrastructure.oidc().issuerUrl(),
+                "client-id=nais-cli",
+                "gateway.host=127.0.0.1",
+                "gateway.port=" + services.gatewayPort(),
+                "gateway.ca-file=" + state.pkiDirectory().resolve("server-ca.crt"),
+                "api.url=" + services.url("console-sync-service"),
+                "team=team-a", ""));
+    }
+
+    private void printEndpoints(Map<String, String> environment, Duration took) {
+        System.out.println();
+        System.out.println("local platform is up (" + took.toSeconds() + " s); endpoints in " + state.environmentFile() + ":");
+        environment.forEach((key, value) -> {
+            if (!key.endsWith("_ADMIN_URL")) {
+                System.out.printf("  %-26s %s%n", key, value);
+            }
+        });
+        System.out.println("""
+
+                try it (another terminal):
+                  bin/local-platform add-member team-a %s
+                  bin/nais auth login
+                  bin/nais postgres psql demo-app -- -c 'select current_user'
+                Ctrl-C stops everything.""".formatted(LOCAL_USER));
+    }
+
+    private <T extends AutoCloseable> T track(T component) {
+        synchronized (started) {
+            started.add(component);
+        }
+        return component;
+    }
+
+    /** Services first (they hold connections to the rest), then everything else, newest first. */
+    private void stop() {
+        List<AutoCloseable> components;
+        synchronized (started) {
+            components = new ArrayList<>(started);
+        }
+        components.sort((a, b) -> Boolean.compare(b instanceof ServiceProcess, a instanceof ServiceProcess));
+        for (AutoCloseable component : components) {
+            try {
+                component.close();
+            } catch (Exception e) {
+                System.err.println("local-platform: stopping " + component + ": " + e.getMessage());
+            }
+        }
+        try {
+            Files.deleteIfExists(state.environmentFile());
+            Files.deleteIfExists(state.pidFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int preferredPort(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return port;
+        } catch (IOException busy) {
+            return FreePorts.next();
+        }
+    }
+
+    static void status(String message) {
+        System.out.println("local-platform: " + message);
+    }
+
+    /** The local CAs: one signs server certificates (gateway, clusters), the gateway mints client certificates from the other. */
+    record LocalPki(CertificateAuthority serverCa, CertificateAuthority gatewayClientCa, Path directory) {
+
+        static LocalPki create(Path directory) {
+            CertificateAuthority serverCa = CertificateAuthority.create("nais local server CA", Duration.ofDays(30));
+            CertificateAuthority clientCa = CertificateAuthority.create("nais local gateway client CA", Duration.ofDays(30));
+            Pem.writeCertificates(directory.resolve("server-ca.crt"), List.of(serverCa.certificate()));
+            IssuedCertificate gateway = serverCa.issueServer("nais-gateway", List.of("localhost", "127.0.0.1"), Duration.ofDays(30));
+            gateway.writePem(directory.resolve("gateway"));
+            clientCa.keyAndCertificate().writePem(directory.resolve("gateway-client-ca"));
+            return new LocalPki(serverCa, clientCa, directory);
+        }
+    }
+}
