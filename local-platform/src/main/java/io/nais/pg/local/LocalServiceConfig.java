@@ -38,6 +38,7 @@ final class LocalServiceConfig {
         Path clientCa = pki.directory().resolve("gateway-client-ca");
         Map<String, String> config = new LinkedHashMap<>();
         config.put("nais.access.gateway.enabled", "true");
+        config.put("nais.access.gateway.host", "127.0.0.1");
         config.put("nais.access.gateway.port", Integer.toString(gatewayPort));
         config.put("nais.access.gateway.oidc.issuer", infrastructure.oidc().issuerUrl());
         config.put("nais.access.gateway.oidc.audience", "nais-pg");
@@ -45,6 +46,8 @@ final class LocalServiceConfig {
         config.put("nais.access.gateway.tls.key-file", gateway.resolve("tls.key").toString());
         config.put("nais.access.gateway.ca.cert-file", clientCa.resolve("tls.crt").toString());
         config.put("nais.access.gateway.ca.key-file", clientCa.resolve("tls.key").toString());
+        // the team clusters' server certificates come from the local server CA
+        config.put("nais.access.gateway.backend.trusted-ca-file", pki.directory().resolve("server-ca.crt").toString());
         return config;
     }
 

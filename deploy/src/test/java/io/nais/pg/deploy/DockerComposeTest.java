@@ -1,0 +1,54 @@
+package io.nais.pg.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker-compose.yml parses (SnakeYAML, which resolves the {@code <<:} merge
+ * keys Compose uses), runs the infrastructure, and builds every service from
+ * the repository.
+ */
+class DockerComposeTest {
+
+    @Test
+    void composeFileBuildsEveryServiceFromTheRepositoryWithItsConfiguration() {
+        Map<String, Map<String, Object>> services = services();
+        for (String service : KustomizeOverlaysTest.SERVICES) {
+            Map<String, Object> definition = services.get(service);
+            assertThat(definition).as(service).isNotNull();
+            Map<?, ?> build = (Map<?, ?>) definition.get("build");
+            assertThat(((Map<?, ?>) build.get("args")).get("SERVICE")).isEqualTo(service);
+            assertThat(Files.isRegularFile(Repository.ROOT.resolve((String) build.get("dockerfile")))).isTrue();
+            assertThat(Files.isDirectory(Repository.ROOT.resolve(service))).isTrue();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> env = (Map<String, Object>) definition.get("environment");
+            for (String key : ServiceConfig.CONTRACT_KEYS) {
+                assertThat(env).as(service).containsKey(ServiceConfig.envName(key));
+            }
+        }
+    }
+
+    @Test
+    void composeFileRunsKafkaPostgresTheIssuerAndAnS3Store() {
+        Map<String, Map<String, Object>> services = services();
+        List<String> images = services.values().stream().filter(s -> s.containsKey("image"))
+                .map(s -> ((String) s.get("image")).replaceAll(":.*", "")).toList();
+        assertThat(images).contains("apache/kafka", "postgres", "ghcr.io/navikt/mock-oauth2-server", "minio/minio");
+        assertThat(((Map<?, ?>) services.get("kafka").get("environment")).get("KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
+        services.values().stream().filter(s -> s.containsKey("volumes"))
+                .flatMap(s -> ((List<?>) s.get("volumes")).stream())
+                .map(v -> ((String) v).split(":")[0])
+                .forEach(host -> assertThat(Files.exists(Repository.ROOT.resolve(host))).as(host).isTrue());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> services() {
+        Map<String, Object> compose = new Yaml().load(Repository.read(Repository.ROOT.resolve("docker-compose.yml")));
+        return (Map<String, Map<String, Object>>) compose.get("services");
+    }
+}

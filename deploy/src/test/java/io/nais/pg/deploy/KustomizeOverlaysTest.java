@@ -1,0 +1,136 @@
+package io.nais.pg.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every overlay renders with the real kubectl and its objects pass the platform's sanity rules. */
+class KustomizeOverlaysTest {
+
+    static final List<String> SERVICES = List.of("access-service", "dba-grant-service", "backup-service", "console-sync-service");
+
+    static Stream<RenderedOverlay> overlays() {
+        return RenderedOverlay.OVERLAYS.stream().map(RenderedOverlay::render);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyRenderedObjectIsTypedByTheFabric8ModelExceptStrimziTopics(RenderedOverlay overlay) {
+        assertThat(overlay.objects()).isNotEmpty();
+        assertThat(overlay.all(GenericKubernetesResource.class))
+                .as("only CRD kinds may fall back to the generic model")
+                .allSatisfy(o -> assertThat(o.getKind()).isEqualTo("KafkaTopic"));
+        assertThat(overlay.objects()).allSatisfy(o -> assertThat(o.getMetadata().getName()).isNotBlank());
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyServiceHasADeploymentServiceAccountServiceAndDisruptionBudget(RenderedOverlay overlay) {
+        for (String service : SERVICES) {
+            assertThat(names(overlay.all(Deployment.class))).contains(service);
+            assertThat(names(overlay.all(ServiceAccount.class))).contains(service);
+            assertThat(names(overlay.all(Service.class))).contains(service);
+            assertThat(overlay.all(PodDisruptionBudget.class))
+                    .anySatisfy(pdb -> assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                            .containsEntry("app.kubernetes.io/name", service));
+            assertThat(overlay.deployment(service).getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(service);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyDeploymentHasProbesLimitsAndANonRootLockedDownSecurityContext(RenderedOverlay overlay) {
+        assertThat(overlay.deployments()).hasSize(SERVICES.size());
+        for (Deployment deployment : overlay.deployments()) {
+            assertThat(DeploymentRules.violations(deployment)).as(deployment.getMetadata().getName()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void onlyTheGatewayIsExposedOutsideTheClusterAsATcpLoadBalancer(RenderedOverlay overlay) {
+        List<Service> exposed = overlay.all(Service.class).stream()
+                .filter(s -> !"ClusterIP".equals(s.getSpec().getType())).toList();
+        assertThat(names(exposed)).containsExactly("access-gateway");
+        Service gateway = exposed.get(0);
+        assertThat(gateway.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(gateway.getSpec().getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getProtocol()).isEqualTo("TCP");
+            assertThat(port.getTargetPort().getStrVal()).isEqualTo("gateway");
+        });
+        var pod = overlay.deployment("access-service").getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers().get(0).getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("gateway");
+            assertThat(p.getContainerPort()).isEqualTo(5433);
+        });
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getSecret() != null)
+                .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("access-gateway-tls"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void networkPoliciesDenyByDefaultAndOnlyTheGatewayPortAcceptsAnySource(RenderedOverlay overlay) {
+        List<NetworkPolicy> policies = overlay.all(NetworkPolicy.class);
+        assertThat(policies).anySatisfy(p -> {
+            assertThat(p.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+            assertThat(p.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+            assertThat(p.getSpec().getIngress()).isNullOrEmpty();
+            assertThat(p.getSpec().getEgress()).isNullOrEmpty();
+        });
+        var openIngress = policies.stream()
+                .flatMap(p -> p.getSpec().getIngress() == null ? Stream.empty() : p.getSpec().getIngress().stream())
+                .filter(rule -> rule.getFrom() == null || rule.getFrom().isEmpty())
+                .toList();
+        assertThat(openIngress).singleElement()
+                .satisfies(rule -> assertThat(rule.getPorts()).singleElement()
+                        .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("gateway")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void secretsAreReadableOnlyByNameAndOnlyWithGet(RenderedOverlay overlay) {
+        Stream<PolicyRule> rules = Stream.concat(
+                overlay.all(Role.class).stream().flatMap(r -> r.getRules().stream()),
+                overlay.all(ClusterRole.class).stream().flatMap(r -> r.getRules().stream()));
+        List<PolicyRule> secretRules = rules.filter(r -> r.getResources().contains("secrets") || r.getResources().contains("*")).toList();
+        assertThat(secretRules).isNotEmpty().allSatisfy(rule -> {
+            assertThat(rule.getVerbs()).containsExactly("get");
+            assertThat(rule.getResourceNames()).isNotEmpty();
+        });
+        assertThat(overlay.all(ClusterRole.class)).allSatisfy(role -> assertThat(role.getRules()).allSatisfy(rule -> {
+            assertThat(rule.getResources()).doesNotContain("secrets", "*");
+            assertThat(rule.getVerbs()).isSubsetOf("get", "list", "watch");
+        }));
+        assertThat(overlay.all(ClusterRole.class)).anySatisfy(role -> assertThat(role.getRules()).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("acid.zalan.do");
+            assertThat(rule.getResources()).containsExactly("postgresqls");
+        }));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void kafkaIsConfiguredWithTheSameKeysInEveryService(RenderedOverlay overlay) {
+        var keySets = overlay.deployments().stream()
+                .map(d -> ProvidedConfig.of(overlay, d).envNames().stream().filter(n -> n.startsWith("KAFKA_")).sorted().toList())
+                .distinct().toList();
+        assertThat(keySets).singleElement()
+                .satisfies(keys -> assertThat(keys).contains("KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL"));
+    }
+
+    private static List<String> names(List<? extends HasMetadata> objects) {
+        return objects.stream().map(o -> o.getMetadata().getName()).toList();
+    }
+}
