@@ -1,0 +1,11 @@
+package io.nais.pg.access.directory;
+
+/** Incoming channel names of access-service's projections, shared with the tests. */
+public final class Channels {
+
+    public static final String MEMBERSHIP = "team-membership";
+    public static final String CLUSTERS = "clusters";
+
+    private Channels() {
+    }
+}

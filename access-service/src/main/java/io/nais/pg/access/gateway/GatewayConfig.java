@@ -1,0 +1,118 @@
+package io.nais.pg.access.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code nais.access.gateway.*}: the Postgres gateway. */
+@ConfigMapping(prefix = "nais.access.gateway")
+public interface GatewayConfig {
+
+    /** Whether the gateway listens at all (a replica may run provisioning only). */
+    @WithDefault("true")
+    boolean enabled();
+
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** 0 picks a free port (tests); {@link GatewayService#port()} tells which. */
+    @WithDefault("5433")
+    int port();
+
+    /** The gateway's own certificate, shown to clients. Absent: a throwaway one (local use only). */
+    Tls tls();
+
+    /** The CA that signs per-person client certificates; clusters trust it for {@code +nais_human} in {@code ssl_ca_file}. */
+    Ca ca();
+
+    Backend backend();
+
+    Oidc oidc();
+
+    Limits limits();
+
+    /** Cluster ids whose sessions end when the login token expires; {@code *} for every cluster. */
+    Optional<List<String>> endSessionAtTokenExpiry();
+
+    /** How long shutdown waits for sessions to finish before ending them. */
+    @WithDefault("20s")
+    Duration drainTimeout();
+
+    /** Netty event loop threads; 0 = Netty's default (2 × cores). */
+    @WithDefault("0")
+    int eventLoopThreads();
+
+    interface Tls {
+        Optional<Path> certFile();
+
+        Optional<Path> keyFile();
+    }
+
+    interface Ca {
+        Optional<Path> certFile();
+
+        Optional<Path> keyFile();
+
+        /** How long a minted client certificate is valid; it is reused for two thirds of that. */
+        @WithDefault("10m")
+        Duration clientCertificateValidity();
+    }
+
+    interface Backend {
+        /** CAs the clusters' server certificates are checked against; absent: the gateway's CA. */
+        Optional<Path> trustedCaFile();
+
+        @WithDefault("true")
+        boolean verifyHostname();
+
+        @WithDefault("5s")
+        Duration connectTimeout();
+    }
+
+    interface Oidc {
+        /** Required when the gateway is enabled (checked at start, so a disabled gateway needs none). */
+        Optional<String> issuer();
+
+        /** Required when the gateway is enabled; a token must name one of these in {@code aud}. */
+        Optional<List<String>> audience();
+
+        /** Absent: discovered from the issuer's {@code .well-known/openid-configuration}. */
+        Optional<String> jwksUri();
+
+        /** The claim that must equal the startup user. No fallback: only a verified email names a role. */
+        @WithDefault("email")
+        String identityClaim();
+
+        @WithDefault("30s")
+        Duration clockSkew();
+
+        @WithDefault("RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512")
+        List<String> algorithms();
+
+        /** At most one JWKS refetch (for an unknown {@code kid}) per this period. */
+        @WithDefault("10s")
+        Duration jwksRefreshCooldown();
+    }
+
+    interface Limits {
+        @WithDefault("2000")
+        int maxConnections();
+
+        @WithDefault("20")
+        int maxSessionsPerPerson();
+
+        /** PostgreSQL's own limit (MAX_STARTUP_PACKET_LENGTH). */
+        @WithDefault("10000")
+        int maxStartupPacket();
+
+        /** Room for a large JWT, small enough that a password message costs little. */
+        @WithDefault("16384")
+        int maxPasswordMessage();
+
+        @WithDefault("10s")
+        Duration startupTimeout();
+    }
+}

@@ -1,0 +1,206 @@
+package io.nais.pg.access.gateway;
+
+import io.nais.pg.access.directory.AccessDirectory;
+import io.nais.pg.access.gateway.auth.Authoriser;
+import io.nais.pg.access.gateway.auth.TokenVerifier;
+import io.nais.pg.access.gateway.backend.BackendConnector;
+import io.nais.pg.access.gateway.backend.ClientCertificates;
+import io.nais.pg.access.gateway.protocol.Messages;
+import io.nais.pg.access.gateway.protocol.PgError;
+import io.nais.pg.access.gateway.protocol.SqlState;
+import io.nais.pg.access.gateway.protocol.StartupPacketDecoder;
+import io.nais.pg.access.gateway.session.Session;
+import io.nais.pg.access.gateway.session.SessionEvents;
+import io.nais.pg.access.gateway.session.SessionRegistry;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * The gateway's TCP listener: accepts client connections, enforces the overall
+ * connection limit, and ends sessions on revocation and on shutdown.
+ *
+ * <p>Plain Java (no CDI), so tests and benchmarks can run it with real clients and
+ * real clusters; {@link GatewayService} wires it into Quarkus.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(GatewayServer.class);
+    /** Above this many unsent bytes a relay stops reading its source (see Relay). */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final GatewayParts parts;
+    private final SslContext serverTls;
+    private final int maxConnections;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-accept", true));
+    private final EventLoopGroup loops;
+    private volatile Channel listener;
+    private volatile boolean draining;
+
+    /**
+     * Wires a gateway from loaded settings.
+     *
+     * @param blocking runs the steps that may block (token checks, directory reads, events); not an event loop
+     */
+    public static GatewayServer create(GatewaySettings settings, AccessDirectory directory, SessionEvents events,
+                                       Executor blocking) {
+        ClientCertificates certificates = new ClientCertificates(settings.clientCa(), settings.trustedClusterCas(),
+                settings.clientCertificateValidity(), Clock.systemUTC());
+        GatewayParts parts = new GatewayParts(
+                new TokenVerifier(settings.token()),
+                new Authoriser(directory),
+                new BackendConnector(certificates, settings.backendConnectTimeout(), settings.verifyClusterHostname()),
+                new SessionRegistry(settings.maxSessionsPerPerson()),
+                events,
+                blocking,
+                new GatewayParts.Limits(settings.maxStartupPacket(), settings.maxPasswordMessage(), settings.startupTimeout()),
+                Set.copyOf(settings.endSessionAtTokenExpiry()),
+                Clock.systemUTC());
+        return new GatewayServer(parts, serverTls(settings), settings.maxConnections(), settings.eventLoopThreads());
+    }
+
+    private static SslContext serverTls(GatewaySettings settings) {
+        try {
+            return SslContextBuilder
+                    .forServer(settings.serverCertificate().privateKey(),
+                            settings.serverCertificate().certificateAndChain().toArray(X509Certificate[]::new))
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("could not build the gateway's TLS context", e);
+        }
+    }
+
+    GatewayServer(GatewayParts parts, SslContext serverTls, int maxConnections, int eventLoopThreads) {
+        this.parts = parts;
+        this.serverTls = serverTls;
+        this.maxConnections = maxConnections;
+        this.loops = new NioEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("gateway-io", true));
+    }
+
+    /** Binds and returns the bound port (useful with port 0). */
+    public int start(String host, int port) {
+        listener = new ServerBootstrap()
+                .group(acceptor, loops)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accept(ch);
+                    }
+                })
+                .bind(host, port)
+                .syncUninterruptibly()
+                .channel();
+        int bound = port();
+        LOG.infof("postgres gateway listening on %s:%d (TLS: %s)", host, bound, SslContext.defaultServerProvider());
+        return bound;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** False from the moment draining starts: readiness follows this. */
+    public boolean isAccepting() {
+        return listener != null && listener.isActive() && !draining;
+    }
+
+    public int liveSessions() {
+        return parts.sessions().size();
+    }
+
+    private void accept(SocketChannel ch) {
+        // over the limit, a client still gets its TLS handshake and then a 53300 it can show, as from PostgreSQL;
+        // the startup timeout bounds what such a connection costs
+        boolean overLimit = connections.incrementAndGet() > maxConnections || draining;
+        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+        ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        ch.pipeline()
+                .addLast(ClientHandshake.DECODER, new StartupPacketDecoder(parts.limits().maxStartupPacket()))
+                .addLast(ClientHandshake.HANDLER, new ClientHandshake(parts, serverTls, overLimit ? refusal() : null));
+    }
+
+    private PgError refusal() {
+        return PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, draining
+                ? "the gateway is shutting down; connect again"
+                : "the gateway has too many connections; try again shortly");
+    }
+
+    /**
+     * Ends the person's sessions on the cluster: a FATAL ErrorResponse (when it does
+     * not cut a message in half), then close. Returns how many were ended.
+     */
+    public int revoke(String clusterId, String email, String reason) {
+        int ended = 0;
+        for (Session session : parts.sessions().of(clusterId, email)) {
+            session.end(PgError.fatal(SqlState.ADMIN_SHUTDOWN,
+                    "your access to \"" + clusterId + "\" has ended (" + reason + "); the session is terminated"),
+                    "revoked:" + reason);
+            ended++;
+        }
+        return ended;
+    }
+
+    /**
+     * Graceful drain: stop accepting, let sessions finish for up to {@code grace},
+     * then end the rest and stop the event loops.
+     */
+    public void drain(Duration grace) {
+        draining = true;
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        Instant deadline = Instant.now().plus(grace);
+        while (parts.sessions().size() > 0 && Instant.now().isBefore(deadline)) {
+            sleep(50);
+        }
+        for (Session session : parts.sessions().all()) {
+            session.end(PgError.fatal(SqlState.ADMIN_SHUTDOWN, "the gateway is shutting down; connect again"), "gateway-shutdown");
+        }
+        Instant hardDeadline = Instant.now().plusSeconds(2);
+        while (parts.sessions().size() > 0 && Instant.now().isBefore(hardDeadline)) {
+            sleep(20);
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        draining = true;
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

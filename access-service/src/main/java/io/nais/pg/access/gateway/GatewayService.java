@@ -1,0 +1,176 @@
+package io.nais.pg.access.gateway;
+
+import io.nais.pg.access.directory.AccessDirectory;
+import io.nais.pg.access.directory.AccessRevoked;
+import io.nais.pg.access.gateway.auth.TokenVerifier;
+import io.nais.pg.access.gateway.session.SessionEvents;
+import io.nais.pg.pki.CertificateAuthority;
+import io.nais.pg.pki.IssuedCertificate;
+import io.nais.pg.pki.Pem;
+import io.quarkus.arc.Arc;
+import io.quarkus.arc.ManagedContext;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs the {@link GatewayServer} with the application: starts it with the
+ * configured certificates, ends sessions when access is revoked, drains it on
+ * shutdown.
+ */
+@ApplicationScoped
+public class GatewayService {
+
+    private static final Logger LOG = Logger.getLogger(GatewayService.class);
+    private static final int BLOCKING_THREADS = 16;
+
+    private final GatewayConfig config;
+    private final AccessDirectory directory;
+    private final SessionEvents events;
+    private ExecutorService blocking;
+    private volatile GatewayServer server;
+
+    GatewayService(GatewayConfig config, AccessDirectory directory, SessionEvents events) {
+        this.config = config;
+        this.directory = directory;
+        this.events = events;
+    }
+
+    void onStart(@Observes StartupEvent startup) {
+        if (!config.enabled()) {
+            return;
+        }
+        blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads());
+        server = GatewayServer.create(settings(), directory, events, this::withRequestContext);
+        server.start(config.host(), config.port());
+    }
+
+    void onStop(@Observes ShutdownEvent shutdown) {
+        if (server != null) {
+            server.drain(config.drainTimeout());
+            blocking.shutdown();
+            awaitQuietly();
+        }
+    }
+
+    /** Ends the person's relayed sessions on the cluster; provisioning has already terminated them on the cluster. */
+    void onRevoked(@Observes AccessRevoked revoked) {
+        revoke(revoked);
+    }
+
+    void onRevokedAsync(@ObservesAsync AccessRevoked revoked) {
+        revoke(revoked);
+    }
+
+    private void revoke(AccessRevoked revoked) {
+        if (server != null) {
+            int ended = server.revoke(revoked.clusterId(), revoked.email(), revoked.reason());
+            LOG.infof("access revoked on cluster %s (%s): %d gateway session(s) ended", revoked.clusterId(),
+                    revoked.reason(), ended);
+        }
+    }
+
+    /** The bound port (differs from the configured one when that is 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** Whether new connections are taken; false while draining or when disabled. */
+    public boolean isAccepting() {
+        return server != null && server.isAccepting();
+    }
+
+    public boolean isEnabled() {
+        return config.enabled();
+    }
+
+    /** Directory reads and outbox writes need a request context for the ORM session. */
+    private void withRequestContext(Runnable task) {
+        blocking.execute(() -> {
+            ManagedContext context = Arc.container().requestContext();
+            context.activate();
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("gateway background step failed", e);
+                throw e;
+            } finally {
+                context.terminate();
+            }
+        });
+    }
+
+    private GatewaySettings settings() {
+        CertificateAuthority ca = clientCa();
+        List<X509Certificate> trusted = config.backend().trustedCaFile().map(Pem::readCertificates)
+                .orElse(List.of(ca.certificate()));
+        GatewayConfig.Oidc oidc = config.oidc();
+        GatewayConfig.Limits limits = config.limits();
+        return new GatewaySettings(config.host(), config.port(), serverCertificate(ca), ca, trusted,
+                config.ca().clientCertificateValidity(), config.backend().verifyHostname(),
+                config.backend().connectTimeout(),
+                new TokenVerifier.Settings(
+                        oidc.issuer().orElseThrow(() -> missing("oidc.issuer")),
+                        oidc.audience().orElseThrow(() -> missing("oidc.audience")),
+                        oidc.jwksUri(), oidc.identityClaim(),
+                        oidc.clockSkew(), oidc.algorithms(), oidc.jwksRefreshCooldown()),
+                limits.maxConnections(), limits.maxSessionsPerPerson(), limits.maxStartupPacket(),
+                limits.maxPasswordMessage(), limits.startupTimeout(),
+                Set.copyOf(config.endSessionAtTokenExpiry().orElse(List.of())), config.eventLoopThreads());
+    }
+
+    private static IllegalStateException missing(String key) {
+        return new IllegalStateException("nais.access.gateway." + key + " must be set when the gateway is enabled");
+    }
+
+    private CertificateAuthority clientCa() {
+        if (config.ca().certFile().isPresent() && config.ca().keyFile().isPresent()) {
+            return CertificateAuthority.of(load(config.ca().certFile().get(), config.ca().keyFile().get()));
+        }
+        LOG.warn("no gateway CA configured (nais.access.gateway.ca.*): using a throwaway CA that no cluster trusts");
+        return CertificateAuthority.create("nais gateway throwaway CA", Duration.ofDays(1));
+    }
+
+    private IssuedCertificate serverCertificate(CertificateAuthority ca) {
+        if (config.tls().certFile().isPresent() && config.tls().keyFile().isPresent()) {
+            return load(config.tls().certFile().get(), config.tls().keyFile().get());
+        }
+        LOG.warn("no gateway TLS certificate configured (nais.access.gateway.tls.*): using a throwaway one");
+        return ca.issueServer("localhost", List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+    }
+
+    private static IssuedCertificate load(Path certificateFile, Path keyFile) {
+        List<X509Certificate> chain = Pem.readCertificates(certificateFile);
+        return new IssuedCertificate(Pem.readPrivateKey(keyFile), chain.get(0), chain.subList(1, chain.size()));
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger counter = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, "gateway-blocking-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private void awaitQuietly() {
+        try {
+            blocking.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

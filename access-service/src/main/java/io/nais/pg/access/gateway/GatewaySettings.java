@@ -1,0 +1,37 @@
+package io.nais.pg.access.gateway;
+
+import io.nais.pg.access.gateway.auth.TokenVerifier;
+import io.nais.pg.pki.CertificateAuthority;
+import io.nais.pg.pki.IssuedCertificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything a {@link GatewayServer} is built from, already loaded (keys read,
+ * certificates parsed). {@link GatewayConfig} is turned into this by
+ * {@link GatewayService}; tests and benchmarks build it directly.
+ *
+ * @param serverCertificate the gateway's own TLS key and certificate chain, shown to clients
+ * @param clientCa          signs the per-person client certificates; clusters trust it in {@code ssl_ca_file}
+ * @param trustedClusterCas CAs the clusters' server certificates are checked against
+ */
+public record GatewaySettings(
+        String host,
+        int port,
+        IssuedCertificate serverCertificate,
+        CertificateAuthority clientCa,
+        List<X509Certificate> trustedClusterCas,
+        Duration clientCertificateValidity,
+        boolean verifyClusterHostname,
+        Duration backendConnectTimeout,
+        TokenVerifier.Settings token,
+        int maxConnections,
+        int maxSessionsPerPerson,
+        int maxStartupPacket,
+        int maxPasswordMessage,
+        Duration startupTimeout,
+        Set<String> endSessionAtTokenExpiry,
+        int eventLoopThreads) {
+}

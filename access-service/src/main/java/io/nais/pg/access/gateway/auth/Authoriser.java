@@ -1,0 +1,50 @@
+package io.nais.pg.access.gateway.auth;
+
+import io.nais.pg.access.directory.AccessDirectory;
+import io.nais.pg.access.directory.AccessDirectory.ClusterEndpoint;
+import io.nais.pg.access.gateway.protocol.SqlState;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * Decides whether a verified person may open a session on a cluster: as a member
+ * of the team that owns it, or with an active DBA grant for it. Asks
+ * {@link AccessDirectory} only, so login and provisioning read the same answer.
+ * May block (the directory reads the service's database).
+ */
+public final class Authoriser {
+
+    /** {@code <team>/<app>}: both parts as Kubernetes names are (lower case, digits, '-'). */
+    private static final Pattern CLUSTER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}/[a-z0-9][a-z0-9-]{0,62}");
+
+    /** A permitted login; {@code grantId} is set when the person enters as DBA, not as member. */
+    public record Decision(ClusterEndpoint endpoint, String grantId) {
+    }
+
+    private final AccessDirectory directory;
+
+    public Authoriser(AccessDirectory directory) {
+        this.directory = directory;
+    }
+
+    public Decision authorise(String clusterId, String email, Instant now) throws LoginRefused {
+        ClusterEndpoint endpoint = cluster(clusterId);
+        if (directory.isMember(endpoint.team(), email)) {
+            return new Decision(endpoint, null);
+        }
+        return directory.activeDbaGrant(clusterId, email, now)
+                .map(grant -> new Decision(endpoint, grant.grantId()))
+                .orElseThrow(() -> new LoginRefused(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "not-a-member",
+                        "user \"" + email + "\" is not a member of team \"" + endpoint.team()
+                                + "\" and holds no active DBA grant for \"" + clusterId + "\""));
+    }
+
+    private ClusterEndpoint cluster(String clusterId) throws LoginRefused {
+        if (clusterId == null || !CLUSTER_ID.matcher(clusterId).matches()) {
+            throw new LoginRefused(SqlState.INVALID_CATALOG_NAME, "cluster-id-malformed",
+                    "database name must be a cluster id \"<team>/<app>\", e.g. \"team-a/demo-app\"");
+        }
+        return directory.cluster(clusterId).orElseThrow(() -> new LoginRefused(SqlState.INVALID_CATALOG_NAME,
+                "cluster-unknown", "no cluster \"" + clusterId + "\" is known to nais"));
+    }
+}

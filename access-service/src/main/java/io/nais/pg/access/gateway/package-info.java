@@ -1,0 +1,70 @@
+/**
+ * The Postgres gateway: lets a person into a team's cluster with their
+ * short-lived login token, as their own role, and ends the session when their
+ * access ends. Modelled on Teleport's Postgres engine (the gateway completes the
+ * client's handshake itself, then logs in to the cluster with a certificate it
+ * mints) and on cloud-sql-proxy (connection limits, drain, readiness).
+ *
+ * <h2>Handshake</h2>
+ * <pre>
+ *  client (psql, pgjdbc, nais proxy)        gateway                               cluster
+ *    |-- SSLRequest ------------------------->|                                      |
+ *    |<------------------------------- 'S' ---|   (GSSENCRequest -> 'N';             |
+ *    |== TLS (gateway certificate) ==========>|    plaintext StartupMessage ->       |
+ *    |-- StartupMessage --------------------->|    ErrorResponse 28000, close)       |
+ *    |     user=&lt;email&gt; database=&lt;team&gt;/&lt;app&gt; |                                      |
+ *    |<---------- AuthenticationCleartextPassword                                     |
+ *    |-- PasswordMessage(&lt;JWT&gt;) --------------->|  startup:   parse, TLS required     |
+ *    |                                        |  authenticate: JWT (JWKS, iss, aud,  |
+ *    |                                        |     exp/nbf, alg allow-list), identity|
+ *    |                                        |     claim == user                     |
+ *    |                                        |  authorise: AccessDirectory: member   |
+ *    |                                        |     of team or active DBA grant       |
+ *    |                                        |  connect: mint client cert CN=&lt;email&gt;|
+ *    |                                        |-- SSLRequest ----------------------->|
+ *    |                                        |<-------------------------------- 'S' |
+ *    |                                        |== TLS + client certificate =========>|
+ *    |                                        |-- StartupMessage user=&lt;email&gt;       |
+ *    |                                        |     database=&lt;application db&gt; ---->|
+ *    |                                        |<-- AuthenticationOk (pg_hba: cert) --|
+ *    |                                        |<-- ParameterStatus*, BackendKeyData, |
+ *    |                                        |    ReadyForQuery --------------------|
+ *    |<-- AuthenticationOk, ParameterStatus*, |  make ready: the client gets the     |
+ *    |    BackendKeyData(gateway's own key),  |     gateway's own random cancel key; |
+ *    |    ReadyForQuery ----------------------|     the backend's key stays here     |
+ *    |&lt;=============== relay: raw bytes both ways, backpressure ===================&gt;|
+ *    |                                        |                                      |
+ *    |   AccessRevoked(cluster, email) -----> |-- ErrorResponse 57P01 FATAL, close -->|
+ * </pre>
+ * Any refusal is an ErrorResponse (28000, 28P01, 3D000, 08P01, 53300, 57P03) and
+ * close, plus a LoginDenied event with the reason, never the token.
+ *
+ * <h2>Decisions</h2>
+ * <ul>
+ *   <li><b>Database name = cluster id.</b> A client asks for {@code dbname=<team>/<app>}
+ *       (e.g. {@code team-a/demo-app}); the gateway connects to that cluster's
+ *       application database (the {@code database} of the cluster's
+ *       ClusterDiscovered event). Other startup parameters
+ *       ({@code application_name}, {@code options}, {@code DateStyle}, ...) pass through.</li>
+ *   <li><b>Cleartext password inside TLS.</b> The token must reach the gateway to be
+ *       verified; TLS is mandatory, so "cleartext" never crosses the network in clear.
+ *       The token is never forwarded to the cluster, logged or put in an event.</li>
+ *   <li><b>No human password anywhere.</b> The cluster trusts the gateway's CA for
+ *       {@code +nais_human} with {@code cert} auth; the CN is the role name (the email).
+ *       A certificate lives minutes and is reused per person for two thirds of that.</li>
+ *   <li><b>Own cancel keys.</b> Clients can only cancel through keys the gateway handed
+ *       out; unknown keys are dropped silently, as PostgreSQL does.</li>
+ *   <li><b>Relay without framing.</b> After ReadyForQuery bytes are relayed as they
+ *       come (no parsing, no copy); only the headers of server messages are followed
+ *       ({@link io.nais.pg.access.gateway.protocol.MessageBoundary}) so a revocation
+ *       can tell the client why without cutting a message in half. Both connections
+ *       share one event loop; backpressure toggles auto-read on high/low water marks.</li>
+ *   <li><b>Blocking steps off the event loop.</b> Token checks (JWKS fetch), directory
+ *       reads and outbox writes run on a small executor.</li>
+ *   <li><b>Revocation.</b> Provisioning terminates the backends on the cluster
+ *       ({@code pg_terminate_backend}, reaches every replica); the gateway also ends the
+ *       sessions it relays on {@link io.nais.pg.access.directory.AccessRevoked}, so the
+ *       client learns why.</li>
+ * </ul>
+ */
+package io.nais.pg.access.gateway;

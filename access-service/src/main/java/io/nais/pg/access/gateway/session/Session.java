@@ -1,0 +1,158 @@
+package io.nais.pg.access.gateway.session;
+
+import io.nais.pg.access.gateway.protocol.CancelKey;
+import io.nais.pg.access.gateway.protocol.Messages;
+import io.nais.pg.access.gateway.protocol.PgError;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One relayed session: a client connection joined to a backend connection,
+ * logged in as one person on one cluster.
+ */
+public final class Session {
+
+    private final UUID id = UUID.randomUUID();
+    private final String email;
+    private final String clusterId;
+    private final String clientAddress;
+    private final String grantId;
+    private final Instant tokenExpiresAt;
+    private final Instant openedAt;
+    private final CancelKey gatewayKey;
+    private final CancelKey backendKey;
+    private final InetSocketAddress backendAddress;
+    private final Channel client;
+    private final Channel backend;
+    private final AtomicLong bytesFromClient = new AtomicLong();
+    private final AtomicLong bytesToClient = new AtomicLong();
+    private final AtomicReference<String> endReason = new AtomicReference<>();
+    private volatile Relay.Direction toClient;
+
+    public Session(Login login, CancelKey gatewayKey, CancelKey backendKey, InetSocketAddress backendAddress,
+                   Channel client, Channel backend, Instant openedAt) {
+        this.email = login.email();
+        this.clusterId = login.clusterId();
+        this.clientAddress = login.clientAddress();
+        this.grantId = login.grantId();
+        this.tokenExpiresAt = login.tokenExpiresAt();
+        this.gatewayKey = gatewayKey;
+        this.backendKey = backendKey;
+        this.backendAddress = backendAddress;
+        this.client = client;
+        this.backend = backend;
+        this.openedAt = openedAt;
+    }
+
+    /** Who logged in where, as established by the handshake. */
+    public record Login(String email, String clusterId, String clientAddress, String grantId, Instant tokenExpiresAt) {
+    }
+
+    /**
+     * Joins the two connections. Bytes flow only after this; the caller has already
+     * written the client's ready messages.
+     */
+    public void startRelay() {
+        Relay.Direction fromClient = Relay.join(client, backend, bytesFromClient, null);
+        toClient = Relay.join(backend, client, bytesToClient, new io.nais.pg.access.gateway.protocol.MessageBoundary());
+        fromClient.start();
+        toClient.start();
+    }
+
+    /**
+     * Ends the session from the gateway's side: tells the client why (if that does
+     * not cut a message in half) and closes both connections. Safe from any thread,
+     * idempotent.
+     */
+    public void end(PgError error, String reason) {
+        if (!endReason.compareAndSet(null, reason)) {
+            return;
+        }
+        client.eventLoop().execute(() -> {
+            backend.config().setAutoRead(false);
+            if (toClient != null && toClient.atMessageBoundary() && client.isActive()) {
+                client.writeAndFlush(Messages.errorResponse(client.alloc(), error)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                client.close();
+            }
+            backend.close();
+        });
+    }
+
+    /** True once the gateway decided to end the session; the client is then closed by {@link #end}, after the error. */
+    public boolean isEnding() {
+        return endReason.get() != null;
+    }
+
+    /** Why the session ended: the gateway's reason, or which side closed first. */
+    public String endReason(String fallback) {
+        endReason.compareAndSet(null, fallback);
+        return endReason.get();
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String email() {
+        return email;
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    public String clientAddress() {
+        return clientAddress;
+    }
+
+    public String grantId() {
+        return grantId;
+    }
+
+    public Instant tokenExpiresAt() {
+        return tokenExpiresAt;
+    }
+
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    public CancelKey gatewayKey() {
+        return gatewayKey;
+    }
+
+    public CancelKey backendKey() {
+        return backendKey;
+    }
+
+    public InetSocketAddress backendAddress() {
+        return backendAddress;
+    }
+
+    public Channel client() {
+        return client;
+    }
+
+    public Channel backend() {
+        return backend;
+    }
+
+    public long bytesFromClient() {
+        return bytesFromClient.get();
+    }
+
+    public long bytesToClient() {
+        return bytesToClient.get();
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + id + ", cluster=" + clusterId + ", email=" + email + "]";
+    }
+}

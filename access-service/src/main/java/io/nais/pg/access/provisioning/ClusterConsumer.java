@@ -1,0 +1,96 @@
+package io.nais.pg.access.provisioning;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.transaction.Transactional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.nais.pg.access.directory.AccessRevoked;
+import io.nais.pg.access.directory.Channels;
+import io.nais.pg.access.directory.ClusterProjection;
+import io.nais.pg.access.directory.ClusterProjection.ClusterFacts;
+import io.nais.pg.access.directory.MembershipProjection;
+import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.events.ClusterRemoved;
+import io.nais.pg.events.ClusterUpdated;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.logging.LogContext;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+
+/**
+ * Cluster events update the projection. A discovered or updated cluster gets its
+ * group role (re)applied and every current member of the team marked dirty; a
+ * removed cluster is forgotten, with no SQL sent to it.
+ */
+@ApplicationScoped
+public class ClusterConsumer {
+
+    static final String CONSUMER = "access-clusters";
+
+    private final Inbox inbox;
+    private final ClusterProjection clusters;
+    private final MembershipProjection members;
+    private final ReconcileQueue queue;
+    private final ProvisioningScheduler scheduler;
+    private final AfterCommit afterCommit;
+    private final Event<AccessRevoked> revoked;
+
+    ClusterConsumer(Inbox inbox, ClusterProjection clusters, MembershipProjection members, ReconcileQueue queue,
+                    ProvisioningScheduler scheduler, AfterCommit afterCommit, Event<AccessRevoked> revoked) {
+        this.inbox = inbox;
+        this.clusters = clusters;
+        this.members = members;
+        this.queue = queue;
+        this.scheduler = scheduler;
+        this.afterCommit = afterCommit;
+        this.revoked = revoked;
+    }
+
+    @Incoming(Channels.CLUSTERS)
+    @Blocking(ordered = true)
+    @Transactional
+    public void on(ConsumerRecord<String, Envelope<?>> record) {
+        Envelope<?> envelope = Poison.require(record);
+        try (LogContext log = LogContext.forEvent(envelope.metadata().id(), envelope.metadata().correlationId())) {
+            if (!inbox.firstDelivery(envelope.metadata().id(), CONSUMER)) {
+                return;
+            }
+            if (envelope.data() instanceof ClusterDiscovered c) {
+                log.cluster(c.clusterId()).team(c.team());
+                clusterPresent(envelope, new ClusterFacts(c.clusterId(), c.team(), c.app(), c.host(), c.port(),
+                        c.database(), c.applicationRole(), c.schemas(), c.adminSecretRef(), c.pgVersion(), c.status()));
+            } else if (envelope.data() instanceof ClusterUpdated c) {
+                log.cluster(c.clusterId()).team(c.team());
+                clusterPresent(envelope, new ClusterFacts(c.clusterId(), c.team(), c.app(), c.host(), c.port(),
+                        c.database(), c.applicationRole(), c.schemas(), c.adminSecretRef(), c.pgVersion(), c.status()));
+            } else if (envelope.data() instanceof ClusterRemoved c) {
+                log.cluster(c.clusterId()).team(c.team());
+                clusterRemoved(envelope, c);
+            }
+            // other event types on the topic are not ours to handle
+        }
+    }
+
+    private void clusterPresent(Envelope<?> envelope, ClusterFacts facts) {
+        if (!clusters.upsert(facts, envelope.metadata().time(), envelope.metadata().id())) {
+            return;
+        }
+        queue.markCluster(facts.clusterId(), facts.team());
+        afterCommit.run(() -> scheduler.wake(facts.clusterId()));
+    }
+
+    private void clusterRemoved(Envelope<?> envelope, ClusterRemoved removed) {
+        if (!clusters.remove(removed.clusterId(), envelope.metadata().time(), envelope.metadata().id())) {
+            return;
+        }
+        queue.forget(removed.clusterId());
+        List<String> team = members.members(removed.team());
+        afterCommit.run(() -> team.forEach(email ->
+                revoked.fire(new AccessRevoked(removed.clusterId(), email, "cluster-removed"))));
+    }
+}

@@ -1,0 +1,143 @@
+package io.nais.pg.access.provisioning;
+
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import io.nais.pg.access.directory.ClusterTarget;
+import io.nais.pg.access.directory.MembershipProjection;
+import io.nais.pg.access.directory.ClusterProjection;
+import io.nais.pg.access.provisioning.model.Backoff;
+import io.nais.pg.access.provisioning.model.HumanRoleSpec;
+import io.nais.pg.access.provisioning.model.ReconcileResult;
+import io.nais.pg.access.provisioning.model.RoleOutcome;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.HumanRoleRemoved;
+import io.nais.pg.kit.logging.LogContext;
+import io.nais.pg.kit.outbox.Outbox;
+
+/**
+ * One pass of one cluster: claim its work, converge its roles, announce what
+ * changed and clear the work, all in one transaction of the service database.
+ * The cluster row stays locked for the pass, so replicas never work one cluster
+ * at once; a failing cluster keeps its work and gets a later attempt.
+ */
+@ApplicationScoped
+public class ClusterProvisioner {
+
+    static final String PRODUCER = "access-service";
+    private static final Logger LOG = Logger.getLogger(ClusterProvisioner.class);
+
+    private final ClusterProjection clusters;
+    private final MembershipProjection members;
+    private final ReconcileQueue queue;
+    private final AdminSessions sessions;
+    private final Outbox outbox;
+    private final ProvisioningConfig config;
+
+    ClusterProvisioner(ClusterProjection clusters, MembershipProjection members, ReconcileQueue queue,
+                       AdminSessions sessions, Outbox outbox, ProvisioningConfig config) {
+        this.clusters = clusters;
+        this.members = members;
+        this.queue = queue;
+        this.sessions = sessions;
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    /** @return whether work was found (the caller loops while it finds some) */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean reconcile(String clusterId) {
+        try (LogContext log = LogContext.open().cluster(clusterId)) {
+            Optional<ClusterTarget> target = clusters.live(clusterId);
+            if (target.isEmpty()) {
+                queue.forget(clusterId);
+                sessions.forget(clusterId);
+                return false;
+            }
+            Optional<ReconcileQueue.Pending> work = queue.claim(clusterId);
+            if (work.isEmpty()) {
+                return false;
+            }
+            Map<String, HumanRoleSpec> desired = desiredRoles(target.get(), work.get());
+            try {
+                List<RoleOutcome> outcomes = converge(target.get(), desired, work.get());
+                announce(target.get(), outcomes);
+                queue.done(clusterId, work.get());
+                return true;
+            } catch (SQLException e) {
+                retryLater(clusterId, work.get(), e);
+                return false;
+            }
+        }
+    }
+
+    /** Members get a role, everybody else marked dirty gets none; a full resync covers the whole team. */
+    private Map<String, HumanRoleSpec> desiredRoles(ClusterTarget cluster, ReconcileQueue.Pending work) {
+        Map<String, HumanRoleSpec> desired = new LinkedHashMap<>();
+        Set<String> current = new LinkedHashSet<>(members.members(cluster.team()));
+        for (String email : work.emails()) {
+            desired.put(email, current.contains(email) ? spec(email) : null);
+        }
+        if (work.fullResync()) {
+            current.forEach(email -> desired.put(email, spec(email)));
+        }
+        return desired;
+    }
+
+    private HumanRoleSpec spec(String email) {
+        Map<String, String> guards = new LinkedHashMap<>();
+        guards.put("statement_timeout", config.humans().statementTimeout());
+        guards.put("idle_in_transaction_session_timeout", config.humans().idleInTransactionSessionTimeout());
+        return new HumanRoleSpec(email, guards);
+    }
+
+    private List<RoleOutcome> converge(ClusterTarget cluster, Map<String, HumanRoleSpec> desired,
+                                       ReconcileQueue.Pending work) throws SQLException {
+        return sessions.with(cluster, roles ->
+                ClusterRoleReconciler.reconcile(roles, cluster, desired, work.fullResync(), work.ensureGroups()));
+    }
+
+    /** Only a change is announced, so a replay or a duplicate emits nothing. */
+    private void announce(ClusterTarget cluster, List<RoleOutcome> outcomes) {
+        for (RoleOutcome outcome : outcomes) {
+            ReconcileResult result = outcome.result();
+            if (result.provisioned()) {
+                outbox.publish(Envelope.of(PRODUCER, new HumanRoleProvisioned(cluster.clusterId(), cluster.team(),
+                        outcome.roleName(), outcome.roleName(), false)));
+            } else if (result == ReconcileResult.DELETED || result == ReconcileResult.DEACTIVATED) {
+                HumanRoleRemoved.Outcome removed = result == ReconcileResult.DELETED
+                        ? HumanRoleRemoved.Outcome.DROPPED : HumanRoleRemoved.Outcome.DEACTIVATED;
+                outbox.publish(Envelope.of(PRODUCER, new HumanRoleRemoved(cluster.clusterId(), cluster.team(),
+                        outcome.roleName(), outcome.roleName(), removed, outcome.detail())));
+            } else if (result == ReconcileResult.UNMANAGED) {
+                LOG.warnf("role %s exists in the cluster but is not managed by the platform; left alone",
+                        outcome.roleName());
+            }
+            if (result.changed()) {
+                LOG.infof("role %s: %s", outcome.roleName(), result);
+            }
+        }
+    }
+
+    private void retryLater(String clusterId, ReconcileQueue.Pending work, SQLException e) {
+        int attempts = work.attempts() + 1;
+        var delay = new Backoff(config.initialBackoff(), config.maxBackoff())
+                .delay(attempts, ThreadLocalRandom.current()::nextDouble);
+        // The SQLSTATE and the driver's message name the failure; neither carries the admin password.
+        String error = "SQLSTATE " + e.getSQLState() + ": " + e.getMessage();
+        LOG.warnf("cluster not reconciled (attempt %d, retry in %d ms): %s", attempts, delay.toMillis(), error);
+        queue.failed(clusterId, attempts, delay, error);
+    }
+}

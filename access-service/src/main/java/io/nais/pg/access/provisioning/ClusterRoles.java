@@ -1,0 +1,141 @@
+package io.nais.pg.access.provisioning;
+
+import io.nais.pg.access.provisioning.model.ActualHumanRole;
+import io.nais.pg.access.provisioning.model.HumanRoleSpec;
+import io.nais.pg.access.provisioning.model.ReconcileResult;
+import io.nais.pg.access.provisioning.model.RoleOutcome;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Executes the role SQL of {@code human-roles.sql} on one admin connection to a
+ * cluster. Every identifier is quoted server-side with {@code format('%I')}; Java
+ * only binds values. Nothing here decides what to do: see {@code model}.
+ */
+final class ClusterRoles {
+
+    static final String SQLSTATE_NOT_MANAGED = "55000";
+    private static final List<String> INSTALL = statements("human-roles.sql");
+
+    private final Connection admin;
+
+    private ClusterRoles(Connection admin) {
+        this.admin = admin;
+    }
+
+    /** Installs the session's {@code pg_temp} functions on the connection. */
+    static ClusterRoles on(Connection admin) throws SQLException {
+        admin.setAutoCommit(true);
+        try (Statement st = admin.createStatement()) {
+            for (String sql : INSTALL) {
+                st.execute(sql);
+            }
+        }
+        return new ClusterRoles(admin);
+    }
+
+    void ensureGroups(String applicationRole, List<String> schemas) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT pg_temp.nais_ensure_groups(?, ?)")) {
+            ps.setString(1, applicationRole);
+            ps.setArray(2, textArray(schemas));
+            ps.execute();
+        }
+    }
+
+    /** The named roles that exist, plus every managed human role when {@code allManaged}. */
+    Map<String, ActualHumanRole> actual(Collection<String> roleNames, boolean allManaged) throws SQLException {
+        Map<String, ActualHumanRole> actual = new HashMap<>();
+        try (PreparedStatement ps = admin.prepareStatement("SELECT * FROM pg_temp.nais_human_roles(?, ?)")) {
+            ps.setArray(1, textArray(roleNames));
+            ps.setBoolean(2, allManaged);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ActualHumanRole role = new ActualHumanRole(rs.getString("role_name"), rs.getBoolean("managed"),
+                            rs.getBoolean("can_login"), rs.getBoolean("inherits"), rs.getBoolean("elevated"),
+                            rs.getBoolean("has_password"), rs.getBoolean("in_group"),
+                            Arrays.asList((String[]) rs.getArray("other_memberships").getArray()),
+                            ActualHumanRole.parseSettings((String[]) rs.getArray("settings").getArray()));
+                    actual.put(role.roleName(), role);
+                }
+            }
+        }
+        return actual;
+    }
+
+    RoleOutcome create(HumanRoleSpec spec) throws SQLException {
+        try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_create_human(?, ?, ?)", spec);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return RoleOutcome.of(spec.roleName(), ReconcileResult.valueOf(rs.getString(1)));
+        }
+    }
+
+    RoleOutcome patch(HumanRoleSpec spec) throws SQLException {
+        try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_patch_human(?, ?, ?)", spec)) {
+            ps.execute();
+            return RoleOutcome.of(spec.roleName(), ReconcileResult.PATCHED);
+        }
+    }
+
+    /** Blocks new logins, ends open sessions, drops; DEACTIVATED with the server's detail on 2BP01. */
+    RoleOutcome remove(String roleName) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT outcome, detail FROM pg_temp.nais_remove_human(?)")) {
+            ps.setString(1, roleName);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                ReconcileResult result = switch (rs.getString("outcome")) {
+                    case "DROPPED" -> ReconcileResult.DELETED;
+                    case "DEACTIVATED" -> ReconcileResult.DEACTIVATED;
+                    case "UNMANAGED" -> ReconcileResult.UNMANAGED;
+                    default -> ReconcileResult.NOOP; // ABSENT: somebody dropped it already
+                };
+                return new RoleOutcome(roleName, result, rs.getString("detail"));
+            }
+        }
+    }
+
+    private PreparedStatement settingsCall(String sql, HumanRoleSpec spec) throws SQLException {
+        List<String> names = new ArrayList<>(spec.settings().keySet());
+        List<String> values = names.stream().map(spec.settings()::get).toList();
+        PreparedStatement ps = admin.prepareStatement(sql);
+        ps.setString(1, spec.roleName());
+        ps.setArray(2, textArray(names));
+        ps.setArray(3, textArray(values));
+        return ps;
+    }
+
+    private Array textArray(Collection<String> values) throws SQLException {
+        return admin.createArrayOf("text", values.toArray());
+    }
+
+    /** Splits a resource into statements at lines holding only {@code --;}. */
+    static List<String> statements(String resource) {
+        try (InputStream in = ClusterRoles.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return Arrays.stream(text.split("(?m)^--;$"))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

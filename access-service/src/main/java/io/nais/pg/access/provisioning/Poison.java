@@ -1,0 +1,25 @@
+package io.nais.pg.access.provisioning;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.InvalidEventException;
+
+/**
+ * The channels do not fail on a record they cannot deserialize (the kit's
+ * convention); it arrives without a value and is refused here, so the channel's
+ * failure strategy sends it to {@code <topic>.dlq} and consumption goes on.
+ */
+final class Poison {
+
+    private Poison() {
+    }
+
+    static Envelope<?> require(ConsumerRecord<String, Envelope<?>> record) {
+        if (record.value() == null) {
+            throw new InvalidEventException(null, "", "record on " + record.topic() + " at offset "
+                    + record.offset() + " is not a valid event");
+        }
+        return record.value();
+    }
+}

@@ -1,0 +1,41 @@
+package io.nais.pg.access.provisioning;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** {@code nais.access.provisioning.*}: the human guards and the reconciler's pacing. */
+@ConfigMapping(prefix = "nais.access.provisioning")
+public interface ProvisioningConfig {
+
+    /** Per-role defaults set on every human role (ALTER ROLE … SET). */
+    Humans humans();
+
+    /** Clusters reconciled at once; each cluster is worked by one thread at a time. */
+    @WithDefault("8")
+    int parallelism();
+
+    /** First retry delay after a cluster failed; doubles per attempt, with jitter. */
+    @WithDefault("PT0.5S")
+    Duration initialBackoff();
+
+    @WithDefault("PT1M")
+    Duration maxBackoff();
+
+    /** How often every cluster is fully resynced, healing drift and stray roles. */
+    @WithDefault("PT10M")
+    Duration resyncInterval();
+
+    /** How often due work is swept up, for wake-ups lost to a crash or another replica. */
+    @WithDefault("PT2S")
+    Duration sweepInterval();
+
+    interface Humans {
+        @WithDefault("5min")
+        String statementTimeout();
+
+        @WithDefault("10min")
+        String idleInTransactionSessionTimeout();
+    }
+}

@@ -1,0 +1,89 @@
+package io.nais.pg.access.provisioning;
+
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Runs cluster passes: at most one at a time per cluster, up to
+ * {@code parallelism} clusters at once, so a slow or unreachable cluster only
+ * ever holds up its own thread. Woken right after a consumer commits (the
+ * sub-second path); a sweep picks up due retries and lost wake-ups; a periodic
+ * full resync heals drift.
+ */
+@ApplicationScoped
+public class ProvisioningScheduler {
+
+    private static final Logger LOG = Logger.getLogger(ProvisioningScheduler.class);
+
+    private final ClusterProvisioner provisioner;
+    private final ReconcileQueue queue;
+    private final AdminSessions sessions;
+    private final ExecutorService workers;
+    /** Per cluster: 0 idle, 1 running, 2 running and woken again meanwhile. */
+    private final ConcurrentHashMap<String, AtomicInteger> states = new ConcurrentHashMap<>();
+
+    ProvisioningScheduler(ClusterProvisioner provisioner, ReconcileQueue queue, AdminSessions sessions,
+                          ProvisioningConfig config) {
+        this.provisioner = provisioner;
+        this.sessions = sessions;
+        this.queue = queue;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(config.parallelism(), runnable -> {
+            Thread thread = new Thread(runnable, "provisioning-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public void wake(Collection<String> clusterIds) {
+        clusterIds.forEach(this::wake);
+    }
+
+    public void wake(String clusterId) {
+        AtomicInteger state = states.computeIfAbsent(clusterId, id -> new AtomicInteger());
+        if (state.getAndUpdate(s -> Math.min(s + 1, 2)) == 0) {
+            workers.execute(() -> run(clusterId, state));
+        }
+    }
+
+    private void run(String clusterId, AtomicInteger state) {
+        do {
+            state.set(1);
+            try {
+                while (provisioner.reconcile(clusterId)) {
+                    // more marks may have arrived while the pass ran
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "pass over cluster %s failed", clusterId);
+            }
+        } while (!state.compareAndSet(1, 0));
+    }
+
+    @Scheduled(every = "${nais.access.provisioning.sweep-interval:PT2S}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweep() {
+        wake(queue.due());
+        sessions.closeIdle();
+    }
+
+    @Scheduled(every = "${nais.access.provisioning.resync-interval:PT10M}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void resync() {
+        wake(queue.markAllForResync());
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
+    }
+}

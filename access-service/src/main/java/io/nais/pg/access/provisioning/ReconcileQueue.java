@@ -1,0 +1,196 @@
+package io.nais.pg.access.provisioning;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+/**
+ * The durable list of work for the reconciler: (cluster, person) pairs marked
+ * dirty by the consumers, in the same transaction as the projection change, and
+ * per cluster whether the group role or a full resync is due and when a failed
+ * cluster may be tried again.
+ */
+@ApplicationScoped
+public class ReconcileQueue {
+
+    /** A cluster's claimed work; {@code marks} are the mark numbers {@link #done} clears. */
+    public record Pending(List<String> emails, List<Long> marks, boolean fullResync, boolean ensureGroups,
+                          int attempts) {
+    }
+
+    private final DataSource dataSource;
+
+    ReconcileQueue(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Marks the person dirty in every live cluster of the team; returns those clusters. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<String> markMember(String team, String email) {
+        return strings("""
+                INSERT INTO role_sync (cluster_id, email)
+                SELECT cluster_id, ? FROM cluster WHERE team = ? AND NOT removed
+                ON CONFLICT (cluster_id, email) DO UPDATE SET mark = nextval('role_sync_mark')
+                RETURNING cluster_id
+                """, email, team);
+    }
+
+    /** Marks every current member of the cluster's team dirty there and asks for the group role. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void markCluster(String clusterId, String team) {
+        update("""
+                INSERT INTO cluster_sync (cluster_id, ensure_groups) VALUES (?, true)
+                ON CONFLICT (cluster_id) DO UPDATE SET ensure_groups = true, attempts = 0, next_attempt_at = now()
+                """, clusterId);
+        update("""
+                INSERT INTO role_sync (cluster_id, email)
+                SELECT ?, email FROM team_member WHERE team = ? AND member
+                ON CONFLICT (cluster_id, email) DO UPDATE SET mark = nextval('role_sync_mark')
+                """, clusterId, team);
+    }
+
+    /** A removed cluster is forgotten: no SQL is ever sent to it again. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void forget(String clusterId) {
+        update("DELETE FROM role_sync WHERE cluster_id = ?", clusterId);
+        update("DELETE FROM cluster_sync WHERE cluster_id = ?", clusterId);
+    }
+
+    /** Asks for a full resync of every live cluster (the periodic drift repair). */
+    @Transactional
+    public List<String> markAllForResync() {
+        return strings("""
+                UPDATE cluster_sync s SET full_resync = true, ensure_groups = true
+                  FROM cluster c WHERE c.cluster_id = s.cluster_id AND NOT c.removed
+                RETURNING s.cluster_id
+                """);
+    }
+
+    /** Clusters with work whose backoff has passed. */
+    @Transactional
+    public List<String> due() {
+        return strings("""
+                SELECT s.cluster_id FROM cluster_sync s
+                 WHERE s.next_attempt_at <= now()
+                   AND (s.full_resync OR s.ensure_groups
+                        OR EXISTS (SELECT FROM role_sync r WHERE r.cluster_id = s.cluster_id))
+                """);
+    }
+
+    /**
+     * Locks the cluster's row for the caller's transaction and reads its work.
+     * Empty when another replica holds it, its backoff has not passed, or there is nothing to do.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Pending> claim(String clusterId) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean full;
+            boolean groups;
+            int attempts;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT full_resync, ensure_groups, attempts FROM cluster_sync
+                     WHERE cluster_id = ? AND next_attempt_at <= now() FOR UPDATE SKIP LOCKED
+                    """)) {
+                ps.setString(1, clusterId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    full = rs.getBoolean(1);
+                    groups = rs.getBoolean(2);
+                    attempts = rs.getInt(3);
+                }
+            }
+            List<String> emails = new ArrayList<>();
+            List<Long> marks = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT email, mark FROM role_sync WHERE cluster_id = ? ORDER BY email")) {
+                ps.setString(1, clusterId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        emails.add(rs.getString(1));
+                        marks.add(rs.getLong(2));
+                    }
+                }
+            }
+            if (emails.isEmpty() && !full && !groups) {
+                return Optional.empty();
+            }
+            return Optional.of(new Pending(emails, marks, full, groups, attempts));
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not claim cluster " + clusterId, e);
+        }
+    }
+
+    /** Clears exactly the marks the claim read (a newer mark stays) and resets the backoff. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void done(String clusterId, Pending work) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     DELETE FROM role_sync r USING unnest(?::text[], ?::bigint[]) AS seen(email, mark)
+                      WHERE r.cluster_id = ? AND r.email = seen.email AND r.mark = seen.mark
+                     """)) {
+            ps.setArray(1, c.createArrayOf("text", work.emails().toArray()));
+            ps.setArray(2, c.createArrayOf("bigint", work.marks().toArray()));
+            ps.setString(3, clusterId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not clear work of cluster " + clusterId, e);
+        }
+        update("""
+                UPDATE cluster_sync SET attempts = 0, last_error = NULL,
+                       full_resync = full_resync AND NOT ?, ensure_groups = ensure_groups AND NOT ?
+                 WHERE cluster_id = ?
+                """, work.fullResync(), work.ensureGroups(), clusterId);
+    }
+
+    /** Keeps the work and schedules the next attempt. {@code error} names a SQLSTATE, never a secret. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void failed(String clusterId, int attempts, Duration retryIn, String error) {
+        update("""
+                UPDATE cluster_sync SET attempts = ?, last_error = ?,
+                       next_attempt_at = now() + make_interval(secs => ?)
+                 WHERE cluster_id = ?
+                """, attempts, error, retryIn.toMillis() / 1000.0, clusterId);
+    }
+
+    private void update(String sql, Object... parameters) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, parameters);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("reconcile queue update failed", e);
+        }
+    }
+
+    private List<String> strings(String sql, Object... parameters) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, parameters);
+            List<String> values = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reconcile queue query failed", e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            ps.setObject(i + 1, parameters[i]);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+-- Role SQL run by access-service in every cluster, as the cluster's admin.
+--
+-- The functions live in pg_temp: they exist only for the admin session that
+-- installs them, so the platform leaves no objects of its own in the
+-- application's database beyond the two roles. Every identifier goes through
+-- format('%I'); values through format('%L'). Only roles that are members of
+-- nais_managed are ever altered or dropped.
+--
+-- Statements are separated by a line holding only '--;' (see ClusterRoles).
+
+-- The marker role, the human group role and the group's privileges.
+-- Returns nothing; raises 55000 when a role named nais_human exists that we
+-- did not create, so we never take over somebody else's role.
+CREATE OR REPLACE FUNCTION pg_temp.nais_ensure_groups(app_role text, app_schemas text[])
+RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+    s text;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nais_managed') THEN
+        BEGIN
+            CREATE ROLE nais_managed NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL; -- another replica created it a moment ago
+        END;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nais_human') THEN
+        BEGIN
+            CREATE ROLE nais_human NOLOGIN IN ROLE nais_managed;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+    END IF;
+    IF NOT pg_temp.nais_is_managed('nais_human') THEN
+        RAISE EXCEPTION 'role nais_human exists but is not managed by the platform'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    -- The group never logs in, never owns anything and holds no role but the marker.
+    ALTER ROLE nais_human NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+
+    -- Before PG15, PUBLIC may CREATE in schema public. Keep the application's
+    -- own right to it explicitly, then take it from everybody else.
+    IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public')
+       AND has_schema_privilege('public', 'public', 'CREATE') THEN
+        EXECUTE format('GRANT CREATE ON SCHEMA public TO %I', app_role);
+        REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+    END IF;
+    EXECUTE format('REVOKE CREATE ON DATABASE %I FROM PUBLIC', current_database());
+
+    -- Tables and sequences the application creates later, in any schema; the
+    -- schemas the humans may enter are fixed by USAGE below.
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO nais_human', app_role);
+    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO nais_human', app_role);
+
+    FOREACH s IN ARRAY app_schemas LOOP
+        CONTINUE WHEN NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = s); -- not migrated yet; the resync covers it
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO nais_human', s);
+        EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM nais_human', s);
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO nais_human', s);
+        EXECUTE format('REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA %I FROM nais_human', s);
+        EXECUTE format('REVOKE GRANT OPTION FOR ALL ON ALL TABLES IN SCHEMA %I FROM nais_human', s);
+        EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %I TO nais_human', s);
+        EXECUTE format('REVOKE GRANT OPTION FOR ALL ON ALL SEQUENCES IN SCHEMA %I FROM nais_human', s);
+    END LOOP;
+END
+$fn$;
+--;
+-- Whether a role carries the platform's managed-by mark (direct membership).
+CREATE OR REPLACE FUNCTION pg_temp.nais_is_managed(role_name text)
+RETURNS boolean LANGUAGE sql STABLE AS $fn$
+    SELECT EXISTS (
+        SELECT FROM pg_auth_members m
+        JOIN pg_roles r ON r.oid = m.member
+        JOIN pg_roles g ON g.oid = m.roleid
+        WHERE r.rolname = role_name AND g.rolname = 'nais_managed')
+$fn$;
+--;
+-- The actual state of the named roles, and with all_managed of every human
+-- role the platform manages in the cluster (for the full resync).
+CREATE OR REPLACE FUNCTION pg_temp.nais_human_roles(role_names text[], all_managed boolean)
+RETURNS TABLE (role_name text, managed boolean, can_login boolean, inherits boolean,
+               elevated boolean, has_password boolean, in_group boolean,
+               other_memberships text[], settings text[])
+LANGUAGE sql STABLE AS $fn$
+    SELECT r.rolname::text,
+           pg_temp.nais_is_managed(r.rolname),
+           r.rolcanlogin,
+           r.rolinherit,
+           r.rolsuper OR r.rolcreatedb OR r.rolcreaterole OR r.rolreplication OR r.rolbypassrls,
+           r.rolpassword IS NOT NULL,
+           EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                   WHERE m.member = r.oid AND g.rolname = 'nais_human'),
+           ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                 WHERE m.member = r.oid AND g.rolname NOT IN ('nais_managed', 'nais_human')
+                 ORDER BY 1),
+           COALESCE((SELECT s.setconfig FROM pg_db_role_setting s
+                     WHERE s.setrole = r.oid AND s.setdatabase = 0), '{}')
+    FROM pg_authid r
+    WHERE r.rolname NOT IN ('nais_managed', 'nais_human')
+      AND (r.rolname = ANY (role_names) OR (all_managed AND pg_temp.nais_is_managed(r.rolname)))
+$fn$;
+--;
+-- Brings a managed human role to the desired shape: LOGIN, INHERIT (needed to
+-- use the group's privileges), nothing elevated, no password, member of the
+-- group and the marker only, exactly the given per-role settings.
+CREATE OR REPLACE FUNCTION pg_temp.nais_patch_human(role_name text, setting_names text[], setting_values text[])
+RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+    other text;
+BEGIN
+    IF NOT pg_temp.nais_is_managed(role_name) THEN
+        RAISE EXCEPTION 'role is not managed by the platform'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    EXECUTE format('ALTER ROLE %I LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL', role_name);
+    IF NOT EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid
+                   WHERE r.rolname = role_name AND g.rolname = 'nais_human') THEN
+        EXECUTE format('GRANT nais_human TO %I', role_name);
+    END IF;
+    FOR other IN SELECT g.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
+                 JOIN pg_roles g ON g.oid = m.roleid
+                 WHERE r.rolname = role_name AND g.rolname NOT IN ('nais_managed', 'nais_human') LOOP
+        EXECUTE format('REVOKE %I FROM %I', other, role_name);
+    END LOOP;
+    EXECUTE format('ALTER ROLE %I RESET ALL', role_name);
+    FOR i IN 1 .. coalesce(array_length(setting_names, 1), 0) LOOP
+        EXECUTE format('ALTER ROLE %I SET %I = %L', role_name, setting_names[i], setting_values[i]);
+    END LOOP;
+END
+$fn$;
+--;
+-- Creates a human role; returns CREATED, or PATCHED when it already existed
+-- (42710: another replica, or a resync racing an event) and is ours.
+CREATE OR REPLACE FUNCTION pg_temp.nais_create_human(role_name text, setting_names text[], setting_values text[])
+RETURNS text LANGUAGE plpgsql AS $fn$
+BEGIN
+    BEGIN
+        EXECUTE format('CREATE ROLE %I LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS IN ROLE nais_managed, nais_human', role_name);
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+        PERFORM pg_temp.nais_patch_human(role_name, setting_names, setting_values);
+        RETURN 'PATCHED';
+    END;
+    FOR i IN 1 .. coalesce(array_length(setting_names, 1), 0) LOOP
+        EXECUTE format('ALTER ROLE %I SET %I = %L', role_name, setting_names[i], setting_values[i]);
+    END LOOP;
+    RETURN 'CREATED';
+END
+$fn$;
+--;
+-- Takes a managed human role away: no new logins first, then end the open
+-- sessions, then drop. When objects depend on the role (2BP01) it stays, as
+-- NOLOGIN and outside the group, and the detail says why.
+CREATE OR REPLACE FUNCTION pg_temp.nais_remove_human(role_name text, OUT outcome text, OUT detail text)
+LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name) THEN
+        outcome := 'ABSENT';
+        RETURN;
+    END IF;
+    IF NOT pg_temp.nais_is_managed(role_name) THEN
+        outcome := 'UNMANAGED';
+        RETURN;
+    END IF;
+    EXECUTE format('ALTER ROLE %I NOLOGIN', role_name);
+    PERFORM pg_terminate_backend(a.pid) FROM pg_stat_activity a WHERE a.usename = role_name;
+    BEGIN
+        EXECUTE format('DROP ROLE %I', role_name);
+        outcome := 'DROPPED';
+    EXCEPTION WHEN dependent_objects_still_exist THEN
+        GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+        IF EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid
+                   WHERE r.rolname = role_name AND g.rolname = 'nais_human') THEN
+            EXECUTE format('REVOKE nais_human FROM %I', role_name);
+        END IF;
+        outcome := 'DEACTIVATED';
+    END;
+END
+$fn$;

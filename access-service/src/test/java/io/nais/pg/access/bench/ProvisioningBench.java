@@ -1,0 +1,345 @@
+package io.nais.pg.access.bench;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.nais.pg.access.provisioning.HumanSessions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.events.EventCodec;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.TeamMemberAdded;
+import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.events.Topics;
+import io.nais.pg.pki.CertificateAuthority;
+import io.nais.pg.testsupport.kafka.KafkaBroker;
+import io.nais.pg.testsupport.kafka.TestEventBus;
+import io.nais.pg.testsupport.postgres.PostgresCluster;
+import io.nais.pg.testsupport.postgres.SeededApplication;
+
+/**
+ * Provisioning speed, end to end through real Kafka, the packaged service and
+ * real PostgreSQL clusters, each figure next to a baseline measured in the same
+ * run on the same clusters:
+ * <ol>
+ *   <li>reaction: TeamMemberAdded published → the person logs in (TLS client cert);
+ *       baseline: the admin creates the same role directly, then the person logs in;</li>
+ *   <li>revocation: TeamMemberRemoved published → the person's open session fails;
+ *       baseline: the admin terminates the session directly;</li>
+ *   <li>bulk: N clusters discovered, then M members each added → every role exists;
+ *       baseline: the same roles created directly, one admin connection per cluster,
+ *       with the service's parallelism.</li>
+ * </ol>
+ * Ten uncounted warm-up events come first.
+ * Arguments: {@code <quarkus-run.jar> [events=200] [clusters=50] [membersPerCluster=40]}.
+ */
+public final class ProvisioningBench {
+
+    private static final String PRODUCER = "bench";
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        int events = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int clusters = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        int perCluster = args.length > 3 ? Integer.parseInt(args[3]) : 40;
+        int parallelism = 8;
+
+        CertificateAuthority ca = CertificateAuthority.create("bench-ca", Duration.ofHours(2));
+        try (KafkaBroker kafka = KafkaBroker.start();
+             PostgresCluster serviceDb = PostgresCluster.builder().name("access-db").start();
+             PostgresCluster target = HumanSessions.withCertificateLogins(
+                     PostgresCluster.builder().name("latency"), ca).start();
+             TestEventBus bus = new TestEventBus(kafka.bootstrapServers())) {
+            kafka.createTopics(Topics.TEAM_MEMBERSHIP, Topics.CLUSTERS, Topics.ACCESS, Topics.TEAM_MEMBERSHIP_DLQ,
+                    Topics.CLUSTERS_DLQ);
+            List<PostgresCluster> bulk = startClusters(clusters);
+            try (ServiceProcess service = ServiceProcess.start(jar, Map.of(
+                    "quarkus.datasource.jdbc.url", serviceDb.jdbcUrl("postgres"),
+                    "quarkus.datasource.username", serviceDb.adminUser(),
+                    "quarkus.datasource.password", serviceDb.adminPassword(),
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                    "quarkus.http.port", "0",
+                    // provisioning only: the gateway (and its OIDC issuer) is not part of these figures
+                    "nais.access.gateway.enabled", "false",
+                    "quarkus.log.category.\"io.nais.pg.access\".level",
+                    Boolean.getBoolean("bench.trace") ? "DEBUG" : "INFO",
+                    "nais.access.provisioning.parallelism", Integer.toString(parallelism)))) {
+                System.out.println("service log: " + service.log());
+                SeededApplication app = target.seedApplication("latency-app");
+                HumanSessions humans = new HumanSessions(target, ca);
+                bus.publish(Envelope.of(PRODUCER, discovered(target, app, "team-l", "latency-app")));
+                awaitRole(target, app.database(), "nais_human", Duration.ofSeconds(120));
+
+                warmUp(bus, target, app, humans);
+                reaction(bus, target, app, humans, events);
+                revocation(bus, target, app, humans, events);
+                bulk(bus, kafka.bootstrapServers(), bulk, perCluster, parallelism, service);
+            } finally {
+                for (PostgresCluster pg : bulk) {
+                    pg.close();
+                }
+            }
+        }
+    }
+
+    /** JIT and pools warm up on a few events that are not counted. */
+    private static void warmUp(TestEventBus bus, PostgresCluster pg, SeededApplication app, HumanSessions humans)
+            throws Exception {
+        try (Connection watcher = pg.connect(app.database())) {
+            for (int i = 0; i < 10; i++) {
+                String email = "warmup" + i + "@example.com";
+                humans.prepare(email);
+                bus.publish(Envelope.of(PRODUCER, new TeamMemberAdded("team-l", email)));
+                awaitCanLogin(watcher, email);
+                loginEventually(humans, app.database(), email);
+            }
+        }
+    }
+
+    private static void reaction(TestEventBus bus, PostgresCluster pg, SeededApplication app, HumanSessions humans,
+                                 int events) throws Exception {
+        long[] service = new long[events];
+        long[] baseline = new long[events];
+        // Polling the catalog is cheap; each failed login costs a TLS handshake, which would
+        // make the figure depend on the poll, so the login is tried once the role can log in.
+        try (Connection watcher = pg.connect(app.database())) {
+            measureReaction(bus, pg, app, humans, events, service, baseline, watcher);
+        }
+        report("reaction: TeamMemberAdded -> login", service, baseline);
+    }
+
+    private static void measureReaction(TestEventBus bus, PostgresCluster pg, SeededApplication app,
+                                        HumanSessions humans, int events, long[] service, long[] baseline,
+                                        Connection watcher) throws Exception {
+        for (int i = 0; i < events; i++) {
+            String email = "user" + i + "@example.com";
+            String direct = "direct" + i + "@example.com";
+            humans.prepare(email);
+            humans.prepare(direct);
+
+            long start = System.nanoTime();
+            bus.publish(Envelope.of(PRODUCER, new TeamMemberAdded("team-l", email)));
+            awaitCanLogin(watcher, email);
+            loginEventually(humans, app.database(), email);
+            service[i] = System.nanoTime() - start;
+            if (Boolean.getBoolean("bench.trace")) {
+                System.out.printf("%s published %s, logged in after %.1f ms%n", java.time.Instant.now()
+                        .minusNanos(service[i]), email, service[i] / 1e6);
+            }
+
+            start = System.nanoTime();
+            pg.execute(app.database(), "CREATE ROLE \"" + direct + "\" LOGIN IN ROLE nais_human");
+            loginEventually(humans, app.database(), direct);
+            baseline[i] = System.nanoTime() - start;
+        }
+    }
+
+    private static void awaitCanLogin(Connection watcher, String email) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (var ps = watcher.prepareStatement("SELECT rolcanlogin FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, email);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                Thread.sleep(1);
+            }
+        }
+        throw new IllegalStateException(email + " cannot log in after 30 s");
+    }
+
+    private static void revocation(TestEventBus bus, PostgresCluster pg, SeededApplication app,
+                                   HumanSessions humans, int events) throws Exception {
+        long[] service = new long[events];
+        long[] baseline = new long[events];
+        for (int i = 0; i < events; i++) {
+            String email = "user" + i + "@example.com";
+            String direct = "direct" + i + "@example.com";
+            try (Connection session = humans.connect(app.database(), email)) {
+                long start = System.nanoTime();
+                bus.publish(Envelope.of(PRODUCER, new TeamMemberRemoved("team-l", email)));
+                awaitSessionEnd(session);
+                service[i] = System.nanoTime() - start;
+            }
+            try (Connection session = humans.connect(app.database(), direct)) {
+                long start = System.nanoTime();
+                pg.execute(app.database(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        + " WHERE usename = '" + direct + "'");
+                awaitSessionEnd(session);
+                baseline[i] = System.nanoTime() - start;
+            }
+        }
+        report("revocation: TeamMemberRemoved -> open session ended", service, baseline);
+    }
+
+    private static void bulk(TestEventBus bus, String bootstrapServers, List<PostgresCluster> clusters, int perCluster,
+                             int parallelism, ServiceProcess serviceProcess)
+            throws Exception {
+        List<SeededApplication> apps = new ArrayList<>();
+        for (int c = 0; c < clusters.size(); c++) {
+            apps.add(clusters.get(c).seedApplication("bulk-app"));
+        }
+        // baseline: the same number of roles, created directly with the same parallelism
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < clusters.size(); c++) {
+            PostgresCluster pg = clusters.get(c);
+            String database = apps.get(c).database();
+            done.add(pool.submit(() -> {
+                try (Connection admin = pg.connect(database); Statement st = admin.createStatement()) {
+                    for (int m = 0; m < perCluster; m++) {
+                        st.execute("CREATE ROLE \"baseline" + m + "@example.com\" LOGIN");
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        long baseline = System.nanoTime() - start;
+
+        Duration cpuBefore = serviceProcess.cpu();
+        start = System.nanoTime();
+        for (int c = 0; c < clusters.size(); c++) {
+            bus.publish(Envelope.of(PRODUCER, discovered(clusters.get(c), apps.get(c), "team-b" + c, "bulk-app")));
+        }
+        // Members as a burst: sent without waiting for each acknowledgement, as a team sync would.
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
+            for (int m = 0; m < perCluster; m++) {
+                for (int c = 0; c < clusters.size(); c++) {
+                    Envelope<TeamMemberAdded> added = Envelope.of(PRODUCER,
+                            new TeamMemberAdded("team-b" + c, "m" + m + "@team-b" + c + ".no"));
+                    producer.send(new ProducerRecord<>(Topics.TEAM_MEMBERSHIP, added.key(), EventCodec.encode(added)));
+                }
+            }
+            producer.flush();
+        }
+        long published = System.nanoTime() - start;
+        for (int c = 0; c < clusters.size(); c++) {
+            awaitHumanCount(clusters.get(c), apps.get(c).database(), perCluster, Duration.ofMinutes(5));
+        }
+        long service = System.nanoTime() - start;
+        Duration serviceCpu = serviceProcess.cpu().minus(cpuBefore);
+        int roles = clusters.size() * perCluster;
+        System.out.printf("bulk: %d roles in %d clusters: service %.1f s (%.0f roles/s; events published in %.1f s),"
+                        + " direct baseline %.1f s (%.0f roles/s), ratio %.1f%n",
+                roles, clusters.size(), service / 1e9, roles / (service / 1e9), published / 1e9,
+                baseline / 1e9, roles / (baseline / 1e9), (double) service / baseline);
+        System.out.printf("bulk: the service JVM used %.1f s CPU in those %.1f s wall (%.0f %% of the 2 cores)%n",
+                serviceCpu.toMillis() / 1e3, service / 1e9,
+                100.0 * serviceCpu.toNanos() / service / Runtime.getRuntime().availableProcessors());
+    }
+
+    private static List<PostgresCluster> startClusters(int count) {
+        List<PostgresCluster> clusters = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < count; c++) {
+            clusters.add(PostgresCluster.builder().name("bulk" + c)
+                    .setting("shared_buffers", "8MB").setting("max_connections", "20").start());
+        }
+        System.out.printf("started %d clusters in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+        return clusters;
+    }
+
+    private static ClusterDiscovered discovered(PostgresCluster pg, SeededApplication app, String team, String name) {
+        return new ClusterDiscovered(team + "/" + name, team, name, pg.host(), pg.port(), app.database(), app.owner(),
+                List.of("public"), "file:" + pg.adminSecretFile(), "15", "Running");
+    }
+
+    private static void loginEventually(HumanSessions humans, String database, String email) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (Connection c = humans.connect(database, email)) {
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(2);
+            }
+        }
+    }
+
+    private static void awaitSessionEnd(Connection session) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Statement st = session.createStatement()) {
+                st.execute("SELECT 1");
+            } catch (SQLException e) {
+                return;
+            }
+            Thread.sleep(2);
+        }
+        throw new IllegalStateException("session still open after 30 s");
+    }
+
+    private static void awaitRole(PostgresCluster pg, String database, String role, Duration timeout)
+            throws Exception {
+        awaitCount(pg, database, "SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "'", 1, timeout);
+    }
+
+    private static void awaitHumanCount(PostgresCluster pg, String database, int count, Duration timeout)
+            throws Exception {
+        awaitCount(pg, database, "SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid"
+                + " WHERE g.rolname = 'nais_human'", count, timeout);
+    }
+
+    private static void awaitCount(PostgresCluster pg, String database, String sql, int count, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection admin = pg.connect(database); Statement st = admin.createStatement()) {
+            while (true) {
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    rs.next();
+                    if (rs.getInt(1) >= count) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("timed out waiting for " + count + " on " + pg);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static void report(String what, long[] service, long[] baseline) {
+        Arrays.sort(service);
+        Arrays.sort(baseline);
+        System.out.printf("%s (n=%d): service p50 %.1f ms p99 %.1f ms max %.1f ms; direct baseline p50 %.1f ms"
+                        + " p99 %.1f ms; p50 ratio %.1f%n", what, service.length,
+                ms(pct(service, 50)), ms(pct(service, 99)), ms(service[service.length - 1]),
+                ms(pct(baseline, 50)), ms(pct(baseline, 99)), (double) pct(service, 50) / pct(baseline, 50));
+    }
+
+    private static long pct(long[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+}

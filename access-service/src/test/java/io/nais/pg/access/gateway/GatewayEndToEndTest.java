@@ -1,0 +1,149 @@
+package io.nais.pg.access.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.nais.pg.access.directory.AccessDirectory;
+import io.nais.pg.access.provisioning.HumanSessions;
+import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.LoginDenied;
+import io.nais.pg.events.PlatformEvent;
+import io.nais.pg.events.SessionClosed;
+import io.nais.pg.events.SessionOpened;
+import io.nais.pg.events.TeamMemberAdded;
+import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.testsupport.Infrastructure;
+import io.nais.pg.testsupport.InjectInfrastructure;
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.nais.pg.testsupport.kafka.TestEventBus;
+import io.nais.pg.testsupport.postgres.PostgresCluster;
+import io.nais.pg.testsupport.postgres.SeededApplication;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway inside the running service, end to end: membership and cluster
+ * events on real Kafka drive the real directory and provisioning, a person logs
+ * in through the gateway with a token from the real issuer, the audit events
+ * arrive on the access topic via the outbox, and a TeamMemberRemoved ends the
+ * relayed session.
+ */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
+class GatewayEndToEndTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String TEAM = "team-gw";
+    private static final String CLUSTER_ID = TEAM + "/gw-app";
+
+    private static PostgresCluster cluster;
+    private static TestEventBus events;
+
+    @InjectInfrastructure
+    Infrastructure infra;
+
+    @Inject
+    AccessDirectory directory;
+
+    @Inject
+    GatewayService gateway;
+
+    @BeforeEach
+    void clusterKnownToTheService() {
+        if (cluster != null) {
+            return;
+        }
+        events = infra.events();
+        cluster = infra.newCluster("gw-app", b -> HumanSessions.withCertificateLogins(b, GatewayEnabledProfile.CA));
+        SeededApplication app = cluster.seedApplication("gw-app");
+        publish(new ClusterDiscovered(CLUSTER_ID, TEAM, "gw-app", cluster.host(), cluster.port(), app.database(),
+                app.owner(), List.of("public"), "file:" + cluster.adminSecretFile(), "15", "Running"));
+        await().atMost(WAIT).until(() -> directory.cluster(CLUSTER_ID).isPresent());
+    }
+
+    @Test
+    void memberLogsInThroughTheGatewayAndTheSessionIsAudited() throws Exception {
+        String email = "gw-member@example.com";
+        member(email);
+        try (Connection c = connect(email); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select current_user, count(*) from customers group by 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo(email);
+        }
+        Envelope<SessionOpened> opened = events.await(SessionOpened.class, e -> e.email().equals(email), WAIT);
+        assertThat(opened.data().clusterId()).isEqualTo(CLUSTER_ID);
+        Envelope<SessionClosed> closed = events.await(SessionClosed.class, e -> e.email().equals(email), WAIT);
+        assertThat(closed.data().sessionId()).isEqualTo(opened.data().sessionId());
+        assertThat(closed.data().bytesToClient()).isPositive();
+    }
+
+    @Test
+    void removedMemberLosesTheRelayedSessionAndIsRefusedWithAnAuditedDenial() throws Exception {
+        String email = "gw-leaver@example.com";
+        member(email);
+        try (Connection c = connect(email)) {
+            CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("select pg_sleep(30)");
+                    return "not ended";
+                } catch (SQLException e) {
+                    return e.getSQLState();
+                }
+            });
+            Thread.sleep(300);
+            publish(new TeamMemberRemoved(TEAM, email));
+            assertThat(running.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("57P01");
+        }
+        assertThatThrownBy(() -> connect(email))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
+        Envelope<LoginDenied> denied = events.await(LoginDenied.class, e -> email.equals(e.email()), WAIT);
+        assertThat(denied.data().reason()).isEqualTo("not-a-member");
+        assertThat(denied.data().sqlState()).isEqualTo("28000");
+    }
+
+    @Test
+    void readinessIncludesTheGateway() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", hasItem("postgres-gateway"));
+    }
+
+    private void member(String email) {
+        publish(new TeamMemberAdded(TEAM, email));
+        events.await(HumanRoleProvisioned.class, e -> e.email().equals(email) && e.clusterId().equals(CLUSTER_ID), WAIT);
+    }
+
+    private Connection connect(String email) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", email);
+        properties.setProperty("password", infra.oidc().token().subject(email).email(email).sign());
+        properties.setProperty("sslmode", "verify-full");
+        properties.setProperty("sslrootcert", GatewayEnabledProfile.caCertificateFile().toString());
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + gateway.port() + "/"
+                + URLEncoder.encode(CLUSTER_ID, StandardCharsets.UTF_8), properties);
+    }
+
+    private static <E extends PlatformEvent> void publish(E event) {
+        events.publish(Envelope.of("test", event));
+    }
+}

@@ -1,0 +1,281 @@
+package io.nais.pg.access.provisioning.it;
+
+import static io.nais.pg.access.provisioning.HumanSessions.sqlStateOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.nais.pg.access.directory.AccessDirectory;
+import io.nais.pg.access.directory.AccessRevoked;
+import io.nais.pg.access.provisioning.HumanSessions;
+import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.events.ClusterRemoved;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.EventMetadata;
+import io.nais.pg.events.EventTopic;
+import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.HumanRoleRemoved;
+import io.nais.pg.events.PlatformEvent;
+import io.nais.pg.events.TeamMemberAdded;
+import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.events.Topics;
+import io.nais.pg.pki.CertificateAuthority;
+import io.nais.pg.testsupport.InjectInfrastructure;
+import io.nais.pg.testsupport.Infrastructure;
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.nais.pg.testsupport.kafka.TestEventBus;
+import io.nais.pg.testsupport.postgres.PostgresCluster;
+import io.nais.pg.testsupport.postgres.SeededApplication;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The whole provisioning path with real Kafka, the service's real database, real
+ * team clusters and real logins (pgjdbc, TLS client certificates).
+ */
+@QuarkusTest
+@RealInfrastructure(kafka = true, postgres = true)
+class ProvisioningFlowTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String TEAM_A = "team-a";
+    private static final String TEAM_B = "team-b";
+
+    private static CertificateAuthority ca;
+    private static PostgresCluster clusterA;
+    private static PostgresCluster clusterB;
+    private static SeededApplication appA;
+    private static SeededApplication appB;
+    private static HumanSessions humansA;
+    private static HumanSessions humansB;
+    private static TestEventBus events;
+
+    @InjectInfrastructure
+    Infrastructure infra;
+
+    @Inject
+    AccessDirectory directory;
+
+    @Inject
+    RevocationsSeen revocations;
+
+    @BeforeEach
+    void clustersOfTwoTeams() {
+        if (clusterA != null) {
+            return;
+        }
+        ca = CertificateAuthority.create("flow-ca", Duration.ofHours(1));
+        events = infra.events();
+        clusterA = infra.newCluster("team-a-app", b -> HumanSessions.withCertificateLogins(b, ca));
+        clusterB = infra.newCluster("team-b-app", b -> HumanSessions.withCertificateLogins(b, ca));
+        appA = clusterA.seedApplication("app-a");
+        appB = clusterB.seedApplication("app-b");
+        humansA = new HumanSessions(clusterA, ca);
+        humansB = new HumanSessions(clusterB, ca);
+        publish(discovered(clusterA, appA, TEAM_A, "app-a"));
+        publish(discovered(clusterB, appB, TEAM_B, "app-b"));
+        await().atMost(WAIT).until(() -> directory.cluster(TEAM_B + "/app-b").isPresent()
+                && roleExists(clusterA, appA, "nais_human") && roleExists(clusterB, appB, "nais_human"));
+    }
+
+    @Test
+    void addedMemberCanLogInAndIsAnnouncedOnce() throws Exception {
+        String email = "ada@example.com";
+        Envelope<TeamMemberAdded> added = publish(new TeamMemberAdded(TEAM_A, email));
+        awaitLogin(humansA, appA, email);
+        events.await(HumanRoleProvisioned.class, e -> e.email().equals(email), WAIT);
+
+        events.publish(added); // the same event again
+        publish(new TeamMemberAdded(TEAM_A, email)); // the same fact again, as a new event
+        barrierOn(TEAM_A, "barrier-1@example.com");
+
+        assertThat(provisionedEventsFor(email)).isEqualTo(1);
+        assertThat(directory.isMember(TEAM_A, email)).isTrue();
+    }
+
+    @Test
+    void memberOfAnotherTeamNeverGetsARole() throws Exception {
+        String email = "bob@team-b.example.com";
+        publish(new TeamMemberAdded(TEAM_B, email));
+        awaitLogin(humansB, appB, email);
+        assertThat(roleExists(clusterA, appA, email)).isFalse();
+        assertThatThrownBy(() -> humansA.connect(appA.database(), email))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
+        assertThat(directory.isMember(TEAM_A, email)).isFalse();
+    }
+
+    @Test
+    void removedMemberLosesTheOpenSessionAndCannotLogInAgain() throws Exception {
+        String email = "leaver+db@example.com";
+        publish(new TeamMemberAdded(TEAM_A, email));
+        awaitLogin(humansA, appA, email);
+        try (Connection open = humansA.connect(appA.database(), email)) {
+            publish(new TeamMemberRemoved(TEAM_A, email));
+            await().atMost(WAIT).until(() -> sqlStateOf(open, "SELECT 1") != null);
+            assertThat(sqlStateOf(open, "SELECT 1")).isIn("57P01", "08006", "08003");
+        }
+        assertThatThrownBy(() -> humansA.connect(appA.database(), email))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
+        Envelope<HumanRoleRemoved> removed = events.await(HumanRoleRemoved.class,
+                e -> e.email().equals(email), WAIT);
+        assertThat(removed.data().outcome()).isEqualTo(HumanRoleRemoved.Outcome.DROPPED);
+        assertThat(revocations.all()).contains(new AccessRevoked(TEAM_A + "/app-a", email, "member-removed"));
+        assertThat(directory.isMember(TEAM_A, email)).isFalse();
+    }
+
+    @Test
+    void removalWithDependentObjectsDeactivatesAndSaysWhy() throws Exception {
+        String email = "granted@example.com";
+        publish(new TeamMemberAdded(TEAM_A, email));
+        awaitLogin(humansA, appA, email);
+        clusterA.execute(appA.database(), "GRANT SELECT ON public.orders TO \"" + email + "\"");
+        publish(new TeamMemberRemoved(TEAM_A, email));
+        Envelope<HumanRoleRemoved> removed = events.await(HumanRoleRemoved.class,
+                e -> e.email().equals(email), WAIT);
+        assertThat(removed.data().outcome()).isEqualTo(HumanRoleRemoved.Outcome.DEACTIVATED);
+        assertThat(removed.data().detail()).contains("orders");
+        assertThatThrownBy(() -> humansA.connect(appA.database(), email))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
+    }
+
+    @Test
+    void aRemovalOlderThanTheReAddIsIgnored() throws Exception {
+        String email = "returning@example.com";
+        Instant now = Instant.now();
+        publish(new TeamMemberAdded(TEAM_A, email), now.minusSeconds(20));
+        publish(new TeamMemberRemoved(TEAM_A, email), now.minusSeconds(10));
+        publish(new TeamMemberAdded(TEAM_A, email), now);
+        publish(new TeamMemberRemoved(TEAM_A, email), now.minusSeconds(5)); // late, older than the re-add
+        barrierOn(TEAM_A, "barrier-2@example.com");
+        assertThat(directory.isMember(TEAM_A, email)).isTrue();
+        awaitLogin(humansA, appA, email);
+    }
+
+    @Test
+    void poisonEventGoesToTheDeadLetterTopicAndConsumptionGoesOn() throws Exception {
+        events.publishRaw(Topics.TEAM_MEMBERSHIP, TEAM_A, "{not an event".getBytes(StandardCharsets.UTF_8));
+        String email = "after-poison@example.com";
+        publish(new TeamMemberAdded(TEAM_A, email));
+        awaitLogin(humansA, appA, email);
+        await().atMost(WAIT).until(() -> !events.readAllRaw(Topics.TEAM_MEMBERSHIP_DLQ).isEmpty());
+        ConsumerRecord<String, byte[]> dead = events.readAllRaw(Topics.TEAM_MEMBERSHIP_DLQ).get(0);
+        assertThat(dead.headers().lastHeader("dead-letter-reason")).isNotNull();
+    }
+
+    @Test
+    void clusterThatWasDownConvergesWhenItReturns() throws Exception {
+        String email = "patient@example.com";
+        clusterA.stop();
+        try {
+            publish(new TeamMemberAdded(TEAM_A, email));
+            String other = "not-held-up@team-b.example.com";
+            publish(new TeamMemberAdded(TEAM_B, other));
+            awaitLogin(humansB, appB, other); // another cluster is not held up
+            Thread.sleep(1500); // a few failed attempts with backoff
+        } finally {
+            clusterA.start();
+        }
+        awaitLogin(humansA, appA, email);
+    }
+
+    @Test
+    void discoveredClusterGetsEveryCurrentMemberAndARemovedOneIsForgotten() throws Exception {
+        PostgresCluster late = infra.newCluster("team-c-app", b -> HumanSessions.withCertificateLogins(b, ca));
+        try {
+            SeededApplication app = late.seedApplication("app-c");
+            HumanSessions humans = new HumanSessions(late, ca);
+            publish(new TeamMemberAdded("team-c", "early-1@example.com"));
+            publish(new TeamMemberAdded("team-c", "early-2@example.com"));
+            publish(discovered(late, app, "team-c", "app-c"));
+            awaitLogin(humans, app, "early-1@example.com");
+            awaitLogin(humans, app, "early-2@example.com");
+
+            publish(new ClusterRemoved("team-c/app-c", "team-c", "app-c"));
+            await().atMost(WAIT).until(() -> directory.cluster("team-c/app-c").isEmpty());
+            assertThat(revocations.all()).contains(
+                    new AccessRevoked("team-c/app-c", "early-1@example.com", "cluster-removed"));
+        } finally {
+            late.close();
+        }
+    }
+
+    @Test
+    void emailsWithQuotesPlusAndUnicodeWorkEndToEnd() throws Exception {
+        for (String email : List.of("o'hara+pg@example.com", "\"q\"@example.com", "åse.øvre@eksempel.no")) {
+            publish(new TeamMemberAdded(TEAM_A, email));
+            awaitLogin(humansA, appA, email);
+        }
+    }
+
+    @Test
+    void directoryAnswersFromTheProjections() {
+        AccessDirectory.ClusterEndpoint endpoint = directory.cluster(TEAM_A + "/app-a").orElseThrow();
+        assertThat(endpoint.host()).isEqualTo(clusterA.host());
+        assertThat(endpoint.port()).isEqualTo(clusterA.port());
+        assertThat(endpoint.database()).isEqualTo(appA.database());
+        assertThat(directory.cluster("team-x/unknown")).isEmpty();
+        assertThat(directory.activeDbaGrant(TEAM_A + "/app-a", "ada@example.com", Instant.now())).isEmpty();
+    }
+
+    private static ClusterDiscovered discovered(PostgresCluster pg, SeededApplication app, String team, String name) {
+        return new ClusterDiscovered(team + "/" + name, team, name, pg.host(), pg.port(), app.database(), app.owner(),
+                List.of("public"), "file:" + pg.adminSecretFile(), "15", "Running");
+    }
+
+    private static <E extends PlatformEvent> Envelope<E> publish(E event) {
+        Envelope<E> envelope = Envelope.of("test", event);
+        events.publish(envelope);
+        return envelope;
+    }
+
+    private static <E extends PlatformEvent> void publish(E event, Instant time) {
+        events.publish(new Envelope<>(new EventMetadata(UUID.randomUUID(), time, "test",
+                UUID.randomUUID().toString()), event));
+    }
+
+    /** Events of one team are consumed in order: once this member is provisioned, earlier events are done. */
+    private static void barrierOn(String team, String email) {
+        publish(new TeamMemberAdded(team, email));
+        events.await(HumanRoleProvisioned.class, e -> e.email().equals(email), WAIT);
+    }
+
+    private static long provisionedEventsFor(String email) {
+        return events.readAll(EventTopic.ACCESS).stream()
+                .filter(e -> e.data() instanceof HumanRoleProvisioned p && p.email().equals(email))
+                .count();
+    }
+
+    private static void awaitLogin(HumanSessions humans, SeededApplication app, String email) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+            try (Connection c = humans.connect(app.database(), email); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM public.customers")) {
+                return rs.next();
+            }
+        });
+    }
+
+    private static boolean roleExists(PostgresCluster pg, SeededApplication app, String role) throws SQLException {
+        try (Connection admin = pg.connect(app.database());
+             var ps = admin.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

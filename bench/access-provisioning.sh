@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Provisioning speed of access-service, end to end: real Kafka, the packaged
+# service in its own JVM, real PostgreSQL clusters, real TLS client-certificate
+# logins. Prints each figure next to a direct-SQL baseline measured in the same
+# run (see io.nais.pg.access.bench.ProvisioningBench).
+#
+#   bench/access-provisioning.sh [events=200] [clusters=50] [members-per-cluster=40]
+#
+# The main lives in access-service's test sources (it uses test-support); the
+# script packages the service first so the bench runs the real artifact.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVENTS=${1:-200}
+CLUSTERS=${2:-50}
+PER_CLUSTER=${3:-40}
+./mvnw -B -q -pl access-service package -DskipTests
+./mvnw -B -q -pl access-service org.codehaus.mojo:exec-maven-plugin:java \
+  -Dexec.classpathScope=test \
+  -Dexec.mainClass=io.nais.pg.access.bench.ProvisioningBench \
+  -Dexec.args="$PWD/access-service/target/quarkus-app/quarkus-run.jar $EVENTS $CLUSTERS $PER_CLUSTER"
