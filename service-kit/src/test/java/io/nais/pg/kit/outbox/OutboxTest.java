@@ -1,0 +1,141 @@
+package io.nais.pg.kit.outbox;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+import jakarta.transaction.TransactionalException;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.nais.pg.events.BackupFailed;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.EventTopic;
+import io.nais.pg.testsupport.InjectInfrastructure;
+import io.nais.pg.testsupport.Infrastructure;
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.nais.pg.testsupport.kafka.TestEventBus;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The kit test application runs with a one-hour sweep (src/test application.properties),
+ * so an event that arrives here was sent because its commit woke the relay.
+ */
+@QuarkusTest
+@RealInfrastructure(kafka = true, postgres = true)
+class OutboxTest {
+
+    private static final Duration ARRIVAL = Duration.ofSeconds(20);
+
+    @InjectInfrastructure
+    Infrastructure infra;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    DataSource dataSource;
+
+    private TestEventBus events;
+
+    @AfterEach
+    void closeBus() {
+        if (events != null) {
+            events.close();
+        }
+    }
+
+    @Test
+    void committedEventsAreSentOnceInOrderAfterTheirCommitWokeTheRelay() {
+        String cluster = uniqueCluster();
+        Envelope<BackupFailed> failed = backupFailed(cluster, "disk full");
+        Envelope<BackupFailed> later = backupFailed(cluster, "later event of the same key");
+
+        QuarkusTransaction.requiringNew().run(() -> outbox.publish(failed));
+        QuarkusTransaction.requiringNew().run(() -> outbox.publish(later));
+
+        // the later event of the same key is behind the first on the partition
+        bus().await(EventTopic.BACKUPS, e -> e.metadata().id().equals(later.metadata().id()), ARRIVAL);
+        assertThat(bus().readAll(EventTopic.BACKUPS))
+                .filteredOn(e -> e.key().equals(cluster))
+                .extracting(e -> e.metadata().id())
+                .containsExactly(failed.metadata().id(), later.metadata().id());
+        awaitNoRowsFor(cluster);
+    }
+
+    @Test
+    void rolledBackTransactionEmitsNothing() {
+        String cluster = uniqueCluster();
+        Envelope<BackupFailed> rolledBack = backupFailed(cluster, "never committed");
+        Envelope<BackupFailed> marker = backupFailed(cluster, "committed after the rollback");
+
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            outbox.publish(rolledBack);
+            throw new IllegalStateException("the caller's work failed");
+        })).hasMessageContaining("the caller's work failed");
+        QuarkusTransaction.requiringNew().run(() -> outbox.publish(marker));
+
+        bus().await(EventTopic.BACKUPS, e -> e.metadata().id().equals(marker.metadata().id()), ARRIVAL);
+        assertThat(bus().findNow(EventTopic.BACKUPS, e -> e.metadata().id().equals(rolledBack.metadata().id())))
+                .isEmpty();
+        awaitNoRowsFor(cluster);
+    }
+
+    @Test
+    void publishOutsideATransactionIsRefused() {
+        assertThatThrownBy(() -> outbox.publish(backupFailed(uniqueCluster(), "no transaction")))
+                .isInstanceOf(TransactionalException.class);
+    }
+
+    @Test
+    void pendingRowsAreAPrometheusGauge() {
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("nais_outbox_pending"));
+    }
+
+    private TestEventBus bus() {
+        if (events == null) {
+            events = infra.events();
+        }
+        return events;
+    }
+
+    /** The relay deletes a row right after the ack, so the consumer may see the record first. */
+    private void awaitNoRowsFor(String cluster) {
+        Awaitility.await().atMost(ARRIVAL).until(() -> rowsFor(cluster) == 0);
+    }
+
+    private long rowsFor(String cluster) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement(
+                     "SELECT count(*) FROM outbox_event WHERE record_key = ?")) {
+            count.setString(1, cluster);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    static String uniqueCluster() {
+        return "team-kit/app-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static Envelope<BackupFailed> backupFailed(String cluster, String reason) {
+        return Envelope.of("kit-test", new BackupFailed(UUID.randomUUID(), cluster, reason));
+    }
+}
