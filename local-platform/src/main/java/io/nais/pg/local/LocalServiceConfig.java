@@ -2,6 +2,7 @@ package io.nais.pg.local;
 
 import io.nais.pg.local.PlatformUp.Infrastructure;
 import io.nais.pg.local.PlatformUp.LocalPki;
+import io.nais.pg.testsupport.postgres.PostgresCluster;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -57,8 +58,20 @@ final class LocalServiceConfig {
         return config;
     }
 
-    static Map<String, String> backup(Infrastructure infrastructure, Path pkiDirectory) {
+    /**
+     * Dumps are encrypted to an age key made with the real {@code age-keygen}, so
+     * the disaster runbook (S3 client, {@code age -d}, {@code pg_restore}) works on
+     * local backups too; restore checks run on the platform's own PostgreSQL.
+     */
+    static Map<String, String> backup(Infrastructure infrastructure, Path keyDirectory) {
+        AgeKeyPair key = AgeKeyPair.generate(keyDirectory.resolve("backup-age-identity.txt"));
+        PostgresCluster scratch = infrastructure.platformDatabase();
         Map<String, String> config = new LinkedHashMap<>();
+        config.put("nais.backup.encryption.recipients", key.recipient());
+        config.put("nais.backup.encryption.identity-file", key.identityFile().toString());
+        config.put("nais.backup.verification.scratch-host", scratch.host());
+        config.put("nais.backup.verification.scratch-port", Integer.toString(scratch.port()));
+        config.put("nais.backup.verification.scratch-admin-secret-ref", "file:" + scratch.adminSecretFile());
         config.put("nais.backup.storage.endpoint", infrastructure.s3().endpoint());
         config.put("nais.backup.storage.access-key-id", infrastructure.s3().accessKey());
         config.put("nais.backup.storage.secret-access-key", infrastructure.s3().secretKey());
@@ -70,6 +83,7 @@ final class LocalServiceConfig {
     static Map<String, String> console(Infrastructure infrastructure, Path clustersFile) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("nais.console.discovery.file", clustersFile.toString());
+        config.put("quarkus.oidc.auth-server-url", infrastructure.oidc().issuerUrl());
         return config;
     }
 }

@@ -149,7 +149,7 @@ final class PlatformUp {
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
         settings.put("access-service", LocalServiceConfig.access(infrastructure, pki, gatewayPort));
         settings.put("dba-grant-service", LocalServiceConfig.dbaGrant(infrastructure));
-        settings.put("backup-service", LocalServiceConfig.backup(infrastructure, state.pkiDirectory()));
+        settings.put("backup-service", LocalServiceConfig.backup(infrastructure, state.root().resolve("backup")));
         settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile()));
         int[] ports = {8081, 8082, 8083, 8084};
         List<ServiceProcess> processes = new ArrayList<>();
@@ -272,6 +272,11 @@ final class PlatformUp {
     record LocalPki(CertificateAuthority serverCa, CertificateAuthority gatewayClientCa, Path directory) {
 
         static LocalPki create(Path directory) {
+            try {
+                Files.createDirectories(directory);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             CertificateAuthority serverCa = CertificateAuthority.create("nais local server CA", Duration.ofDays(30));
             CertificateAuthority clientCa = CertificateAuthority.create("nais local gateway client CA", Duration.ofDays(30));
             Pem.writeCertificates(directory.resolve("server-ca.crt"), List.of(serverCa.certificate()));

@@ -44,7 +44,7 @@ final class ServiceProcess implements AutoCloseable {
         config.put("quarkus.http.port", Integer.toString(httpPort));
         config.put("quarkus.http.host", "127.0.0.1");
         // Plain, readable logs for a person at a terminal; production keeps JSON.
-        config.put("quarkus.log.console.json", "false");
+        config.put("quarkus.log.console.json.enabled", "false");
         LocalState.writePrivate(directory.resolve("config/application.properties"), config.entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + escape(entry.getValue()))
                 .collect(Collectors.joining("\n", "", "\n")));
