@@ -82,6 +82,8 @@ final class LocalServiceConfig {
 
     static Map<String, String> console(Infrastructure infrastructure, Path clustersFile) {
         Map<String, String> config = new LinkedHashMap<>();
+        // no Kubernetes locally: the clusters come from the file instead
+        config.put("nais.console.kubernetes.enabled", "false");
         config.put("nais.console.discovery.file", clustersFile.toString());
         config.put("quarkus.oidc.auth-server-url", infrastructure.oidc().issuerUrl());
         return config;

@@ -1,0 +1,108 @@
+package io.nais.pg.console.api;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.nais.pg.console.readmodel.AuditEntry;
+import io.nais.pg.console.readmodel.ConsoleReadModel;
+import io.nais.pg.console.readmodel.Views.AuditQuery;
+import io.nais.pg.console.readmodel.Views.ClusterDetail;
+import io.nais.pg.console.readmodel.Views.ClusterSummary;
+import io.nais.pg.console.readmodel.Views.Page;
+import io.quarkus.security.Authenticated;
+
+/**
+ * The console's JSON API. Every call needs a verified OIDC bearer token; a
+ * person sees only their teams' clusters, platform admins see all (403
+ * otherwise). The CLI resolves {@code <app>} and reads audit lines here.
+ */
+@Path("/api")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "console")
+@SecurityRequirement(name = "bearer")
+public class ConsoleApi {
+
+    static final int MAX_PAGE_SIZE = 2000;
+
+    @Inject
+    ConsoleReadModel readModel;
+
+    @Inject
+    Viewer viewer;
+
+    @GET
+    @Path("/teams/{team}/postgres")
+    @Operation(summary = "The team's Postgres clusters with status, version, access count, grants and backups")
+    public List<ClusterSummary> clusters(@PathParam("team") String team) {
+        viewer.requireTeam(team);
+        return readModel.clustersOf(team);
+    }
+
+    @GET
+    @Path("/teams/{team}/postgres/{app}")
+    @Operation(summary = "One cluster: access list, active DBA grants, backups, restore check, sessions, audit")
+    public ClusterDetail cluster(@PathParam("team") String team, @PathParam("app") String app) {
+        viewer.requireTeam(team);
+        return readModel.cluster(team, app).orElseThrow(() -> new NotFoundException("no cluster " + team + "/" + app));
+    }
+
+    @GET
+    @Path("/postgres")
+    @Operation(summary = "Every cluster of every team, paged (platform admins only)")
+    public Page<ClusterSummary> allClusters(@QueryParam("page") @DefaultValue("0") int page,
+                                            @QueryParam("size") @DefaultValue("500") int size) {
+        viewer.requireAdmin();
+        checkPage(page, size);
+        return readModel.allClusters(page, size);
+    }
+
+    @GET
+    @Path("/audit")
+    @Operation(summary = "Access and DBA grant events, newest first, filtered by team, person and time [from, to)")
+    public Page<AuditEntry> audit(@QueryParam("team") String team, @QueryParam("person") String person,
+                                  @QueryParam("from") String from, @QueryParam("to") String to,
+                                  @QueryParam("page") @DefaultValue("0") int page,
+                                  @QueryParam("size") @DefaultValue("100") int size) {
+        checkPage(page, size);
+        if (team != null) {
+            viewer.requireTeam(team);
+        }
+        List<String> visibleTeams = viewer.admin() ? null : viewer.teams();
+        return readModel.audit(new AuditQuery(visibleTeams, team, person, instant("from", from), instant("to", to)),
+                page, size);
+    }
+
+    private static void checkPage(int page, int size) {
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw new BadRequestException("page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
+        }
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException(name + " must be an ISO-8601 instant, e.g. 2026-01-31T00:00:00Z");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.nais.pg.console.api;
+
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ForbiddenException;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.nais.pg.console.readmodel.ConsoleReadModel;
+
+/**
+ * The person behind the request's verified bearer token, and what they may
+ * see: platform admins see every team, anyone else only the teams the
+ * membership projection lists for their email. Shared by the API and the page.
+ */
+@RequestScoped
+public class Viewer {
+
+    @Inject
+    JsonWebToken token;
+
+    @Inject
+    ApiConfig config;
+
+    @Inject
+    ConsoleReadModel readModel;
+
+    private List<String> teams;
+
+    public String email() {
+        Object email = token.getClaim(config.emailClaim());
+        return email == null ? token.getSubject() : email.toString();
+    }
+
+    public boolean admin() {
+        Object groups = token.getClaim(config.groupsClaim());
+        if (groups instanceof Collection<?> list) {
+            return list.stream().anyMatch(group -> config.adminGroup().equals(unquoted(group)));
+        }
+        return groups != null && config.adminGroup().equals(unquoted(groups));
+    }
+
+    /** The viewer's teams from the membership projection (admins may see more than these). */
+    public List<String> teams() {
+        if (teams == null) {
+            teams = readModel.teamsOf(email());
+        }
+        return teams;
+    }
+
+    public boolean maySee(String team) {
+        return admin() || teams().contains(team);
+    }
+
+    /** @throws ForbiddenException (403) when the viewer is neither a member of the team nor an admin */
+    public void requireTeam(String team) {
+        if (!maySee(team)) {
+            throw new ForbiddenException("not a member of team " + team);
+        }
+    }
+
+    public void requireAdmin() {
+        if (!admin()) {
+            throw new ForbiddenException("platform admins only");
+        }
+    }
+
+    /** JSON-P strings arrive as JsonString, whose toString keeps the quotes. */
+    private static String unquoted(Object value) {
+        String text = value.toString();
+        return text.length() > 1 && text.startsWith("\"") && text.endsWith("\"") ? text.substring(1, text.length() - 1) : text;
+    }
+}

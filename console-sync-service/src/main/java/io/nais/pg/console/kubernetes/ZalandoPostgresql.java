@@ -1,0 +1,91 @@
+package io.nais.pg.console.kubernetes;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.nais.pg.console.discovery.DesiredCluster;
+
+/**
+ * Maps a Zalando {@code postgresql} resource (acid.zalan.do/v1) to the cluster
+ * it announces. Pure: the resource arrives as plain maps (the generic
+ * resource's metadata, spec and status), so it is tested without Kubernetes.
+ *
+ * <ul>
+ *   <li>team: {@code spec.teamId}, else the namespace</li>
+ *   <li>app: the app label, else the resource name</li>
+ *   <li>host {@code <name>.<namespace>.svc} (the operator's master service), port 5432</li>
+ *   <li>database: the database label, else the only or the app-named entry of
+ *       {@code spec.databases}, else the first by name; its owner is the application role</li>
+ *   <li>admin secret: a reference to the operator's {@code postgres} credentials secret, never its content</li>
+ * </ul>
+ */
+public final class ZalandoPostgresql {
+
+    public static final String API_VERSION = "acid.zalan.do/v1";
+    public static final String KIND = "postgresql";
+    static final int PORT = 5432;
+
+    /** Named in full, so the client needs no API discovery (and RBAC needs nothing beyond the resource). */
+    public static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
+            .withGroup("acid.zalan.do").withVersion("v1").withKind(KIND).withPlural("postgresqls")
+            .withNamespaced(true).build();
+
+    private ZalandoPostgresql() {
+    }
+
+    public static Optional<DesiredCluster> toCluster(String namespace, String name, Map<String, String> labels,
+                                                     Map<String, Object> spec, Map<String, Object> status,
+                                                     KubernetesConfig config) {
+        Map<String, String> safeLabels = labels == null ? Map.of() : labels;
+        Map<String, Object> safeSpec = spec == null ? Map.of() : spec;
+        String team = text(safeSpec.get("teamId")).orElse(namespace);
+        String app = Optional.ofNullable(safeLabels.get(config.appLabel())).filter(s -> !s.isBlank()).orElse(name);
+        Map<String, String> databases = databases(safeSpec);
+        String database = Optional.ofNullable(safeLabels.get(config.databaseLabel())).filter(s -> !s.isBlank())
+                .orElseGet(() -> pickDatabase(databases, app));
+        if (database == null) {
+            return Optional.empty(); // no database to offer yet: not a usable cluster
+        }
+        String owner = Optional.ofNullable(databases.get(database)).orElse(database);
+        return Optional.of(new DesiredCluster(team, app, name + "." + namespace + ".svc", PORT, database, owner,
+                List.of("public"), adminSecretRef(namespace, name), pgVersion(safeSpec), clusterStatus(status)));
+    }
+
+    /** The Zalando operator's secret for the {@code postgres} superuser: a reference only. */
+    static String adminSecretRef(String namespace, String name) {
+        return "k8s:" + namespace + "/postgres." + name + ".credentials.postgresql.acid.zalan.do";
+    }
+
+    private static Map<String, String> databases(Map<String, Object> spec) {
+        Map<String, String> databases = new TreeMap<>();
+        if (spec.get("databases") instanceof Map<?, ?> map) {
+            map.forEach((db, owner) -> databases.put(db.toString(), owner == null ? null : owner.toString()));
+        }
+        return databases;
+    }
+
+    private static String pickDatabase(Map<String, String> databases, String app) {
+        if (databases.containsKey(app)) {
+            return app;
+        }
+        return databases.isEmpty() ? null : databases.keySet().iterator().next();
+    }
+
+    private static String pgVersion(Map<String, Object> spec) {
+        if (spec.get("postgresql") instanceof Map<?, ?> postgresql) {
+            return text(postgresql.get("version")).orElse("unknown");
+        }
+        return "unknown";
+    }
+
+    private static String clusterStatus(Map<String, Object> status) {
+        return status == null ? null : text(status.get("PostgresClusterStatus")).orElse(null);
+    }
+
+    private static Optional<String> text(Object value) {
+        return Optional.ofNullable(value).map(Object::toString).filter(s -> !s.isBlank());
+    }
+}

@@ -1,0 +1,153 @@
+package io.nais.pg.console.readmodel;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.nais.pg.events.BackupCompleted;
+import io.nais.pg.events.BackupFailed;
+import io.nais.pg.events.BackupPruned;
+import io.nais.pg.events.BackupStarted;
+import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.events.ClusterRemoved;
+import io.nais.pg.events.ClusterUpdated;
+import io.nais.pg.events.DbaAccessDenied;
+import io.nais.pg.events.DbaAccessGranted;
+import io.nais.pg.events.DbaAccessRequested;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.GrantExpired;
+import io.nais.pg.events.GrantRevoked;
+import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.HumanRoleRemoved;
+import io.nais.pg.events.RestoreVerified;
+import io.nais.pg.events.TeamMemberAdded;
+import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.logging.LogContext;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+
+/**
+ * Folds every topic into the console read model. Each handler records the
+ * event in the inbox in the same transaction as its effect, so a redelivery
+ * is skipped; the projections converge anyway (see {@link Projections}).
+ */
+@ApplicationScoped
+class ReadModelConsumer {
+
+    private static final String CONSUMER = "console-sync-service.read-model";
+
+    private final Inbox inbox;
+    private final Projections projections;
+
+    ReadModelConsumer(Inbox inbox, Projections projections) {
+        this.inbox = inbox;
+        this.projections = projections;
+    }
+
+    @Incoming(Channels.TEAM_MEMBERSHIP)
+    @Blocking
+    @Transactional
+    void onMembership(Envelope<?> envelope) {
+        if (firstDelivery(envelope)) {
+            try (var log = LogContext.forEvent(envelope).team(envelope.key())) {
+                Instant at = envelope.metadata().time();
+                if (envelope.data() instanceof TeamMemberAdded added) {
+                    projections.member(added.team(), added.email(), true, at);
+                } else if (envelope.data() instanceof TeamMemberRemoved removed) {
+                    projections.member(removed.team(), removed.email(), false, at);
+                }
+            }
+        }
+    }
+
+    @Incoming(Channels.CLUSTERS)
+    @Blocking
+    @Transactional
+    void onCluster(Envelope<?> envelope) {
+        if (firstDelivery(envelope)) {
+            try (var log = LogContext.forEvent(envelope).cluster(envelope.key())) {
+                Instant at = envelope.metadata().time();
+                if (envelope.data() instanceof ClusterDiscovered discovered) {
+                    projections.cluster(discovered, at);
+                } else if (envelope.data() instanceof ClusterUpdated updated) {
+                    projections.cluster(updated, at);
+                } else if (envelope.data() instanceof ClusterRemoved removed) {
+                    projections.clusterRemoved(removed, at);
+                }
+            }
+        }
+    }
+
+    @Incoming(Channels.ACCESS)
+    @Blocking
+    @Transactional
+    void onAccess(Envelope<?> envelope) {
+        if (firstDelivery(envelope)) {
+            try (var log = LogContext.forEvent(envelope).cluster(envelope.key())) {
+                Instant at = envelope.metadata().time();
+                if (envelope.data() instanceof HumanRoleProvisioned provisioned) {
+                    projections.access(provisioned, at);
+                } else if (envelope.data() instanceof HumanRoleRemoved removed) {
+                    projections.access(removed, at);
+                }
+                audit(envelope);
+            }
+        }
+    }
+
+    @Incoming(Channels.DBA_GRANTS)
+    @Blocking
+    @Transactional
+    void onGrant(Envelope<?> envelope) {
+        if (firstDelivery(envelope)) {
+            try (var log = LogContext.forEvent(envelope).grant(envelope.key())) {
+                Instant at = envelope.metadata().time();
+                if (envelope.data() instanceof DbaAccessRequested requested) {
+                    projections.grant(requested, at);
+                } else if (envelope.data() instanceof DbaAccessGranted granted) {
+                    projections.grant(granted, at);
+                } else if (envelope.data() instanceof DbaAccessDenied denied) {
+                    projections.grant(denied, at);
+                } else if (envelope.data() instanceof GrantExpired expired) {
+                    projections.grant(expired, at);
+                } else if (envelope.data() instanceof GrantRevoked revoked) {
+                    projections.grant(revoked, at);
+                }
+                audit(envelope);
+            }
+        }
+    }
+
+    @Incoming(Channels.BACKUPS)
+    @Blocking
+    @Transactional
+    void onBackup(Envelope<?> envelope) {
+        if (firstDelivery(envelope)) {
+            try (var log = LogContext.forEvent(envelope).cluster(envelope.key())) {
+                Instant at = envelope.metadata().time();
+                if (envelope.data() instanceof BackupStarted started) {
+                    projections.backup(started, at);
+                } else if (envelope.data() instanceof BackupCompleted completed) {
+                    projections.backup(completed, at);
+                } else if (envelope.data() instanceof BackupFailed failed) {
+                    projections.backup(failed, at);
+                } else if (envelope.data() instanceof BackupPruned pruned) {
+                    projections.backup(pruned, at);
+                } else if (envelope.data() instanceof RestoreVerified verified) {
+                    projections.restore(envelope.metadata().id(), verified, at);
+                } // BackupOverdue: derived on read from the last completed backup
+            }
+        }
+    }
+
+    private boolean firstDelivery(Envelope<?> envelope) {
+        return inbox.firstDelivery(envelope.metadata().id(), CONSUMER);
+    }
+
+    private void audit(Envelope<?> envelope) {
+        AuditEntry.of(envelope).ifPresent(entry -> projections.audit(envelope.metadata().id(), entry));
+    }
+}

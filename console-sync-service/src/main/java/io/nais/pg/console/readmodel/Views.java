@@ -1,0 +1,65 @@
+package io.nais.pg.console.readmodel;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** What the read model answers: plain records, serialised as JSON by the API and rendered by the page. */
+public final class Views {
+
+    private Views() {
+    }
+
+    /** One row of a team's clusters table. */
+    public record ClusterSummary(String clusterId, String team, String app, String status, String pgVersion,
+                                 String host, Integer port, String database, int peopleWithAccess, int activeGrants,
+                                 Instant lastBackupAt, Long lastBackupBytes, Instant lastRestoreCheckAt,
+                                 Boolean lastRestoreCheckOk) {
+    }
+
+    /** A person with a login role in the cluster (provisioned and not removed). */
+    public record AccessHolder(String email, String roleName, boolean superuser, Instant since) {
+    }
+
+    /**
+     * A DBA grant that is granted, not ended and not yet past its expiry;
+     * {@code timeLeft} is for people ("1h 59m"), {@code secondsLeft} for programs.
+     */
+    public record ActiveGrant(UUID grantId, String requester, String approver, String reason, Instant grantedAt,
+                              Instant expiresAt, long secondsLeft, String timeLeft) {
+
+        static ActiveGrant of(UUID grantId, String requester, String approver, String reason, Instant grantedAt,
+                              Instant expiresAt, Instant now) {
+            Duration left = Duration.between(now, expiresAt);
+            return new ActiveGrant(grantId, requester, approver, reason, grantedAt, expiresAt, left.toSeconds(),
+                    humanReadable(left));
+        }
+
+        static String humanReadable(Duration left) {
+            if (left.toHours() > 0) {
+                return left.toHours() + "h " + left.toMinutesPart() + "m";
+            }
+            return left.toMinutes() > 0 ? left.toMinutes() + "m " + left.toSecondsPart() + "s" : left.toSeconds() + "s";
+        }
+    }
+
+    public record BackupRow(UUID backupId, String state, Instant startedAt, Instant finishedAt, String objectKey,
+                            Long bytes, String reason) {
+    }
+
+    public record RestoreCheck(UUID backupId, boolean ok, int tables, long rows, String detail, Instant verifiedAt) {
+    }
+
+    public record ClusterDetail(ClusterSummary cluster, List<AccessHolder> access, List<ActiveGrant> activeGrants,
+                                List<BackupRow> backups, RestoreCheck lastRestoreCheck,
+                                List<AuditEntry> recentSessions, List<AuditEntry> auditTimeline) {
+    }
+
+    public record Page<T>(List<T> items, int page, int size, long total) {
+    }
+
+    /** Audit filters; a null field does not filter. {@code teams} null means every team (admins). */
+    public record AuditQuery(List<String> teams, String team, String person, Instant from, Instant to) {
+    }
+}

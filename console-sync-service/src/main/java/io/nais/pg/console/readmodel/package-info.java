@@ -1,0 +1,14 @@
+/**
+ * The console read model, folded from every topic (membership, clusters,
+ * access, DBA grants, backups) into console_* tables (V3).
+ *
+ * <p>Key decisions: each consumer records the event id in the kit's inbox in
+ * the same transaction as its effect; on top of that every write converges,
+ * so a late or repeated event never moves a row backwards — rows keep the
+ * envelope time of the fact they show, grants and backups a lifecycle rank
+ * (an ended grant stays ended whatever arrives after). "Active grant" and
+ * "time left" are computed on read against now(), so expiry needs no timer
+ * here. The audit trail is one row per access or grant event (event id is
+ * the key); team comes from the cluster id {@code <team>/<app>}.
+ */
+package io.nais.pg.console.readmodel;

@@ -1,0 +1,159 @@
+package io.nais.pg.console.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.nais.pg.events.BackupCompleted;
+import io.nais.pg.events.BackupFailed;
+import io.nais.pg.events.BackupStarted;
+import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.events.ClusterUpdated;
+import io.nais.pg.events.DbaAccessGranted;
+import io.nais.pg.events.DbaAccessRequested;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.GrantRevoked;
+import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.HumanRoleRemoved;
+import io.nais.pg.events.LoginDenied;
+import io.nais.pg.events.PlatformEvent;
+import io.nais.pg.events.RestoreVerified;
+import io.nais.pg.events.SessionOpened;
+import io.nais.pg.events.TeamMemberAdded;
+import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.testsupport.InjectInfrastructure;
+import io.nais.pg.testsupport.Infrastructure;
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.nais.pg.testsupport.kafka.TestEventBus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * A scripted sequence of events on the real topics, then the API over HTTP
+ * with real OIDC tokens: exactly the expected state, and 403 for outsiders.
+ */
+@QuarkusTest
+@TestProfile(OidcTestProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
+class ConsoleApiTest {
+
+    static final int AUDIT_LINES = ScriptedTeam.AUDIT_LINES;
+
+    @InjectInfrastructure
+    Infrastructure infra;
+
+    private static ScriptedTeam script;
+
+    @BeforeAll
+    static void reset() {
+        script = null;
+    }
+
+    /** Publishes the script once per class; every test then waits for the last fact to be folded. */
+    private ScriptedTeam script() {
+        if (script == null) {
+            script = new ScriptedTeam().publish(infra);
+        }
+        return script;
+    }
+
+    private String tokenFor(String email, String... groups) {
+        return infra.oidc().token().subject(email).email(email).groups(groups).sign();
+    }
+
+    private JsonPath getAs(String token, String path, int status) {
+        return given().auth().oauth2(token).when().get(path).then().statusCode(status).extract().jsonPath();
+    }
+
+    private ScriptedTeam awaitFolded() {
+        ScriptedTeam t = script();
+        String token = tokenFor(t.alice);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                getAs(token, "/api/audit?team=" + t.team, 200).getLong("total")).isEqualTo(AUDIT_LINES));
+        return t;
+    }
+
+    @Test
+    void teamClustersShowExactlyTheFoldedState() {
+        ScriptedTeam t = awaitFolded();
+
+        JsonPath clusters = getAs(tokenFor(t.alice), "/api/teams/" + t.team + "/postgres", 200);
+
+        assertThat(clusters.getList("clusterId")).containsExactly(t.cluster);
+        Map<String, Object> row = clusters.getMap("[0]");
+        assertThat(row).containsEntry("status", "Running").containsEntry("pgVersion", "16")
+                .containsEntry("peopleWithAccess", 1).containsEntry("activeGrants", 1)
+                .containsEntry("lastBackupBytes", 4096).containsEntry("lastRestoreCheckOk", true)
+                .containsEntry("host", "orders.team.svc").containsEntry("port", 5432);
+        assertThat(row.get("lastBackupAt")).isNotNull();
+    }
+
+    @Test
+    void clusterDetailListsAccessGrantsBackupsSessionsAndAudit() {
+        ScriptedTeam t = awaitFolded();
+
+        JsonPath detail = getAs(tokenFor(t.alice), "/api/teams/" + t.team + "/postgres/" + t.app, 200);
+
+        assertThat(detail.getList("access.email")).containsExactly(t.alice);
+        assertThat(detail.getList("activeGrants.grantId")).containsExactly(t.activeGrant.toString());
+        assertThat(detail.getString("activeGrants[0].reason")).isEqualTo("vacuum full");
+        assertThat(detail.getLong("activeGrants[0].secondsLeft")).isBetween(100 * 60L, 2 * 3600L);
+        assertThat(detail.getString("activeGrants[0].timeLeft")).matches("1h \\d+m");
+        assertThat(detail.getList("backups.backupId")).containsExactlyInAnyOrder(t.goodBackup.toString(),
+                t.failedBackup.toString());
+        assertThat(detail.getString("backups.find { it.backupId == '" + t.goodBackup + "' }.state")).isEqualTo("COMPLETED");
+        assertThat(detail.getBoolean("lastRestoreCheck.ok")).isTrue();
+        assertThat(detail.getList("recentSessions.kind")).containsExactly("LoginDenied", "SessionOpened");
+        assertThat(detail.getList("auditTimeline")).hasSize(AUDIT_LINES);
+    }
+
+    @Test
+    void auditFiltersByPersonAndTimeAndPages() {
+        ScriptedTeam t = awaitFolded();
+        String token = tokenFor(t.alice);
+
+        JsonPath dba = getAs(token, "/api/audit?team=" + t.team + "&person=" + t.dba, 200);
+        assertThat(dba.getList("items.kind")).containsExactly("GrantRevoked", "DbaAccessGranted", "DbaAccessGranted",
+                "DbaAccessRequested");
+
+        JsonPath page = getAs(token, "/api/audit?team=" + t.team + "&page=1&size=4", 200);
+        assertThat(page.getList("items")).hasSize(4);
+        assertThat(page.getLong("total")).isEqualTo(AUDIT_LINES);
+
+        JsonPath future = getAs(token, "/api/audit?team=" + t.team + "&from=" + Instant.now().plusSeconds(3600), 200);
+        assertThat(future.getLong("total")).isZero();
+    }
+
+    @Test
+    void nonMemberGets403AndAdminSeesEveryTeam() {
+        ScriptedTeam t = awaitFolded();
+
+        getAs(tokenFor(t.bob), "/api/teams/" + t.team + "/postgres", 403);
+        getAs(tokenFor(t.bob), "/api/teams/" + t.team + "/postgres/" + t.app, 403);
+        getAs(tokenFor(t.bob), "/api/audit?team=" + t.team, 403);
+        getAs(tokenFor(t.alice), "/api/postgres", 403);
+        assertThat(getAs(tokenFor(t.bob), "/api/audit", 200).getList("items")).isEmpty();
+
+        String admin = tokenFor("admin@example.com", "nais-admins");
+        assertThat(getAs(admin, "/api/teams/" + t.team + "/postgres", 200).getList("clusterId")).containsExactly(t.cluster);
+        assertThat(getAs(admin, "/api/postgres?size=2000", 200).getList("items.clusterId")).contains(t.cluster);
+    }
+
+    @Test
+    void requestWithoutAValidTokenIs401() {
+        ScriptedTeam t = script();
+        given().when().get("/api/teams/" + t.team + "/postgres").then().statusCode(401);
+        given().auth().oauth2("not-a-token").when().get("/api/teams/" + t.team + "/postgres").then().statusCode(401);
+    }
+}
