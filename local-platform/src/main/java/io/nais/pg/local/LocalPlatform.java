@@ -23,7 +23,7 @@ public final class LocalPlatform {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("nais.repo.root", ".")).toAbsolutePath().normalize();
-        LocalState state = new LocalState(root.resolve(".local"));
+        LocalState state = new LocalState(Path.of(System.getProperty("nais.local.state", root.resolve(".local").toString())));
         List<String> rest = args.length == 0 ? List.of() : Arrays.asList(args).subList(1, args.length);
         String command = args.length == 0 ? "help" : args[0];
         try {

@@ -5,6 +5,7 @@ public final class Channels {
 
     public static final String MEMBERSHIP = "team-membership";
     public static final String CLUSTERS = "clusters";
+    public static final String DBA_GRANTS = "dba-grants";
 
     private Channels() {
     }

@@ -5,19 +5,23 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.nais.pg.access.grants.DbaGrantProjection;
+
 /**
- * The directory over access-service's own projections. DBA grants are not
- * projected yet (the DBA issue adds them), so no grant is ever active.
+ * The directory over access-service's own projections, DBA grants included
+ * ({@code access.grants}).
  */
 @ApplicationScoped
 public class JdbcAccessDirectory implements AccessDirectory {
 
     private final ClusterProjection clusters;
     private final MembershipProjection members;
+    private final DbaGrantProjection grants;
 
-    JdbcAccessDirectory(ClusterProjection clusters, MembershipProjection members) {
+    JdbcAccessDirectory(ClusterProjection clusters, MembershipProjection members, DbaGrantProjection grants) {
         this.clusters = clusters;
         this.members = members;
+        this.grants = grants;
     }
 
     @Override
@@ -32,6 +36,6 @@ public class JdbcAccessDirectory implements AccessDirectory {
 
     @Override
     public Optional<ActiveGrant> activeDbaGrant(String clusterId, String email, Instant now) {
-        return Optional.empty();
+        return grants.active(clusterId, email, now);
     }
 }

@@ -1,6 +1,7 @@
 package io.nais.pg.access.provisioning;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -17,6 +18,7 @@ import org.jboss.logging.Logger;
 import io.nais.pg.access.directory.ClusterTarget;
 import io.nais.pg.access.directory.MembershipProjection;
 import io.nais.pg.access.directory.ClusterProjection;
+import io.nais.pg.access.grants.DbaGrantProjection;
 import io.nais.pg.access.provisioning.model.Backoff;
 import io.nais.pg.access.provisioning.model.HumanRoleSpec;
 import io.nais.pg.access.provisioning.model.ReconcileResult;
@@ -45,9 +47,11 @@ public class ClusterProvisioner {
     private final AdminSessions sessions;
     private final Outbox outbox;
     private final ProvisioningConfig config;
+    private final DbaGrantProjection grants;
 
     ClusterProvisioner(ClusterProjection clusters, MembershipProjection members, ReconcileQueue queue,
-                       AdminSessions sessions, Outbox outbox, ProvisioningConfig config) {
+                       AdminSessions sessions, Outbox outbox, ProvisioningConfig config, DbaGrantProjection grants) {
+        this.grants = grants;
         this.clusters = clusters;
         this.members = members;
         this.queue = queue;
@@ -83,24 +87,30 @@ public class ClusterProvisioner {
         }
     }
 
-    /** Members get a role, everybody else marked dirty gets none; a full resync covers the whole team. */
+    /**
+     * Members and holders of an active DBA grant get a role (SUPERUSER while the grant is active), everybody
+     * else marked dirty gets none; a full resync covers the whole team and every grantee.
+     */
     private Map<String, HumanRoleSpec> desiredRoles(ClusterTarget cluster, ReconcileQueue.Pending work) {
         Map<String, HumanRoleSpec> desired = new LinkedHashMap<>();
         Set<String> current = new LinkedHashSet<>(members.members(cluster.team()));
+        Set<String> dbas = grants.grantees(cluster.clusterId(), Instant.now());
         for (String email : work.emails()) {
-            desired.put(email, current.contains(email) ? spec(email) : null);
+            boolean wanted = current.contains(email) || dbas.contains(email);
+            desired.put(email, wanted ? spec(email, dbas.contains(email)) : null);
         }
         if (work.fullResync()) {
-            current.forEach(email -> desired.put(email, spec(email)));
+            current.forEach(email -> desired.put(email, spec(email, dbas.contains(email))));
+            dbas.forEach(email -> desired.put(email, spec(email, true)));
         }
         return desired;
     }
 
-    private HumanRoleSpec spec(String email) {
+    private HumanRoleSpec spec(String email, boolean superuser) {
         Map<String, String> guards = new LinkedHashMap<>();
         guards.put("statement_timeout", config.humans().statementTimeout());
         guards.put("idle_in_transaction_session_timeout", config.humans().idleInTransactionSessionTimeout());
-        return new HumanRoleSpec(email, guards);
+        return new HumanRoleSpec(email, guards, superuser);
     }
 
     private List<RoleOutcome> converge(ClusterTarget cluster, Map<String, HumanRoleSpec> desired,

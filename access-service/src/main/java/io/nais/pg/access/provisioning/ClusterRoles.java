@@ -69,7 +69,8 @@ final class ClusterRoles {
                             rs.getBoolean("can_login"), rs.getBoolean("inherits"), rs.getBoolean("elevated"),
                             rs.getBoolean("has_password"), rs.getBoolean("in_group"),
                             Arrays.asList((String[]) rs.getArray("other_memberships").getArray()),
-                            ActualHumanRole.parseSettings((String[]) rs.getArray("settings").getArray()));
+                            ActualHumanRole.parseSettings((String[]) rs.getArray("settings").getArray()),
+                            rs.getBoolean("superuser"));
                     actual.put(role.roleName(), role);
                 }
             }
@@ -78,7 +79,7 @@ final class ClusterRoles {
     }
 
     RoleOutcome create(HumanRoleSpec spec) throws SQLException {
-        try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_create_human(?, ?, ?)", spec);
+        try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_create_human(?, ?, ?, ?)", spec);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return RoleOutcome.of(spec.roleName(), ReconcileResult.valueOf(rs.getString(1)));
@@ -86,10 +87,20 @@ final class ClusterRoles {
     }
 
     RoleOutcome patch(HumanRoleSpec spec) throws SQLException {
-        try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_patch_human(?, ?, ?)", spec)) {
-            ps.execute();
-            return RoleOutcome.of(spec.roleName(), ReconcileResult.PATCHED);
+        boolean demoted;
+        try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_patch_human(?, ?, ?, ?)", spec);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            demoted = rs.getBoolean(1);
         }
+        if (demoted) {
+            // autocommit: the demotion is committed, so no session started from here on is a superuser
+            try (PreparedStatement end = admin.prepareStatement("SELECT pg_temp.nais_end_sessions(?)")) {
+                end.setString(1, spec.roleName());
+                end.execute();
+            }
+        }
+        return RoleOutcome.of(spec.roleName(), ReconcileResult.PATCHED);
     }
 
     /** Blocks new logins, ends open sessions, drops; DEACTIVATED with the server's detail on 2BP01. */
@@ -116,6 +127,7 @@ final class ClusterRoles {
         ps.setString(1, spec.roleName());
         ps.setArray(2, textArray(names));
         ps.setArray(3, textArray(values));
+        ps.setBoolean(4, spec.superuser());
         return ps;
     }
 

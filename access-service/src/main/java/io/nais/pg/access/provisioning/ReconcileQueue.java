@@ -45,6 +45,17 @@ public class ReconcileQueue {
                 """, email, team);
     }
 
+    /** Marks one person dirty in one live cluster (a DBA grant began or ended); false when the cluster is unknown. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean markPerson(String clusterId, String email) {
+        return !strings("""
+                INSERT INTO role_sync (cluster_id, email)
+                SELECT cluster_id, ? FROM cluster WHERE cluster_id = ? AND NOT removed
+                ON CONFLICT (cluster_id, email) DO UPDATE SET mark = nextval('role_sync_mark')
+                RETURNING cluster_id
+                """, email, clusterId).isEmpty();
+    }
+
     /** Marks every current member of the cluster's team dirty there and asks for the group role. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void markCluster(String clusterId, String team) {

@@ -79,7 +79,7 @@ $fn$;
 CREATE OR REPLACE FUNCTION pg_temp.nais_human_roles(role_names text[], all_managed boolean)
 RETURNS TABLE (role_name text, managed boolean, can_login boolean, inherits boolean,
                elevated boolean, has_password boolean, in_group boolean,
-               other_memberships text[], settings text[])
+               other_memberships text[], settings text[], superuser boolean)
 LANGUAGE sql STABLE AS $fn$
     SELECT r.rolname::text,
            pg_temp.nais_is_managed(r.rolname),
@@ -93,7 +93,8 @@ LANGUAGE sql STABLE AS $fn$
                  WHERE m.member = r.oid AND g.rolname NOT IN ('nais_managed', 'nais_human')
                  ORDER BY 1),
            COALESCE((SELECT s.setconfig FROM pg_db_role_setting s
-                     WHERE s.setrole = r.oid AND s.setdatabase = 0), '{}')
+                     WHERE s.setrole = r.oid AND s.setdatabase = 0), '{}'),
+           r.rolsuper
     FROM pg_authid r
     WHERE r.rolname NOT IN ('nais_managed', 'nais_human')
       AND (r.rolname = ANY (role_names) OR (all_managed AND pg_temp.nais_is_managed(r.rolname)))
@@ -101,17 +102,26 @@ $fn$;
 --;
 -- Brings a managed human role to the desired shape: LOGIN, INHERIT (needed to
 -- use the group's privileges), nothing elevated, no password, member of the
--- group and the marker only, exactly the given per-role settings.
-CREATE OR REPLACE FUNCTION pg_temp.nais_patch_human(role_name text, setting_names text[], setting_values text[])
-RETURNS void LANGUAGE plpgsql AS $fn$
+-- group and the marker only, exactly the given per-role settings. SUPERUSER
+-- only while a DBA grant is active (superuser). Returns whether this demoted
+-- a superuser: the caller then ends the role's sessions with
+-- nais_end_sessions, after this statement committed (ended before the commit,
+-- a session could log in again while the role is still a superuser).
+CREATE OR REPLACE FUNCTION pg_temp.nais_patch_human(role_name text, setting_names text[], setting_values text[],
+                                                    superuser boolean)
+RETURNS boolean LANGUAGE plpgsql AS $fn$
 DECLARE
     other text;
+    was_superuser boolean;
 BEGIN
     IF NOT pg_temp.nais_is_managed(role_name) THEN
         RAISE EXCEPTION 'role is not managed by the platform'
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    EXECUTE format('ALTER ROLE %I LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL', role_name);
+    SELECT r.rolsuper INTO was_superuser FROM pg_roles r WHERE r.rolname = role_name;
+    EXECUTE format('ALTER ROLE %I LOGIN INHERIT %s NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL',
+                   role_name, CASE WHEN superuser THEN 'SUPERUSER' ELSE 'NOSUPERUSER' END);
+
     IF NOT EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid
                    WHERE r.rolname = role_name AND g.rolname = 'nais_human') THEN
         EXECUTE format('GRANT nais_human TO %I', role_name);
@@ -125,18 +135,21 @@ BEGIN
     FOR i IN 1 .. coalesce(array_length(setting_names, 1), 0) LOOP
         EXECUTE format('ALTER ROLE %I SET %I = %L', role_name, setting_names[i], setting_values[i]);
     END LOOP;
+    RETURN coalesce(was_superuser, false) AND NOT superuser;
 END
 $fn$;
 --;
 -- Creates a human role; returns CREATED, or PATCHED when it already existed
 -- (42710: another replica, or a resync racing an event) and is ours.
-CREATE OR REPLACE FUNCTION pg_temp.nais_create_human(role_name text, setting_names text[], setting_values text[])
+CREATE OR REPLACE FUNCTION pg_temp.nais_create_human(role_name text, setting_names text[], setting_values text[],
+                                                     superuser boolean)
 RETURNS text LANGUAGE plpgsql AS $fn$
 BEGIN
     BEGIN
-        EXECUTE format('CREATE ROLE %I LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS IN ROLE nais_managed, nais_human', role_name);
+        EXECUTE format('CREATE ROLE %I LOGIN INHERIT %s NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS IN ROLE nais_managed, nais_human',
+                       role_name, CASE WHEN superuser THEN 'SUPERUSER' ELSE 'NOSUPERUSER' END);
     EXCEPTION WHEN duplicate_object OR unique_violation THEN
-        PERFORM pg_temp.nais_patch_human(role_name, setting_names, setting_values);
+        PERFORM pg_temp.nais_patch_human(role_name, setting_names, setting_values, superuser);
         RETURN 'PATCHED';
     END;
     FOR i IN 1 .. coalesce(array_length(setting_names, 1), 0) LOOP
@@ -144,6 +157,13 @@ BEGIN
     END LOOP;
     RETURN 'CREATED';
 END
+$fn$;
+--;
+-- Ends every open session of a role (after a demotion committed).
+CREATE OR REPLACE FUNCTION pg_temp.nais_end_sessions(role_name text)
+RETURNS void LANGUAGE sql AS $fn$
+    SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a
+     WHERE a.usename = role_name AND a.pid <> pg_backend_pid();
 $fn$;
 --;
 -- Takes a managed human role away: no new logins first, then end the open

@@ -12,14 +12,22 @@ import java.util.Map;
  * @param inGroup           member of {@code nais_human}
  * @param otherMemberships  roles it is a member of besides the marker and the group
  * @param settings          its per-role defaults (all databases)
+ * @param superuser         SUPERUSER (also counted in {@code elevated})
  */
 public record ActualHumanRole(String roleName, boolean managed, boolean canLogin, boolean inherits,
                               boolean elevated, boolean hasPassword, boolean inGroup,
-                              List<String> otherMemberships, Map<String, String> settings) {
+                              List<String> otherMemberships, Map<String, String> settings, boolean superuser) {
 
     public ActualHumanRole {
         otherMemberships = List.copyOf(otherMemberships);
         settings = Map.copyOf(settings);
+    }
+
+    /** A role whose only possible elevation is in {@code elevated} (not a superuser). */
+    public ActualHumanRole(String roleName, boolean managed, boolean canLogin, boolean inherits, boolean elevated,
+                           boolean hasPassword, boolean inGroup, List<String> otherMemberships,
+                           Map<String, String> settings) {
+        this(roleName, managed, canLogin, inherits, elevated, hasPassword, inGroup, otherMemberships, settings, false);
     }
 
     /** Parses {@code pg_db_role_setting.setconfig} entries, {@code name=value}. */
@@ -41,7 +49,9 @@ public record ActualHumanRole(String roleName, boolean managed, boolean canLogin
 
     /** Whether the role has exactly the shape the spec asks for. */
     public boolean conformsTo(HumanRoleSpec spec) {
-        return canLogin && inherits && !elevated && !hasPassword && inGroup
+        // a DBA grant's SUPERUSER subsumes the other elevations, which the patch clears anyway
+        boolean privileges = spec.superuser() ? superuser : !elevated;
+        return canLogin && inherits && privileges && !hasPassword && inGroup
                 && otherMemberships.isEmpty() && settings.equals(spec.settings());
     }
 }

@@ -8,10 +8,16 @@ import java.util.Map;
  *
  * @param roleName the person's email, used verbatim as the role name
  * @param settings per-role session defaults (the human guards), name to value
+ * @param superuser whether the person holds an active DBA grant on the cluster
  */
-public record HumanRoleSpec(String roleName, Map<String, String> settings) {
+public record HumanRoleSpec(String roleName, Map<String, String> settings, boolean superuser) {
 
     public HumanRoleSpec {
         settings = Map.copyOf(settings);
+    }
+
+    /** A team member's role: nothing elevated. */
+    public HumanRoleSpec(String roleName, Map<String, String> settings) {
+        this(roleName, settings, false);
     }
 }

@@ -1,0 +1,17 @@
+/**
+ * DBA grants in access-service: the {@code dba_grant} projection of the
+ * dba-grants topic, what the gateway asks ({@code AccessDirectory.activeDbaGrant})
+ * and what provisioning adds to the desired roles (SUPERUSER while active).
+ *
+ * <p>Decisions: provisioning is extended, not duplicated: a grant change only
+ * marks the person in the cluster and the reconciler converges (create the role
+ * if the DBA is not a member, SUPERUSER while active; at the end NOSUPERUSER
+ * plus {@code pg_terminate_backend} for a member, the whole role removed for a
+ * non-member). The end fires {@code AccessRevoked(cluster, email,
+ * "grant-expired")} after commit so the gateway ends relayed sessions.
+ * {@link io.nais.pg.access.grants.GrantDeadlines} ends grants at expiresAt on
+ * its own (every 200 ms and right after start-up), so a lost GrantExpired or a
+ * restart across the expiry still ends access; an ended grant never becomes
+ * active again, whatever order events arrive in.
+ */
+package io.nais.pg.access.grants;

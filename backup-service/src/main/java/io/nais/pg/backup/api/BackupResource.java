@@ -1,0 +1,121 @@
+package io.nais.pg.backup.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.nais.pg.backup.clusters.BackupTarget;
+import io.nais.pg.backup.clusters.ClusterRegistry;
+import io.nais.pg.backup.restore.DatabaseRestorer;
+import io.nais.pg.backup.restore.RestoreService;
+import io.nais.pg.backup.run.BackupRecord;
+import io.nais.pg.backup.run.BackupRunner;
+import io.nais.pg.backup.run.BackupRuns;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * The operator API behind {@code nais postgres backups create|list|restore}.
+ * Errors are JSON {@code {"error": "..."}} with 404 (unknown cluster or
+ * backup), 409 (backup running, restore target exists), 400 (bad request).
+ */
+@Path("/api/backups/{team}/{app}")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class BackupResource {
+
+    private final ClusterRegistry clusters;
+    private final BackupRuns runs;
+    private final BackupRunner runner;
+    private final RestoreService restores;
+
+    BackupResource(ClusterRegistry clusters, BackupRuns runs, BackupRunner runner, RestoreService restores) {
+        this.clusters = clusters;
+        this.runs = runs;
+        this.runner = runner;
+        this.restores = restores;
+    }
+
+    public record Requested(UUID backupId, String clusterId) {
+    }
+
+    public record Verification(Instant at, boolean ok, String detail) {
+    }
+
+    public record Listed(UUID backupId, String state, Instant startedAt, Instant finishedAt, Long bytes, String sha256,
+                         String objectKey, String pgVersion, Long durationMs, String detail, Long bytesSoFar,
+                         Verification verification) {
+    }
+
+    public record RestoreRequest(UUID backupId, String targetDatabase, String targetCluster) {
+    }
+
+    @POST
+    public Response create(@PathParam("team") String team, @PathParam("app") String app) {
+        String clusterId = team + "/" + app;
+        BackupTarget target = clusters.live(clusterId).orElse(null);
+        if (target == null) {
+            return error(Response.Status.NOT_FOUND, "unknown cluster " + clusterId);
+        }
+        try {
+            UUID backupId = runner.request(target);
+            return Response.accepted(new Requested(backupId, clusterId)).build();
+        } catch (BackupRunner.AlreadyRunningException e) {
+            return error(Response.Status.CONFLICT, e.getMessage());
+        }
+    }
+
+    @GET
+    public Response list(@PathParam("team") String team, @PathParam("app") String app) {
+        String clusterId = team + "/" + app;
+        List<Listed> listed = runs.ofCluster(clusterId).stream().map(this::listed).toList();
+        if (listed.isEmpty() && clusters.live(clusterId).isEmpty()) {
+            return error(Response.Status.NOT_FOUND, "unknown cluster " + clusterId);
+        }
+        return Response.ok(listed).build();
+    }
+
+    @POST
+    @Path("/restore")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response restore(@PathParam("team") String team, @PathParam("app") String app, RestoreRequest request) {
+        if (request == null || request.backupId() == null || request.targetDatabase() == null
+                || request.targetDatabase().isBlank()) {
+            return error(Response.Status.BAD_REQUEST, "backupId and targetDatabase are required");
+        }
+        String clusterId = team + "/" + app;
+        String targetCluster = request.targetCluster() == null ? clusterId : request.targetCluster();
+        try {
+            return Response.ok(restores.restore(clusterId, request.backupId(), targetCluster, request.targetDatabase())).build();
+        } catch (NoSuchElementException e) {
+            return error(Response.Status.NOT_FOUND, e.getMessage());
+        } catch (DatabaseRestorer.TargetExistsException e) {
+            return error(Response.Status.CONFLICT, e.getMessage());
+        } catch (Exception e) {
+            return error(Response.Status.INTERNAL_SERVER_ERROR,
+                    "restore failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private Listed listed(BackupRecord r) {
+        Verification verification = r.verifiedAt() == null ? null
+                : new Verification(r.verifiedAt(), Boolean.TRUE.equals(r.verifiedOk()), r.verifyDetail());
+        Long soFar = BackupRecord.RUNNING.equals(r.state()) ? runner.progress(r.backupId()).orElse(null) : null;
+        return new Listed(r.backupId(), r.state(), r.startedAt(), r.finishedAt(), r.bytes(), r.sha256(), r.objectKey(),
+                r.pgVersion(), r.durationMs(), r.detail(), soFar, verification);
+    }
+
+    private static Response error(Response.Status status, String message) {
+        return Response.status(status).entity(Map.of("error", message)).type(MediaType.APPLICATION_JSON).build();
+    }
+}

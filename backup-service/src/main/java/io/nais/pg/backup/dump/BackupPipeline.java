@@ -1,0 +1,162 @@
+package io.nais.pg.backup.dump;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.nais.pg.backup.crypto.AgeCipher;
+import io.nais.pg.backup.postgres.ConnInfo;
+import io.nais.pg.backup.postgres.PgTools;
+import io.nais.pg.backup.postgres.RowCounts;
+import io.nais.pg.backup.postgres.ToolProcess;
+import io.nais.pg.backup.storage.MultipartUpload;
+import io.nais.pg.backup.storage.ObjectStore;
+
+/**
+ * One backup as a stream: {@code pg_dump -Fc} → age → SHA-256 → S3 multipart
+ * upload, then the manifest. Memory is the upload's part buffers plus one copy
+ * buffer; nothing touches the local disk.
+ *
+ * <p>Consistency: the admin connection exports a snapshot in a REPEATABLE READ
+ * transaction; pg_dump imports it ({@code --snapshot}) and the row counts are
+ * taken in it too, so the manifest's counts are exactly what the dump holds.
+ * The counting runs while the dump streams.
+ *
+ * <p>Plain Java (no CDI), so the throughput benchmark runs the very same code.
+ */
+public final class BackupPipeline {
+
+    private static final int COPY_BUFFER = 1 << 20;
+
+    /** What to back up. {@code admin} is an open connection to the database as its admin. */
+    public record Source(String clusterId, ConnInfo connInfo, String password) {
+        @Override
+        public String toString() {
+            return "Source[" + clusterId + ", password hidden]";
+        }
+    }
+
+    private final PgTools tools;
+    private final AgeCipher cipher;
+    private final ObjectStore store;
+    private final String prefix;
+    private final Clock clock;
+
+    public BackupPipeline(PgTools tools, AgeCipher cipher, ObjectStore store, String prefix, Clock clock) {
+        this.tools = tools;
+        this.cipher = cipher;
+        this.store = store;
+        this.prefix = prefix;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs the backup and returns its manifest, which is stored last. Throws on
+     * any failure, after aborting the upload: nothing complete-looking remains.
+     *
+     * @param progress receives the number of encrypted bytes handed to the upload so far
+     */
+    public Manifest run(UUID backupId, Instant startedAt, Source source, Connection admin, AtomicLong progress)
+            throws IOException, SQLException, InterruptedException {
+        String dumpKey = ObjectKeys.dumpKey(prefix, source.clusterId(), startedAt, backupId);
+        String snapshot = beginSnapshot(admin);
+        String pgVersion = serverVersion(admin);
+        try (MultipartUpload upload = store.startUpload(dumpKey);
+             ToolProcess pgDump = tools.start("pg_dump", dumpArguments(source, snapshot), source.password())) {
+            CompletableFuture<HashingOutputStream> streaming =
+                    CompletableFuture.supplyAsync(() -> stream(pgDump.stdout(), upload, progress), BackupPipeline::runOnOwnThread);
+            Map<String, Long> tableRows = RowCounts.count(admin);
+            HashingOutputStream stored = awaitStreaming(streaming);
+            pgDump.awaitSuccess();
+            upload.complete();
+            Manifest manifest = new Manifest(1, backupId, source.clusterId(), dumpKey, stored.bytes(),
+                    stored.sha256Hex(), pgVersion, Manifest.FORMAT, cipher.recipients(), startedAt, clock.instant(),
+                    tableRows);
+            store.put(ObjectKeys.manifestKey(dumpKey), manifest.toJson(), "application/json");
+            return manifest;
+        } finally {
+            endSnapshot(admin);
+        }
+    }
+
+    private static String beginSnapshot(Connection admin) throws SQLException {
+        admin.setAutoCommit(false);
+        admin.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        admin.setReadOnly(true);
+        return single(admin, "SELECT pg_export_snapshot()");
+    }
+
+    private static String serverVersion(Connection admin) throws SQLException {
+        return single(admin, "SELECT current_setting('server_version')");
+    }
+
+    private static void endSnapshot(Connection admin) {
+        try {
+            admin.rollback();
+        } catch (SQLException e) {
+            // the connection is gone with its snapshot; nothing to release
+        }
+    }
+
+    private static List<String> dumpArguments(Source source, String snapshot) {
+        return List.of("--format=custom", "--snapshot=" + snapshot, "--no-password",
+                "--dbname=" + source.connInfo().toConnectionString());
+    }
+
+    /** pg_dump's stdout through age into the upload; runs on its own thread while the rows are counted. */
+    private HashingOutputStream stream(InputStream dump, MultipartUpload upload, AtomicLong progress) {
+        HashingOutputStream hashing = new HashingOutputStream(new ProgressOutputStream(upload, progress));
+        byte[] buffer = new byte[COPY_BUFFER];
+        try (WritableByteChannel encrypted = cipher.encrypt(Channels.newChannel(hashing))) {
+            int n;
+            while ((n = dump.read(buffer)) >= 0) {
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    encrypted.write(chunk);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return hashing;
+    }
+
+    private static HashingOutputStream awaitStreaming(CompletableFuture<HashingOutputStream> streaming) throws IOException {
+        try {
+            return streaming.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e;
+        }
+    }
+
+    private static void runOnOwnThread(Runnable task) {
+        Thread thread = new Thread(task, "backup-stream");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static String single(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.nais.pg.backup.postgres;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Rows per table ({@code schema.table}) of a database: recorded at dump time
+ * in the dump's own snapshot, and compared after a restore.
+ *
+ * <p>One statement counts every ordinary table; the per-table query is built
+ * server-side with {@code format('%I.%I')}, so identifiers are quoted by
+ * PostgreSQL itself. Partitioned parents are skipped (their rows are counted
+ * in the partitions), and so are the system schemas.
+ */
+public final class RowCounts {
+
+    private static final String COUNT_EVERY_TABLE = """
+            SELECT n.nspname || '.' || c.relname AS table_name,
+                   (xpath('/row/n/text()',
+                          query_to_xml(format('SELECT count(*) AS n FROM %I.%I', n.nspname, c.relname),
+                                       false, true, '')))[1]::text::bigint AS row_count
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind = 'r'
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+               AND n.nspname NOT LIKE 'pg\\_toast%'
+               AND n.nspname NOT LIKE 'pg\\_temp%'
+             ORDER BY 1
+            """;
+
+    private RowCounts() {
+    }
+
+    /** Counts in the connection's current transaction (so in its snapshot). */
+    public static Map<String, Long> count(Connection connection) throws SQLException {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(COUNT_EVERY_TABLE)) {
+            while (rows.next()) {
+                counts.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    public static long total(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,92 @@
+package io.nais.pg.backup.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running pg_dump or pg_restore. Its stderr is drained on a thread of its
+ * own (a full pipe would stall the tool) and only the tail is kept, as the
+ * reason when the tool fails.
+ */
+public final class ToolProcess implements AutoCloseable {
+
+    private static final int TAIL_BYTES = 2048;
+
+    private final String tool;
+    private final Process process;
+    private final byte[] tail = new byte[TAIL_BYTES];
+    private final Thread stderrDrain;
+    private int tailLength;
+
+    ToolProcess(String tool, Process process) {
+        this.tool = tool;
+        this.process = process;
+        this.stderrDrain = new Thread(this::drainStderr, tool + "-stderr");
+        stderrDrain.setDaemon(true);
+        stderrDrain.start();
+    }
+
+    public InputStream stdout() {
+        return process.getInputStream();
+    }
+
+    public OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    /** Waits for the tool and throws {@link ToolFailedException} with its stderr tail unless it exited 0. */
+    public void awaitSuccess() throws InterruptedException {
+        int exit = process.waitFor();
+        stderrDrain.join(TimeUnit.SECONDS.toMillis(5));
+        if (exit != 0) {
+            throw new ToolFailedException(tool + " exited with " + exit + ": " + stderrTail());
+        }
+    }
+
+    public synchronized String stderrTail() {
+        return new String(tail, 0, tailLength, StandardCharsets.UTF_8).strip();
+    }
+
+    /** Kills the tool if it still runs: an abandoned pipeline must not leave a pg_dump holding a snapshot. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    private void drainStderr() {
+        byte[] buffer = new byte[1024];
+        try (InputStream stderr = process.getErrorStream()) {
+            int n;
+            while ((n = stderr.read(buffer)) >= 0) {
+                keep(buffer, n);
+            }
+        } catch (IOException e) {
+            // the process is gone; what we kept is the tail
+        }
+    }
+
+    private synchronized void keep(byte[] buffer, int n) {
+        if (n >= TAIL_BYTES) {
+            System.arraycopy(buffer, n - TAIL_BYTES, tail, 0, TAIL_BYTES);
+            tailLength = TAIL_BYTES;
+            return;
+        }
+        int overflow = Math.max(0, tailLength + n - TAIL_BYTES);
+        System.arraycopy(tail, overflow, tail, 0, tailLength - overflow);
+        tailLength -= overflow;
+        System.arraycopy(buffer, 0, tail, tailLength, n);
+        tailLength += n;
+    }
+
+    /** A tool exited non-zero; the message carries its stderr tail (which names hosts and tables, never a password). */
+    public static final class ToolFailedException extends RuntimeException {
+        public ToolFailedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.nais.pg.backup.restore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.nais.pg.backup.crypto.AgeCipher;
+import io.nais.pg.backup.crypto.AgeIdentities;
+import io.nais.pg.backup.dump.Manifest;
+import io.nais.pg.backup.dump.ObjectKeys;
+import io.nais.pg.backup.dump.Sha256;
+import io.nais.pg.backup.postgres.ConnInfo;
+import io.nais.pg.backup.postgres.PgTools;
+import io.nais.pg.backup.postgres.ToolProcess;
+import io.nais.pg.backup.storage.ObjectStore;
+
+/**
+ * Reads a stored backup back: its manifest, its SHA-256, and a restore of it
+ * into an existing, empty database with pg_restore. Used by the scheduled
+ * verification (into a scratch database) and by the operator's restore.
+ *
+ * <p>The checksum pass reads the whole object before anything is decrypted,
+ * so a damaged object is reported as a checksum mismatch, not as whatever
+ * error decryption or pg_restore would hit first.
+ */
+public final class BackupReader {
+
+    private static final int COPY_BUFFER = 1 << 20;
+
+    private final ObjectStore store;
+    private final PgTools tools;
+
+    public BackupReader(ObjectStore store, PgTools tools) {
+        this.store = store;
+        this.tools = tools;
+    }
+
+    /** The manifest of the dump at {@code dumpKey}; a dump without one is not a backup. */
+    public Manifest manifest(String dumpKey) {
+        return store.readSmall(ObjectKeys.manifestKey(dumpKey)).map(Manifest::fromJson)
+                .orElseThrow(() -> new IllegalStateException("no manifest for " + dumpKey + ": an interrupted backup"));
+    }
+
+    /** Reads the object once and throws {@link ChecksumMismatchException} unless it matches the manifest. */
+    public void checkSha256(Manifest manifest) throws IOException {
+        MessageDigest sha256 = Sha256.newDigest();
+        long bytes = 0;
+        byte[] buffer = new byte[COPY_BUFFER];
+        try (InputStream in = store.get(manifest.objectKey())) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                sha256.update(buffer, 0, n);
+                bytes += n;
+            }
+        }
+        String actual = HexFormat.of().formatHex(sha256.digest());
+        if (!actual.equals(manifest.sha256()) || bytes != manifest.bytes()) {
+            throw new ChecksumMismatchException("sha256 mismatch for " + manifest.objectKey() + ": manifest says "
+                    + manifest.sha256() + " (" + manifest.bytes() + " bytes), object is " + actual + " (" + bytes + " bytes)");
+        }
+    }
+
+    /**
+     * Streams the object through age into pg_restore, restoring into the
+     * (existing, empty) database of {@code target}.
+     *
+     * @param keepOwnership false for a scratch restore (owner roles need not exist there)
+     */
+    public void restore(Manifest manifest, AgeIdentities identities, ConnInfo target, String password,
+                        boolean keepOwnership) throws IOException, InterruptedException {
+        try (InputStream object = store.get(manifest.objectKey());
+             ReadableByteChannel plain = AgeCipher.decrypt(Channels.newChannel(object), identities);
+             ToolProcess pgRestore = tools.start("pg_restore", restoreArguments(target, keepOwnership), password)) {
+            try (OutputStream stdin = pgRestore.stdin()) {
+                copy(plain, stdin);
+            } catch (IOException e) {
+                if (e instanceof AgeCipher.WrongKeyException) {
+                    throw e;
+                }
+                // A closed pipe means pg_restore stopped early; its own exit status says why.
+                pgRestore.awaitSuccess();
+                throw e;
+            }
+            pgRestore.awaitSuccess();
+        }
+    }
+
+    private static List<String> restoreArguments(ConnInfo target, boolean keepOwnership) {
+        List<String> arguments = new ArrayList<>(List.of("--exit-on-error", "--no-password",
+                "--dbname=" + target.toConnectionString()));
+        if (!keepOwnership) {
+            arguments.add("--no-owner");
+            arguments.add("--no-privileges");
+        }
+        return arguments;
+    }
+
+    private static void copy(ReadableByteChannel from, OutputStream to) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(COPY_BUFFER);
+        while (from.read(buffer) >= 0) {
+            buffer.flip();
+            to.write(buffer.array(), 0, buffer.limit());
+            buffer.clear();
+        }
+    }
+
+    /** The stored object is not the one the manifest describes. */
+    public static final class ChecksumMismatchException extends IOException {
+        public ChecksumMismatchException(String message) {
+            super(message);
+        }
+    }
+}

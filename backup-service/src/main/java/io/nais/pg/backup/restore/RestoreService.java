@@ -1,0 +1,70 @@
+package io.nais.pg.backup.restore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.nais.pg.backup.clusters.BackupTarget;
+import io.nais.pg.backup.clusters.ClusterRegistry;
+import io.nais.pg.backup.crypto.AgeCipher;
+import io.nais.pg.backup.dump.Manifest;
+import io.nais.pg.backup.run.BackupRecord;
+import io.nais.pg.backup.run.BackupRuns;
+import io.nais.pg.kit.logging.LogContext;
+
+/**
+ * The operator's restore: a stored backup of one cluster into a new database
+ * on that cluster or on another known cluster. Ownership and privileges are
+ * kept (the roles exist on a team's cluster); the database must not exist yet.
+ */
+@ApplicationScoped
+public class RestoreService {
+
+    private static final Logger LOG = Logger.getLogger(RestoreService.class);
+
+    private final ClusterRegistry clusters;
+    private final BackupRuns runs;
+    private final BackupReader reader;
+    private final DatabaseRestorer restorer;
+    private final AgeCipher cipher;
+    private final Clock clock;
+
+    RestoreService(ClusterRegistry clusters, BackupRuns runs, BackupReader reader, DatabaseRestorer restorer,
+                   AgeCipher cipher, Clock clock) {
+        this.clusters = clusters;
+        this.runs = runs;
+        this.reader = reader;
+        this.restorer = restorer;
+        this.cipher = cipher;
+        this.clock = clock;
+    }
+
+    public record Outcome(UUID backupId, String targetCluster, String targetDatabase, int tables, long rows,
+                          boolean matchesManifest, String difference, Duration duration) {
+    }
+
+    public Outcome restore(String clusterId, UUID backupId, String targetClusterId, String targetDatabase) throws Exception {
+        try (var log = LogContext.open().cluster(clusterId)) {
+            BackupRecord backup = runs.find(backupId).filter(b -> b.clusterId().equals(clusterId))
+                    .filter(b -> BackupRecord.COMPLETED.equals(b.state()))
+                    .orElseThrow(() -> new NoSuchElementException("no stored backup " + backupId + " of " + clusterId));
+            BackupTarget target = clusters.live(targetClusterId)
+                    .orElseThrow(() -> new NoSuchElementException("unknown target cluster " + targetClusterId));
+            Instant start = clock.instant();
+            Manifest manifest = reader.manifest(backup.objectKey());
+            DatabaseRestorer.Restored restored = restorer.restoreInto(manifest, cipher.identities(), target.address(),
+                    targetDatabase, true);
+            Duration duration = Duration.between(start, clock.instant());
+            LOG.infof("restored backup %s of %s into %s/%s: %d tables, %d rows", backupId, clusterId,
+                    targetClusterId, targetDatabase, restored.tables(), restored.rows());
+            return new Outcome(backupId, targetClusterId, targetDatabase, restored.tables(), restored.rows(),
+                    restored.matchesManifest(), restored.difference(), duration);
+        }
+    }
+}

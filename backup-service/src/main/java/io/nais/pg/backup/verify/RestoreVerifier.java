@@ -1,0 +1,134 @@
+package io.nais.pg.backup.verify;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.nais.pg.backup.clusters.BackupTarget;
+import io.nais.pg.backup.clusters.ClusterRegistry;
+import io.nais.pg.backup.config.BackupConfig;
+import io.nais.pg.backup.crypto.AgeCipher;
+import io.nais.pg.backup.crypto.AgeIdentities;
+import io.nais.pg.backup.dump.Manifest;
+import io.nais.pg.backup.restore.BackupReader;
+import io.nais.pg.backup.restore.DatabaseRestorer;
+import io.nais.pg.backup.run.BackupRecord;
+import io.nais.pg.backup.run.BackupRunner;
+import io.nais.pg.backup.run.BackupRuns;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.RestoreVerified;
+import io.nais.pg.kit.clusters.ClusterAdminConnections.ClusterAddress;
+import io.nais.pg.kit.logging.LogContext;
+import io.nais.pg.kit.outbox.Outbox;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * The restore test nobody else schedules: the newest backup of each cluster
+ * is fetched, its SHA-256 checked, decrypted, pg_restored into a scratch
+ * database on the scratch server (never a team's cluster), and its rows per
+ * table compared with those recorded at dump time. Every outcome, good or
+ * bad, is a RestoreVerified with the figures; a bad one says why in {@code detail}.
+ */
+@ApplicationScoped
+public class RestoreVerifier {
+
+    private static final Logger LOG = Logger.getLogger(RestoreVerifier.class);
+
+    private final ClusterRegistry clusters;
+    private final BackupRuns runs;
+    private final BackupReader reader;
+    private final DatabaseRestorer restorer;
+    private final AgeCipher cipher;
+    private final Outbox outbox;
+    private final Clock clock;
+    private final BackupConfig.Verification settings;
+
+    RestoreVerifier(ClusterRegistry clusters, BackupRuns runs, BackupReader reader, DatabaseRestorer restorer,
+                    AgeCipher cipher, Outbox outbox, Clock clock, BackupConfig config) {
+        this.clusters = clusters;
+        this.runs = runs;
+        this.reader = reader;
+        this.restorer = restorer;
+        this.cipher = cipher;
+        this.outbox = outbox;
+        this.clock = clock;
+        this.settings = config.verification();
+    }
+
+    @Scheduled(cron = "{nais.backup.verification.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void onSchedule() {
+        for (BackupTarget target : clusters.allLive()) {
+            try {
+                verifyNewest(target.clusterId());
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "verification of %s could not run", target.clusterId());
+            }
+        }
+    }
+
+    /** Verifies the cluster's newest stored backup, if it has one. */
+    public Optional<RestoreVerified> verifyNewest(String clusterId) {
+        return runs.newestCompleted(clusterId).map(backup -> verify(backup, cipher.identities()));
+    }
+
+    /** Verifies one backup with the given identities and records the outcome. */
+    public RestoreVerified verify(BackupRecord backup, AgeIdentities identities) {
+        try (var log = LogContext.open().cluster(backup.clusterId())) {
+            Instant start = clock.instant();
+            RestoreVerified verdict = check(backup, identities, start);
+            QuarkusTransaction.requiringNew().run(() -> {
+                runs.recordVerification(backup.backupId(), verdict.ok(), verdict.detail(), clock.instant());
+                outbox.publish(Envelope.of(BackupRunner.PRODUCER, verdict));
+            });
+            LOG.infof("restore verification of %s: ok=%s tables=%d rows=%d%s", backup.backupId(), verdict.ok(),
+                    verdict.tables(), verdict.rows(), verdict.detail() == null ? "" : " (" + verdict.detail() + ")");
+            return verdict;
+        }
+    }
+
+    private RestoreVerified check(BackupRecord backup, AgeIdentities identities, Instant start) {
+        ClusterAddress scratch = scratchServer();
+        String database = "nais_verify_" + backup.backupId().toString().replace("-", "");
+        int tables = 0;
+        long rows = 0;
+        String detail;
+        boolean ok;
+        try {
+            Manifest manifest = reader.manifest(backup.objectKey());
+            DatabaseRestorer.Restored restored = restorer.restoreInto(manifest, identities, scratch, database, false);
+            tables = restored.tables();
+            rows = restored.rows();
+            ok = restored.matchesManifest();
+            detail = ok ? null : "row counts differ: " + restored.difference();
+        } catch (Exception e) {
+            ok = false;
+            detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } finally {
+            dropQuietly(scratch, database);
+        }
+        return new RestoreVerified(backup.backupId(), backup.clusterId(), ok, tables, rows,
+                Duration.between(start, clock.instant()), detail);
+    }
+
+    private ClusterAddress scratchServer() {
+        return new ClusterAddress(
+                settings.scratchHost().orElseThrow(() -> new IllegalStateException("nais.backup.verification.scratch-host is not set")),
+                settings.scratchPort(), settings.scratchDatabase(),
+                settings.scratchAdminSecretRef().orElseThrow(() -> new IllegalStateException(
+                        "nais.backup.verification.scratch-admin-secret-ref is not set")));
+    }
+
+    private void dropQuietly(ClusterAddress scratch, String database) {
+        try {
+            restorer.dropDatabase(scratch, database);
+        } catch (Exception e) {
+            LOG.warnf("could not drop scratch database %s: %s", database, e.getMessage());
+        }
+    }
+}

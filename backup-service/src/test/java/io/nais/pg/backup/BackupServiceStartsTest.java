@@ -1,0 +1,37 @@
+package io.nais.pg.backup;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+
+import org.junit.jupiter.api.Test;
+
+import io.nais.pg.backup.it.BackupTestProfile;
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The service starts against real Kafka and PostgreSQL (Flyway ran, outbox relay up) and reports it.
+ * The backup tests' profile and S3 store, because the service needs storage and an age recipient to start.
+ */
+@QuarkusTest
+@TestProfile(BackupTestProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, s3 = true)
+class BackupServiceStartsTest {
+
+    @Test
+    void readyWithRealKafkaAndDatabaseChecks() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", is("UP"))
+                .body("checks.name", hasItems("Database connections health check", "Kafka connection health check"));
+    }
+
+    @Test
+    void metricsArePrometheusTextIncludingTheOutboxGauge() {
+        given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+                .contentType(containsString("text/plain"))
+                .body(containsString("# TYPE nais_outbox_pending gauge"));
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Backup throughput and memory (issue 7).
+#   bench/backup-throughput.sh [SIZE_MB ...]      default: 1024 and 256
+# For each size: a pgbench database of about SIZE_MB; in the same run, the
+# baseline `pg_dump -Fc > /dev/null` and backup-service's own pipeline
+# (pg_dump -Fc | age | SHA-256 | S3 multipart upload to a local s3proxy) in a
+# JVM of its own. Prints wall times, their ratio (target >= 0.9) and the
+# pipeline JVM's peak RSS (VmHWM; target < 300 MB, flat with size).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1024 256)
+./mvnw -B -q -pl backup-service test-compile
+./mvnw -B -q -pl backup-service dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$PWD/backup-service/target/bench.classpath"
+cp="backup-service/target/test-classes:backup-service/target/classes:$(cat backup-service/target/bench.classpath)"
+exec java -cp "$cp" -Dbench.heap="${BENCH_HEAP:-160m}" io.nais.pg.backup.bench.BackupThroughput "${sizes[@]}"

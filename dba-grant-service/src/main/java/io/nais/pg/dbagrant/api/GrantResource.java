@@ -1,0 +1,123 @@
+package io.nais.pg.dbagrant.api;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+
+import io.nais.pg.dbagrant.approval.DecisionService;
+import io.nais.pg.dbagrant.model.Caller;
+import io.nais.pg.dbagrant.model.DurationText;
+import io.nais.pg.dbagrant.model.GrantState;
+import io.nais.pg.dbagrant.model.Refusal;
+import io.nais.pg.dbagrant.request.GrantStore;
+import io.nais.pg.dbagrant.request.RequestService;
+import io.quarkus.security.Authenticated;
+
+/** The grants API; every call needs a bearer token from the platform's OIDC issuer. */
+@Path("/api/grants")
+@Authenticated
+@SecurityRequirement(name = "bearer")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class GrantResource {
+
+    private final RequestService requests;
+    private final DecisionService decisions;
+    private final GrantStore grants;
+    private final JsonWebToken token;
+
+    GrantResource(RequestService requests, DecisionService decisions, GrantStore grants, JsonWebToken token) {
+        this.requests = requests;
+        this.decisions = decisions;
+        this.grants = grants;
+        this.token = token;
+    }
+
+    @POST
+    @Operation(summary = "Request DBA (superuser) access to one cluster; needs the DBA group claim")
+    public Response request(Bodies.FileRequest body) {
+        if (body == null || body.clusterId() == null || body.clusterId().isBlank()) {
+            throw new Refusal(Refusal.Kind.INVALID, "cluster-required", "clusterId is required");
+        }
+        GrantView grant = GrantView.of(requests.request(caller(), body.clusterId(), body.reason(),
+                DurationText.parse(body.duration())));
+        return Response.status(Response.Status.CREATED).entity(grant).build();
+    }
+
+    @POST
+    @Path("{id}/approve")
+    @Operation(summary = "Approve a pending request; a member of the owning team, not the requester")
+    public GrantView approve(@PathParam("id") UUID id) {
+        return GrantView.of(decisions.approve(caller(), id));
+    }
+
+    @POST
+    @Path("{id}/deny")
+    @Operation(summary = "Deny a pending request with a reason; a member of the owning team, not the requester")
+    public GrantView deny(@PathParam("id") UUID id, Bodies.Reason body) {
+        return GrantView.of(decisions.deny(caller(), id, body == null ? null : body.reason()));
+    }
+
+    @POST
+    @Path("{id}/revoke")
+    @Operation(summary = "End an active grant before its expiry; the requester or a member of the owning team")
+    public GrantView revoke(@PathParam("id") UUID id, Bodies.Reason body) {
+        return GrantView.of(decisions.revoke(caller(), id, body == null ? null : body.reason()));
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "One grant")
+    public GrantView get(@PathParam("id") UUID id) {
+        return grants.find(id).map(GrantView::of).orElseThrow(() -> new Refusal(Refusal.Kind.NOT_FOUND,
+                "unknown-grant", "grant " + id + " does not exist"));
+    }
+
+    @GET
+    @Operation(summary = "Grants, newest first, optionally of one cluster and in one state")
+    public List<GrantView> list(@QueryParam("clusterId") String clusterId, @QueryParam("state") String state) {
+        return grants.list(blankToNull(clusterId), state(state)).stream().map(GrantView::of).toList();
+    }
+
+    /** The identity is the email claim, as everywhere on the platform; groups come from the groups claim. */
+    private Caller caller() {
+        String email = token.getClaim("email");
+        if (email == null || email.isBlank()) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN, "no-identity", "the token carries no email claim");
+        }
+        Set<String> groups = token.getGroups() == null ? Set.of() : new HashSet<>(token.getGroups());
+        return new Caller(email, groups);
+    }
+
+    private static GrantState state(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        try {
+            return GrantState.valueOf(state.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(Refusal.Kind.INVALID, "unknown-state", "state must be one of "
+                    + List.of(GrantState.values()));
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,68 @@
+package io.nais.pg.dbagrant.projection;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.events.ClusterRemoved;
+import io.nais.pg.events.ClusterUpdated;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.InvalidEventException;
+import io.nais.pg.events.TeamMemberAdded;
+import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.logging.LogContext;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+
+/** Membership and cluster events into {@link TeamDirectory}, once each (inbox), poison to the DLQ. */
+@ApplicationScoped
+public class ProjectionConsumers {
+
+    private final Inbox inbox;
+    private final TeamDirectory directory;
+
+    ProjectionConsumers(Inbox inbox, TeamDirectory directory) {
+        this.inbox = inbox;
+        this.directory = directory;
+    }
+
+    @Incoming(Channels.MEMBERSHIP)
+    @Blocking(ordered = true)
+    @Transactional
+    public void onMembership(Envelope<?> envelope) {
+        if (!inbox.firstDelivery(envelope.metadata().id(), "dba-grant.membership")) {
+            return;
+        }
+        try (LogContext log = LogContext.forEvent(envelope).team(envelope.key())) {
+            if (envelope.data() instanceof TeamMemberAdded added) {
+                directory.applyMembership(added.team(), added.email(), true, envelope.metadata().time());
+            } else if (envelope.data() instanceof TeamMemberRemoved removed) {
+                directory.applyMembership(removed.team(), removed.email(), false, envelope.metadata().time());
+            } else {
+                throw new InvalidEventException(envelope.type(), "/type", "not a team membership event");
+            }
+        }
+    }
+
+    @Incoming(Channels.CLUSTERS)
+    @Blocking(ordered = true)
+    @Transactional
+    public void onCluster(Envelope<?> envelope) {
+        if (!inbox.firstDelivery(envelope.metadata().id(), "dba-grant.clusters")) {
+            return;
+        }
+        try (LogContext log = LogContext.forEvent(envelope).cluster(envelope.key())) {
+            if (envelope.data() instanceof ClusterDiscovered d) {
+                directory.applyCluster(d.clusterId(), d.team(), false, envelope.metadata().time());
+            } else if (envelope.data() instanceof ClusterUpdated u) {
+                directory.applyCluster(u.clusterId(), u.team(), false, envelope.metadata().time());
+            } else if (envelope.data() instanceof ClusterRemoved r) {
+                directory.applyCluster(r.clusterId(), r.team(), true, envelope.metadata().time());
+            } else {
+                throw new InvalidEventException(envelope.type(), "/type", "not a cluster event");
+            }
+        }
+    }
+}
