@@ -1,0 +1,148 @@
+package io.nais.pg.console.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.nais.pg.events.EventTopic;
+import io.nais.pg.testsupport.kafka.KafkaBroker;
+import io.nais.pg.testsupport.oidc.OidcIssuer;
+import io.nais.pg.testsupport.postgres.PostgresCluster;
+import io.nais.pg.testsupport.process.ChildJvm;
+import io.nais.pg.testsupport.process.FreePorts;
+
+/**
+ * What the console bench runs against: real Kafka, the service's own real
+ * PostgreSQL, the test-support OIDC issuer, the fabric8 Kubernetes API mock
+ * server in CRUD mode, and the packaged service ({@code quarkus-run.jar}) in its
+ * own JVM, configured through {@code config/application.properties} in its
+ * working directory as the local platform does it.
+ */
+final class ConsoleWorld implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final KafkaBroker kafka;
+    final OidcIssuer issuer;
+    final KubernetesClient kubernetes;
+    final String url;
+    private final PostgresCluster database;
+    private final KubernetesMockServer apiServer;
+    private final ChildJvm service;
+
+    private ConsoleWorld(KafkaBroker kafka, PostgresCluster database, OidcIssuer issuer, KubernetesMockServer apiServer,
+                         ChildJvm service, String url) {
+        this.kafka = kafka;
+        this.database = database;
+        this.issuer = issuer;
+        this.apiServer = apiServer;
+        this.kubernetes = apiServer.createClient();
+        this.service = service;
+        this.url = url;
+    }
+
+    static ConsoleWorld start(Path jar) throws IOException {
+        KafkaBroker kafka = KafkaBroker.start();
+        List<String> topics = new ArrayList<>();
+        for (EventTopic topic : EventTopic.values()) {
+            topics.add(topic.topicName());
+            topics.add(topic.dlqTopicName());
+        }
+        topics.add(ConsoleSyncBench.LAG_TOPIC);
+        kafka.createTopics(topics);
+        PostgresCluster database = PostgresCluster.builder().name("console-db").start();
+        OidcIssuer issuer = OidcIssuer.start();
+        KubernetesMockServer apiServer = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(List.of()), false);
+        apiServer.init(InetAddress.getByName(FreePorts.HOST), 0);
+
+        int port = FreePorts.next();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.http.host", FreePorts.HOST);
+        config.put("quarkus.http.port", Integer.toString(port));
+        config.put("quarkus.log.console.json.enabled", "false");
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("quarkus.datasource.jdbc.url", database.jdbcUrl("postgres"));
+        config.put("quarkus.datasource.username", database.adminUser());
+        config.put("quarkus.datasource.password", database.adminPassword());
+        config.put("quarkus.oidc.auth-server-url", issuer.issuerUrl());
+        config.put("nais.console.kubernetes.enabled", "true");
+        config.put("quarkus.kubernetes-client.api-server-url", apiServer.url("/"));
+        config.put("quarkus.kubernetes-client.trust-certs", "true");
+        Path directory = Files.createTempDirectory("console-bench");
+        Files.createDirectories(directory.resolve("config"));
+        Files.writeString(directory.resolve("config/application.properties"), config.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+        ChildJvm service = ChildJvm.start(new ChildJvm.Spec("console-sync-service", "console-sync-service",
+                "io.quarkus.bootstrap.runner.QuarkusEntryPoint", "384m", List.of("-XX:TieredStopAtLevel=4"),
+                List.of(), Map.of(), directory), jar.toString());
+        String url = "http://" + FreePorts.HOST + ":" + port;
+        ConsoleWorld world = new ConsoleWorld(kafka, database, issuer, apiServer, service, url);
+        System.out.println("service log: " + service.log());
+        service.awaitReady(() -> world.status("/q/health/ready") == 200, Duration.ofMinutes(3).toMillis());
+        return world;
+    }
+
+    String adminToken() {
+        String email = "bench-admin@example.com";
+        return issuer.token().subject(email).email(email).groups("nais-admins").lifetime(Duration.ofHours(2)).sign();
+    }
+
+    /** GET with a bearer token; the body as a string. */
+    HttpResponse<String> get(String path, String token) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url + path))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " answered " + response.statusCode());
+            }
+            return response;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        service.close();
+        kubernetes.close();
+        apiServer.destroy();
+        issuer.close();
+        database.close();
+        kafka.close();
+    }
+}
