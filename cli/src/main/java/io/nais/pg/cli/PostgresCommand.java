@@ -1,5 +1,8 @@
 package io.nais.pg.cli;
 
+import io.nais.pg.cli.audit.AuditCommand;
+import io.nais.pg.cli.backups.BackupsCommand;
+import io.nais.pg.cli.config.ConfigKey;
 import io.nais.pg.cli.dba.DbaCommand;
 import io.nais.pg.cli.proxy.ProxyCommand;
 import io.nais.pg.cli.psql.PsqlCommand;
@@ -10,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "postgres", description = "Reach your team's PostgreSQL databases as yourself, with no password.",
         footerHeading = "%nExamples:%n",
         footer = {"  nais postgres psql demo-app", "  nais postgres proxy demo-app --port 5433"},
-        subcommands = {ProxyCommand.class, PsqlCommand.class, DbaCommand.class})
+        subcommands = {ProxyCommand.class, PsqlCommand.class, DbaCommand.class, BackupsCommand.class, AuditCommand.class})
 public final class PostgresCommand {
 
     @ParentCommand
@@ -18,5 +21,14 @@ public final class PostgresCommand {
 
     public Nais nais() {
         return nais;
+    }
+
+    /** {@code --team} if given, else config {@code team}; neither is a configuration error. */
+    public String team(String flag) {
+        if (flag != null) {
+            return flag;
+        }
+        return nais.config().get(ConfigKey.TEAM).orElseThrow(() -> new CliException(ExitCode.CONFIG,
+                "no team: pass --team or set `" + ConfigKey.TEAM.key() + "`"));
     }
 }

@@ -22,10 +22,11 @@ import io.nais.pg.backup.restore.RestoreService;
 import io.nais.pg.backup.run.BackupRecord;
 import io.nais.pg.backup.run.BackupRunner;
 import io.nais.pg.backup.run.BackupRuns;
+import io.nais.pg.backup.verify.RestoreVerifier;
 import io.smallrye.common.annotation.Blocking;
 
 /**
- * The operator API behind {@code nais postgres backups create|list|restore}.
+ * The operator API behind {@code nais postgres backups create|list|verify|restore}.
  * Errors are JSON {@code {"error": "..."}} with 404 (unknown cluster or
  * backup), 409 (backup running, restore target exists), 400 (bad request).
  */
@@ -38,12 +39,15 @@ public class BackupResource {
     private final BackupRuns runs;
     private final BackupRunner runner;
     private final RestoreService restores;
+    private final RestoreVerifier verifier;
 
-    BackupResource(ClusterRegistry clusters, BackupRuns runs, BackupRunner runner, RestoreService restores) {
+    BackupResource(ClusterRegistry clusters, BackupRuns runs, BackupRunner runner, RestoreService restores,
+                   RestoreVerifier verifier) {
         this.clusters = clusters;
         this.runs = runs;
         this.runner = runner;
         this.restores = restores;
+        this.verifier = verifier;
     }
 
     public record Requested(UUID backupId, String clusterId) {
@@ -105,6 +109,22 @@ public class BackupResource {
             return error(Response.Status.INTERNAL_SERVER_ERROR,
                     "restore failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Runs the scheduled restore verification now for the newest completed
+     * backup and answers with its RestoreVerified; a failed check is still 200
+     * (the verdict is the answer), with {@code ok=false} and the reason.
+     */
+    @POST
+    @Path("/verify")
+    public Response verify(@PathParam("team") String team, @PathParam("app") String app) {
+        String clusterId = team + "/" + app;
+        if (clusters.live(clusterId).isEmpty() && runs.ofCluster(clusterId).isEmpty()) {
+            return error(Response.Status.NOT_FOUND, "unknown cluster " + clusterId);
+        }
+        return verifier.verifyNewest(clusterId).map(verdict -> Response.ok(verdict).build())
+                .orElseGet(() -> error(Response.Status.NOT_FOUND, "no completed backup of " + clusterId + " to verify"));
     }
 
     private Listed listed(BackupRecord r) {

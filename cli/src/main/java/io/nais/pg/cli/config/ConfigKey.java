@@ -19,7 +19,8 @@ public enum ConfigKey {
     GATEWAY_CA_FILE("gateway.ca-file", null, "PEM file of the CA that signed the gateway's certificate; unset: the system trust store"),
     API_URL("api.url", null, "URL of the platform console/API"),
     TEAM("team", null, "default team when `--team` is not given"),
-    DBA_URL("dba.url", null, "URL of dba-grant-service's API (`nais postgres dba …`)");
+    DBA_URL("dba.url", null, "URL of dba-grant-service's API (`nais postgres dba …`)"),
+    BACKUP_URL("backup.url", null, "URL of backup-service's API (`nais postgres backups …`)");
 
     private final String key;
     private final String defaultValue;

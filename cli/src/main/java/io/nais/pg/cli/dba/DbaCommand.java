@@ -5,11 +5,8 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.nais.pg.cli.CliException;
-import io.nais.pg.cli.ExitCode;
 import io.nais.pg.cli.PostgresCommand;
-import io.nais.pg.cli.auth.AccessTokens;
-import io.nais.pg.cli.config.CliConfig;
+import io.nais.pg.cli.api.ApiClient;
 import io.nais.pg.cli.config.ConfigKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,20 +28,11 @@ public final class DbaCommand {
     PostgresCommand postgres;
 
     DbaClient client() {
-        CliConfig config = postgres.nais().config();
-        String url = config.get(ConfigKey.DBA_URL).orElseThrow(() -> new CliException(ExitCode.CONFIG,
-                "set `" + ConfigKey.DBA_URL.key() + "` (or " + ConfigKey.DBA_URL.environmentVariable()
-                        + ") to the URL of dba-grant-service"));
-        String token = new AccessTokens(config, postgres.nais().environment()).current().accessToken();
-        return new DbaClient(url, token);
+        return new DbaClient(ApiClient.configured(postgres.nais(), ConfigKey.DBA_URL, "dba-grant-service"));
     }
 
     String team(String team) {
-        if (team != null) {
-            return team;
-        }
-        return postgres.nais().config().get(ConfigKey.TEAM).orElseThrow(() -> new CliException(ExitCode.CONFIG,
-                "no team: pass --team or set `" + ConfigKey.TEAM.key() + "`"));
+        return postgres.team(team);
     }
 
     static void print(PrintWriter out, JsonNode grant) {
