@@ -207,6 +207,8 @@ final class PlatformUp {
                 "gateway.port=" + services.gatewayPort(),
                 "gateway.ca-file=" + state.pkiDirectory().resolve("server-ca.crt"),
                 "api.url=" + services.url("console-sync-service"),
+                "dba.url=" + services.url("dba-grant-service"),
+                "backup.url=" + services.url("backup-service"),
                 "team=team-a", ""));
     }
 

@@ -180,7 +180,9 @@ BEGIN
         outcome := 'UNMANAGED';
         RETURN;
     END IF;
-    EXECUTE format('ALTER ROLE %I NOLOGIN', role_name);
+    -- NOSUPERUSER too: a DBA whose grant ended may own objects, and the role
+    -- that stays behind (2BP01 below) must keep no power at all.
+    EXECUTE format('ALTER ROLE %I NOLOGIN NOSUPERUSER', role_name);
     PERFORM pg_terminate_backend(a.pid) FROM pg_stat_activity a WHERE a.usename = role_name;
     BEGIN
         EXECUTE format('DROP ROLE %I', role_name);

@@ -93,6 +93,9 @@ class DbaGrantSuperuserTest {
         }
         assertThatThrownBy(() -> humans.connect(app.database(), dba))
                 .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
+        // the DBA owns the table it made, so the role cannot be dropped (2BP01): it stays, powerless
+        assertThat(roleExists(dba)).isTrue();
+        assertThat(isSuperuser(dba)).as("a role left behind after the grant keeps no superuser").isFalse();
         assertThat(directory.activeDbaGrant(CLUSTER_ID, dba, Instant.now())).isEmpty();
         assertThat(revocations.all()).contains(new AccessRevoked(CLUSTER_ID, dba, "grant-expired"));
     }
