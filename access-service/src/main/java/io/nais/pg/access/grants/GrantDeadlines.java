@@ -29,7 +29,7 @@ public class GrantDeadlines {
         this.changes = changes;
     }
 
-    @Scheduled(every = "${nais.access.grants.deadline-interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${nais.access.grants.deadline-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     void endDueGrants() {
         for (DbaGrantProjection.Ended ended : grants.endDue(Instant.now())) {
