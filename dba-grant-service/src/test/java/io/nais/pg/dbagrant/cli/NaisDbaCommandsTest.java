@@ -1,16 +1,15 @@
 package io.nais.pg.dbagrant.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.nais.pg.cli.Environment;
+import io.nais.pg.cli.Nais;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,15 +27,13 @@ import io.nais.pg.testsupport.RealInfrastructure;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The real {@code nais} CLI (cli/target/nais.jar, built by {@code -pl cli package})
- * as a process against this service: request, a refused self-approval, approve,
- * list, revoke. Skipped when the jar has not been built.
+ * The real {@code nais} CLI, run in-process through its entry point, against
+ * this service: request, a refused self-approval, approve, list, revoke.
  */
 @QuarkusTest
 @RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class NaisDbaCommandsTest {
 
-    private static final Path JAR = Path.of(System.getProperty("nais.repo.root", ".."), "cli", "target", "nais.jar");
     private static final Pattern ID = Pattern.compile("([0-9a-f]{8}-[0-9a-f-]{27})");
 
     @InjectInfrastructure
@@ -50,7 +47,6 @@ class NaisDbaCommandsTest {
 
     @BeforeEach
     void world() {
-        assumeTrue(Files.isRegularFile(JAR), "build the CLI first: ./mvnw -pl cli package -DskipTests");
         world = GrantWorld.create(infra, directory);
     }
 
@@ -86,22 +82,17 @@ class NaisDbaCommandsTest {
         assertThat(refused.err).contains("at least 10 characters");
     }
 
-    private Run nais(String token, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(List.of(args));
+    private Run nais(String token, String... args) throws IOException {
         Path config = Files.createTempDirectory("nais-config");
-        ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> env = builder.environment();
-        env.put("NAIS_CONFIG_DIR", config.toString());
-        env.put("NAIS_TOKEN", token);
-        env.put("NAIS_DBA_URL", "http://127.0.0.1:" + port);
-        env.put("NAIS_TEAM", world.team);
-        Path out = Files.createTempFile("nais", ".out");
-        Path err = Files.createTempFile("nais", ".err");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        Map<String, String> variables = Map.of(
+                "NAIS_CONFIG_DIR", config.toString(),
+                "NAIS_TOKEN", token,
+                "NAIS_DBA_URL", "http://127.0.0.1:" + port,
+                "NAIS_TEAM", world.team);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Nais.run(new Environment(variables, config), new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(exit, out.toString(), err.toString());
     }
 
     private record Run(int exit, String out, String err) {
