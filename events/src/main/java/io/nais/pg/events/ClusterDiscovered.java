@@ -19,7 +19,7 @@ public record ClusterDiscovered(
         List<String> schemas,
         String adminSecretRef,
         String pgVersion,
-        String status) implements PlatformEvent {
+        String status) implements PlatformEvent, ClusterState {
 
     public ClusterDiscovered {
         schemas = ClusterFields.check("ClusterDiscovered", clusterId, team, app, host, port, database,

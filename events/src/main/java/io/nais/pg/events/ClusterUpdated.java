@@ -18,7 +18,7 @@ public record ClusterUpdated(
         List<String> schemas,
         String adminSecretRef,
         String pgVersion,
-        String status) implements PlatformEvent {
+        String status) implements PlatformEvent, ClusterState {
 
     public ClusterUpdated {
         schemas = ClusterFields.check("ClusterUpdated", clusterId, team, app, host, port, database,

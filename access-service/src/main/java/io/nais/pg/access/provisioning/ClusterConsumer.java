@@ -14,9 +14,8 @@ import io.nais.pg.access.directory.Channels;
 import io.nais.pg.access.directory.ClusterProjection;
 import io.nais.pg.access.directory.ClusterProjection.ClusterFacts;
 import io.nais.pg.access.directory.MembershipProjection;
-import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.ClusterRemoved;
-import io.nais.pg.events.ClusterUpdated;
+import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.logging.LogContext;
@@ -60,11 +59,8 @@ public class ClusterConsumer {
             if (!inbox.firstDelivery(envelope.metadata().id(), CONSUMER)) {
                 return;
             }
-            if (envelope.data() instanceof ClusterDiscovered c) {
-                log.cluster(c.clusterId()).team(c.team());
-                clusterPresent(envelope, new ClusterFacts(c.clusterId(), c.team(), c.app(), c.host(), c.port(),
-                        c.database(), c.applicationRole(), c.schemas(), c.adminSecretRef(), c.pgVersion(), c.status()));
-            } else if (envelope.data() instanceof ClusterUpdated c) {
+            // ClusterDiscovered and ClusterUpdated both carry the whole state: converge on it
+            if (envelope.data() instanceof ClusterState c) {
                 log.cluster(c.clusterId()).team(c.team());
                 clusterPresent(envelope, new ClusterFacts(c.clusterId(), c.team(), c.app(), c.host(), c.port(),
                         c.database(), c.applicationRole(), c.schemas(), c.adminSecretRef(), c.pgVersion(), c.status()));

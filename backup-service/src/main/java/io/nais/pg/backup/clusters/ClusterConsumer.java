@@ -7,9 +7,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.ClusterRemoved;
-import io.nais.pg.events.ClusterUpdated;
+import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.logging.LogContext;
@@ -46,10 +45,8 @@ public class ClusterConsumer {
             var time = envelope.metadata().time();
             var id = envelope.metadata().id();
             Object event = envelope.data();
-            if (event instanceof ClusterDiscovered c) {
-                registry.upsert(new ClusterRegistry.ClusterFacts(c.clusterId(), c.team(), c.host(), c.port(),
-                        c.database(), c.adminSecretRef(), c.pgVersion()), time, id);
-            } else if (event instanceof ClusterUpdated c) {
+            if (event instanceof ClusterState c) {
+                // ClusterDiscovered or ClusterUpdated: both carry the whole state
                 registry.upsert(new ClusterRegistry.ClusterFacts(c.clusterId(), c.team(), c.host(), c.port(),
                         c.database(), c.adminSecretRef(), c.pgVersion()), time, id);
             } else if (event instanceof ClusterRemoved c) {

@@ -11,9 +11,8 @@ import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupPruned;
 import io.nais.pg.events.BackupStarted;
-import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.ClusterRemoved;
-import io.nais.pg.events.ClusterUpdated;
 import io.nais.pg.events.DbaAccessDenied;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.DbaAccessRequested;
@@ -108,12 +107,8 @@ class Projections {
         jdbc.update(MEMBER, team, email, present, at);
     }
 
-    void cluster(ClusterDiscovered c, Instant at) {
-        jdbc.update(CLUSTER, c.clusterId(), c.team(), c.app(), c.host(), c.port(), c.database(), c.pgVersion(),
-                c.status(), at);
-    }
-
-    void cluster(ClusterUpdated c, Instant at) {
+    /** ClusterDiscovered or ClusterUpdated: both carry the whole state. */
+    void cluster(ClusterState c, Instant at) {
         jdbc.update(CLUSTER, c.clusterId(), c.team(), c.app(), c.host(), c.port(), c.database(), c.pgVersion(),
                 c.status(), at);
     }

@@ -11,9 +11,8 @@ import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupPruned;
 import io.nais.pg.events.BackupStarted;
-import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.ClusterRemoved;
-import io.nais.pg.events.ClusterUpdated;
 import io.nais.pg.events.DbaAccessDenied;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.DbaAccessRequested;
@@ -70,10 +69,8 @@ class ReadModelConsumer {
         if (firstDelivery(envelope)) {
             try (var log = LogContext.forEvent(envelope).cluster(envelope.key())) {
                 Instant at = envelope.metadata().time();
-                if (envelope.data() instanceof ClusterDiscovered discovered) {
-                    projections.cluster(discovered, at);
-                } else if (envelope.data() instanceof ClusterUpdated updated) {
-                    projections.cluster(updated, at);
+                if (envelope.data() instanceof ClusterState state) {
+                    projections.cluster(state, at);
                 } else if (envelope.data() instanceof ClusterRemoved removed) {
                     projections.clusterRemoved(removed, at);
                 }

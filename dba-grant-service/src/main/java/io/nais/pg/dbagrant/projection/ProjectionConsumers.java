@@ -5,9 +5,8 @@ import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.ClusterRemoved;
-import io.nais.pg.events.ClusterUpdated;
+import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.InvalidEventException;
 import io.nais.pg.events.TeamMemberAdded;
@@ -54,10 +53,8 @@ public class ProjectionConsumers {
             return;
         }
         try (LogContext log = LogContext.forEvent(envelope).cluster(envelope.key())) {
-            if (envelope.data() instanceof ClusterDiscovered d) {
-                directory.applyCluster(d.clusterId(), d.team(), false, envelope.metadata().time());
-            } else if (envelope.data() instanceof ClusterUpdated u) {
-                directory.applyCluster(u.clusterId(), u.team(), false, envelope.metadata().time());
+            if (envelope.data() instanceof ClusterState c) {
+                directory.applyCluster(c.clusterId(), c.team(), false, envelope.metadata().time());
             } else if (envelope.data() instanceof ClusterRemoved r) {
                 directory.applyCluster(r.clusterId(), r.team(), true, envelope.metadata().time());
             } else {
