@@ -16,6 +16,10 @@ public enum ExitCode {
     UNKNOWN_TARGET(7, "unknown app or team"),
     PORT_IN_USE(8, "the local port is already in use"),
     PSQL_MISSING(9, "psql is not installed (install the postgresql-client package)"),
+    DATABASE_UNREACHABLE(10, "`postgres migrate`: the source or target database is unreachable or refused the login"),
+    MIGRATION_BLOCKED(11, "`postgres migrate`: the plan has blockers (printed); nothing was changed"),
+    MIGRATION_FAILED(12, "`postgres migrate`: the copy or replication failed; the message says how to re-run"),
+    VERIFICATION_FAILED(13, "`postgres migrate`: the target differs from the source (the report names the tables)"),
     INTERRUPTED(130, "interrupted (Ctrl-C) before the command finished");
 
     private final int status;

@@ -4,6 +4,7 @@ import io.nais.pg.cli.audit.AuditCommand;
 import io.nais.pg.cli.backups.BackupsCommand;
 import io.nais.pg.cli.config.ConfigKey;
 import io.nais.pg.cli.dba.DbaCommand;
+import io.nais.pg.cli.migrate.MigrateCommand;
 import io.nais.pg.cli.proxy.ProxyCommand;
 import io.nais.pg.cli.psql.PsqlCommand;
 import picocli.CommandLine.Command;
@@ -13,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "postgres", description = "Reach your team's PostgreSQL databases as yourself, with no password.",
         footerHeading = "%nExamples:%n",
         footer = {"  nais postgres psql demo-app", "  nais postgres proxy demo-app --port 5433"},
-        subcommands = {ProxyCommand.class, PsqlCommand.class, DbaCommand.class, BackupsCommand.class, AuditCommand.class})
+        subcommands = {ProxyCommand.class, PsqlCommand.class, DbaCommand.class, BackupsCommand.class, AuditCommand.class,
+                MigrateCommand.class})
 public final class PostgresCommand {
 
     @ParentCommand

@@ -15,7 +15,9 @@ public enum EventTopic {
     /** Key: grant id. */
     DBA_GRANTS(Topics.DBA_GRANTS),
     /** Key: cluster id. */
-    BACKUPS(Topics.BACKUPS);
+    BACKUPS(Topics.BACKUPS),
+    /** Key: cluster id (the target of the migration). */
+    MIGRATIONS(Topics.MIGRATIONS);
 
     private final String topicName;
 

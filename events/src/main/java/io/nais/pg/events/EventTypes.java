@@ -4,6 +4,7 @@ import static io.nais.pg.events.EventTopic.ACCESS;
 import static io.nais.pg.events.EventTopic.BACKUPS;
 import static io.nais.pg.events.EventTopic.CLUSTERS;
 import static io.nais.pg.events.EventTopic.DBA_GRANTS;
+import static io.nais.pg.events.EventTopic.MIGRATIONS;
 import static io.nais.pg.events.EventTopic.TEAM_MEMBERSHIP;
 
 import java.util.List;
@@ -44,7 +45,10 @@ public final class EventTypes {
             EventType.of(BackupFailed.class, BACKUPS),
             EventType.of(BackupPruned.class, BACKUPS),
             EventType.of(RestoreVerified.class, BACKUPS),
-            EventType.of(BackupOverdue.class, BACKUPS));
+            EventType.of(BackupOverdue.class, BACKUPS),
+
+            EventType.of(MigrationCompleted.class, MIGRATIONS),
+            EventType.of(MigrationFailed.class, MIGRATIONS));
 
     private static final Map<Class<? extends PlatformEvent>, EventType> BY_CLASS =
             ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::javaClass, Function.identity()));

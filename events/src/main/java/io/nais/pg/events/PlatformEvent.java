@@ -10,7 +10,8 @@ public sealed interface PlatformEvent permits
         HumanRoleProvisioned, HumanRoleRemoved, SessionOpened, SessionClosed, LoginDenied,
         StatementExecuted,
         DbaAccessRequested, DbaAccessGranted, DbaAccessDenied, GrantExpired, GrantRevoked,
-        BackupStarted, BackupCompleted, BackupFailed, BackupPruned, RestoreVerified, BackupOverdue {
+        BackupStarted, BackupCompleted, BackupFailed, BackupPruned, RestoreVerified, BackupOverdue,
+        MigrationCompleted, MigrationFailed {
 
     /** The aggregate this event belongs to: the Kafka key and the CloudEvents subject. */
     String aggregateId();

@@ -18,6 +18,7 @@ final class EventFixtures {
     static final UUID GRANT = UUID.fromString("6f1c2b8e-4d0a-4c55-9a43-0e5b7c1d2f10");
     static final UUID SESSION = UUID.fromString("0b3e5d6a-1f2c-4e8d-9b7a-3c4d5e6f7a8b");
     static final UUID BACKUP = UUID.fromString("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d");
+    static final UUID MIGRATION = UUID.fromString("2d4e6f80-1a3b-4c5d-8e9f-0a1b2c3d4e5f");
     static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
     // nanosecond precision on purpose: the codec must not lose it
     static final Instant T1 = Instant.parse("2026-11-24T10:05:30.123456789Z");
@@ -52,7 +53,11 @@ final class EventFixtures {
             new BackupPruned(BACKUP, CLUSTER, "team-a/demo-app/2026-11-24T10-00-00Z.dump.age"),
             new RestoreVerified(BACKUP, CLUSTER, true, 12, 340_000L, Duration.ofSeconds(95, 250_000_000),
                     "row counts match"),
-            new BackupOverdue(CLUSTER, T0, T1));
+            new BackupOverdue(CLUSTER, T0, T1),
+            new MigrationCompleted(MIGRATION, CLUSTER, "dump", "14.12", "15.8", 7, 1_250_000L, 1_073_741_824L, 3,
+                    Duration.ofSeconds(312), Duration.ofSeconds(41)),
+            new MigrationFailed(MIGRATION, CLUSTER, "dump", "verify", "1 table differs from the source",
+                    List.of("public.orders")));
 
     private static final Map<Class<? extends PlatformEvent>, PlatformEvent> BY_CLASS = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(PlatformEvent::getClass, Function.identity()));

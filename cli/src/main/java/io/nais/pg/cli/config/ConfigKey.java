@@ -20,7 +20,9 @@ public enum ConfigKey {
     API_URL("api.url", null, "URL of the platform console/API"),
     TEAM("team", null, "default team when `--team` is not given"),
     DBA_URL("dba.url", null, "URL of dba-grant-service's API (`nais postgres dba …`)"),
-    BACKUP_URL("backup.url", null, "URL of backup-service's API (`nais postgres backups …`)");
+    BACKUP_URL("backup.url", null, "URL of backup-service's API (`nais postgres backups …`)"),
+    KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap-servers", null,
+            "Kafka bootstrap servers for `postgres migrate` events; unset: `KAFKA_BOOTSTRAP_SERVERS`, else no events");
 
     private final String key;
     private final String defaultValue;

@@ -1,0 +1,167 @@
+package io.nais.pg.migration;
+
+import io.nais.pg.migration.connect.Endpoint;
+import io.nais.pg.migration.dump.PgTools;
+import io.nais.pg.migration.plan.Mode;
+import io.nais.pg.migration.report.MigrationEvents;
+import io.nais.pg.testsupport.postgres.PostgresCluster;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The two real clusters of the proof: a "Cloud SQL" source (an application
+ * database with several schemas, tables with and without a primary key,
+ * sequences, an enum, an index, a view and a larger table) and a platform
+ * target (an empty database owned by the application role, as the platform
+ * seeds it), plus the platform's human access installed from access-service's
+ * own SQL file.
+ */
+final class Clusters {
+
+    static final String SOURCE_DB = "shop";
+    static final String SOURCE_USER = "cloudsqlapp";
+    static final String SOURCE_PASSWORD = "s0urce-Pa55word-xyz";
+    static final String TARGET_DB = "demo_app";
+    static final String APP_ROLE = "demo_app_owner";
+
+    static final String SOURCE_SCHEMA = """
+            CREATE TYPE public.order_status AS ENUM ('new', 'paid', 'shipped');
+            CREATE SCHEMA sales;
+            CREATE SCHEMA audit;
+            CREATE TABLE public.customers (id bigserial PRIMARY KEY, name text NOT NULL, email text UNIQUE, born date,
+                score double precision, tags text[], meta jsonb);
+            CREATE TABLE sales.orders (id bigserial PRIMARY KEY, customer_id bigint REFERENCES public.customers (id),
+                status public.order_status NOT NULL DEFAULT 'new', amount numeric(12, 2), created_at timestamptz DEFAULT now());
+            CREATE INDEX orders_customer ON sales.orders (customer_id);
+            CREATE TABLE sales.order_lines (order_id bigint, line int, sku text, qty int, PRIMARY KEY (order_id, line));
+            CREATE TABLE audit.events (at timestamptz, actor text, payload bytea);
+            CREATE SEQUENCE sales.invoice_no START 1000;
+            CREATE VIEW sales.paid_orders AS SELECT id, amount FROM sales.orders WHERE status = 'paid';
+            INSERT INTO public.customers (name, email, born, score, tags, meta)
+                SELECT 'customer ' || g, 'c' || g || '@example.com', date '1970-01-01' + g, g / 7.0, ARRAY['a', 'b' || g],
+                       jsonb_build_object('n', g) FROM generate_series(1, 2000) g;
+            INSERT INTO sales.orders (customer_id, status, amount, created_at)
+                SELECT 1 + g % 2000, (ARRAY['new', 'paid', 'shipped'])[1 + g % 3]::public.order_status, g * 1.25,
+                       timestamptz '2024-01-01 00:00+02' + g * interval '1 minute' FROM generate_series(1, 50000) g;
+            INSERT INTO sales.order_lines SELECT 1 + g / 3, g % 3, 'sku-' || g, g % 9 FROM generate_series(0, 20000) g;
+            INSERT INTO audit.events SELECT now(), 'actor ' || (g % 5), decode(md5(g::text), 'hex') FROM generate_series(1, 500) g;
+            INSERT INTO audit.events SELECT at, actor, payload FROM audit.events LIMIT 10; -- duplicates, no key to tell them apart
+            SELECT nextval('sales.invoice_no') FROM generate_series(1, 17);
+            """;
+
+    private Clusters() {
+    }
+
+    static PostgresCluster startSource() {
+        return PostgresCluster.builder().name("cloudsql").setting("wal_level", "logical").start();
+    }
+
+    static PostgresCluster startTarget() {
+        return PostgresCluster.builder().name("platform").start();
+    }
+
+    /** The source application: its own LOGIN role (with REPLICATION, as Cloud SQL grants it) owning the database. */
+    static void seedSource(PostgresCluster source, String schemaSql) {
+        source.execute("postgres", "CREATE ROLE " + SOURCE_USER + " LOGIN REPLICATION PASSWORD '" + SOURCE_PASSWORD + "'");
+        source.createDatabase(SOURCE_DB, SOURCE_USER);
+        try (Connection c = source.connect(SOURCE_DB, SOURCE_USER, SOURCE_PASSWORD); Statement st = c.createStatement()) {
+            st.execute(schemaSql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("seeding the source failed (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+    }
+
+    /** The platform's state before a migration: the app role owns an empty database; the human group is installed. */
+    static void prepareTarget(PostgresCluster target, String database) {
+        try {
+            if (queryLong(target, "postgres", "SELECT count(*) FROM pg_roles WHERE rolname = '" + APP_ROLE + "'") == 0) {
+                target.createLoginRole(APP_ROLE, "app-Pa55");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        target.createDatabase(database, APP_ROLE);
+        humanAccess(target, database, List.of("public", "sales", "audit"));
+    }
+
+    /**
+     * Provisions the human group as access-service does, by running its own
+     * {@code human-roles.sql} (read from the repository, not copied).
+     */
+    static void humanAccess(PostgresCluster target, String database, List<String> schemas) {
+        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
+            for (String statement : humanRoleSql()) {
+                st.execute(statement);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_temp.nais_ensure_groups(?, ?)")) {
+                ps.setString(1, APP_ROLE);
+                ps.setArray(2, c.createArrayOf("text", schemas.toArray()));
+                ps.execute();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("installing human access failed (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+    }
+
+    static void addHuman(PostgresCluster target, String database, String email) {
+        try (Connection c = target.connect(database); Statement st = c.createStatement()) {
+            for (String statement : humanRoleSql()) {
+                st.execute(statement);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_temp.nais_create_human(?, '{}', '{}', false)")) {
+                ps.setString(1, email);
+                ps.execute();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("creating the human role failed (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static List<String> humanRoleSql() {
+        Path file = Path.of(System.getProperty("nais.repo.root", "..")).resolve(
+                "access-service/src/main/resources/io/nais/pg/access/provisioning/human-roles.sql");
+        try {
+            return Arrays.stream(Files.readString(file, StandardCharsets.UTF_8).split("(?m)^--;$"))
+                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Endpoint source(PostgresCluster source) {
+        return new Endpoint(source.host(), source.port(), SOURCE_DB, SOURCE_USER, SOURCE_PASSWORD, "disable");
+    }
+
+    static Endpoint target(PostgresCluster target, String database) {
+        return new Endpoint(target.host(), target.port(), database, target.adminUser(), target.adminPassword(), "disable");
+    }
+
+    static MigrationRequest request(Endpoint source, Endpoint target, Mode mode, boolean cutover, boolean force) {
+        return new MigrationRequest("team-a/demo-app", source, target, mode, false, cutover, force, null, Duration.ofMinutes(2));
+    }
+
+    static Migration.Outcome run(MigrationRequest request, StringWriter out, StringWriter err) {
+        return new Migration(request, PgTools.locate(System::getenv), MigrationEvents.none(), new PrintWriter(out, true),
+                new PrintWriter(err, true)).run();
+    }
+
+    static long queryLong(PostgresCluster cluster, String database, String sql) throws SQLException {
+        try (Connection c = cluster.connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
