@@ -45,7 +45,7 @@ class LocalPlatformDemoTest {
         String log = read(output);
         assertThat(finished).as("demo finished within 10 minutes; output:%n%s", log).isTrue();
         assertThat(demo.exitValue()).as("demo exit code; output:%n%s", log).isZero();
-        assertThat(log).contains("current_user = demo-").contains("CREATE TABLE refused").contains("demo: all");
+        assertThat(log).contains("current_user = demo-").contains("CREATE TABLE refused").contains("1000 migrated invoices").contains("demo: all");
         // the platform the demo started for itself is gone again: Ctrl-C semantics, no endpoints left behind
         assertThat(state.resolve("local/platform.env")).doesNotExist();
     }
