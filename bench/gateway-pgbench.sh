@@ -15,13 +15,8 @@ set -euo pipefail
 DURATION=${1:-${DURATION:-10}}
 CLIENTS=${CLIENTS:-"1 8 32"}
 IDLE_SESSIONS=${IDLE_SESSIONS:-500}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
-chmod 755 "$WORK"
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-export PATH="$PGBIN:$PATH"
-
-log() { echo "[$(date +%T)] $*" >&2; }
+# shellcheck source=lib/gateway-world.sh
+source "$(dirname "$0")/lib/gateway-world.sh"
 
 if ! command -v pgbouncer >/dev/null; then
   log "installing pgbouncer (Debian package)"
@@ -29,38 +24,14 @@ if ! command -v pgbouncer >/dev/null; then
 fi
 PGBOUNCER=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
 
-log "building access-service test classes"
-cd "$ROOT/access-service"
-../mvnw -B -q -o test-compile
-../mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile="$WORK/cp" -Dmdep.includeScope=test >/dev/null
-# a private copy: another build of access-service may rewrite target/ while the bench runs
-cp -r target/classes "$WORK/classes"; cp -r target/test-classes "$WORK/test-classes"
-CP="$WORK/test-classes:$WORK/classes:$(cat "$WORK/cp")"
-
-cleanup() {
-  touch "$WORK/stop" 2>/dev/null || true
+world_cleanup_extra() {
   [[ -f "$WORK/bouncer/bouncer.pid" ]] && kill "$(cat "$WORK/bouncer/bouncer.pid")" 2>/dev/null || true
-  [[ -n "${WORLD_PID:-}" ]] && wait "$WORLD_PID" 2>/dev/null || true
 }
-trap cleanup EXIT
-
-log "starting the world (cluster, issuer, gateway)"
-java -Xmx1g -cp "$CP" io.nais.pg.access.gateway.GatewayBenchWorld "$WORK" >"$WORK/world.log" 2>&1 &
-WORLD_PID=$!
-for _ in $(seq 1 120); do [[ -f "$WORK/env" ]] && break; sleep 1; done
-[[ -f "$WORK/env" ]] || { cat "$WORK/world.log"; exit 1; }
-# shellcheck disable=SC1091
-source "$WORK/env"
-
-DIRECT="host=127.0.0.1 port=$PG_PORT dbname=$PG_DB user=$PG_OWNER sslmode=require"
-GATEWAY="host=127.0.0.1 port=$GW_PORT dbname=$CLUSTER_ID user=$PERSON sslmode=require"
+world_start
 BOUNCER_PORT=$((GW_PORT + 7))
 BOUNCER="host=127.0.0.1 port=$BOUNCER_PORT dbname=$PG_DB user=$PG_OWNER sslmode=require"
 
-log "pgbench -i -s 10 (directly, as the application owner)"
-PGPASSWORD=$PG_OWNER_PASSWORD pgbench -i -s 10 -q "$DIRECT" >/dev/null 2>&1
-PGPASSWORD=$PG_OWNER_PASSWORD psql "$DIRECT" -Xq -c "GRANT SELECT, INSERT, UPDATE, DELETE ON pgbench_accounts,
-  pgbench_branches, pgbench_tellers, pgbench_history TO nais_human"
+world_pgbench_init 10
 
 log "starting pgbouncer (session mode, TLS both sides)"
 B="$WORK/bouncer"   # pgbouncer refuses to run as root; its files belong to postgres
@@ -90,19 +61,6 @@ INI
 chown postgres "$B/pgbouncer.ini"
 runuser -u postgres -- "$PGBOUNCER" -d "$B/pgbouncer.ini"
 sleep 1
-
-# run <label> <connstr> <password> <pgbench args...>  -> prints "tps p99_ms"
-run() {
-  local label=$1 conn=$2 password=$3; shift 3
-  local prefix="$WORK/log/$label"
-  mkdir -p "$WORK/log"; rm -f "$prefix".*
-  local out
-  out=$(PGPASSWORD=$password pgbench -n "$@" -l --log-prefix="$prefix" "$conn" 2>&1) || { echo "$out" >&2; echo "0 0"; return; }
-  local tps p99
-  tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -1)
-  p99=$(cat "$prefix".* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "%.2f", a[i]/1000}')
-  echo "$tps $p99"
-}
 
 log "warming up the gateway's JIT (not measured)"
 PGPASSWORD=$TOKEN pgbench -n -S -c 8 -j 4 -T 8 "$GATEWAY" >/dev/null 2>&1
@@ -142,7 +100,6 @@ g50=$(echo "$gateway_setup" | sed 's/p50=\([0-9.]*\).*/\1/'); g99=$(echo "$gatew
 } | tee -a "$RESULTS"
 
 log "memory with $IDLE_SESSIONS idle sessions"
-request_stats() { rm -f "$WORK/stats"; touch "$WORK/stats-request"; for _ in $(seq 1 100); do [[ -f "$WORK/stats" ]] && break; sleep 0.1; done; cat "$WORK/stats"; }
 before=$(request_stats)
 echo '\sleep 40 s' >"$WORK/idle.sql"
 PGPASSWORD=$TOKEN pgbench -n -f "$WORK/idle.sql" -c "$IDLE_SESSIONS" -j 4 -T 45 "$GATEWAY" >"$WORK/idle.log" 2>&1 &
@@ -153,7 +110,6 @@ done
 sleep 2
 after=$(request_stats)
 kill "$IDLE_PID" 2>/dev/null || true; wait "$IDLE_PID" 2>/dev/null || true
-val() { echo "$1" | sed -n "s/^$2=//p"; }
 {
   echo
   echo "gateway memory: before sessions=$(val "$before" sessions) heap=$(( $(val "$before" heap_bytes) / 1048576 ))MiB rss=$(( $(val "$before" rss_kb) / 1024 ))MiB netty_direct=$(( $(val "$before" netty_direct_bytes) / 1048576 ))MiB"

@@ -16,6 +16,7 @@ import io.nais.pg.access.gateway.protocol.StartupPacket;
 import io.nais.pg.access.gateway.protocol.StartupPacket.StartupMessage;
 import io.nais.pg.access.gateway.session.Session;
 import io.nais.pg.access.gateway.session.SessionEvents.LoginDenial;
+import io.nais.pg.kit.logging.LogContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -80,7 +81,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        try {
+        try (LogContext log = logContext()) {
             switch (phase) {
                 case STARTUP -> startup(ctx, (StartupPacket) msg);
                 case PASSWORD -> authenticate(ctx, (PgMessage) msg);
@@ -168,31 +169,53 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         CompletableFuture
                 .supplyAsync(() -> login(token, email, clusterId), parts.blocking())
                 .whenComplete((outcome, error) -> ctx.executor().execute(() -> {
-                    if (error != null) {
-                        LOG.errorf(error, "login check failed for cluster %s", clusterId);
-                        refuse(ctx, PgError.fatal(SqlState.CANNOT_CONNECT_NOW, "login could not be checked; try again"),
-                                "internal-error");
-                    } else if (outcome.refusal() != null) {
-                        refuse(ctx, PgError.fatal(outcome.refusal().sqlState(), outcome.refusal().getMessage()),
-                                outcome.refusal().reason());
-                    } else {
-                        connect(ctx, outcome.login(), outcome.decision());
+                    try (LogContext log = logContext()) {
+                        afterLogin(ctx, clusterId, outcome, error);
                     }
                 }));
+    }
+
+    /** Back on the event loop: refuse, or go on to phase 4. */
+    private void afterLogin(ChannelHandlerContext ctx, String clusterId, LoginOutcome outcome, Throwable error) {
+        if (error != null) {
+            LOG.errorf(error, "login check failed for cluster %s", clusterId);
+            refuse(ctx, PgError.fatal(SqlState.CANNOT_CONNECT_NOW, "login could not be checked; try again"),
+                    "internal-error");
+        } else if (outcome.refusal() != null) {
+            refuse(ctx, PgError.fatal(outcome.refusal().sqlState(), outcome.refusal().getMessage()),
+                    outcome.refusal().reason());
+        } else {
+            connect(ctx, outcome.login(), outcome.decision());
+        }
     }
 
     private record LoginOutcome(Session.Login login, Authoriser.Decision decision, LoginRefused refusal) {
     }
 
-    /** Runs on a worker: verify the token, then phase 3. */
+    /** Runs on a worker: verify the token, make sure the session can be audited, then phase 3. */
     private LoginOutcome login(String token, String email, String clusterId) {
-        try {
+        try (LogContext log = logContext()) {
             VerifiedToken verified = parts.tokens().verify(token, email);
+            requireAudit(clusterId);
             Authoriser.Decision decision = authorise(clusterId, email);
             Session.Login login = new Session.Login(email, clusterId, clientAddress, decision.grantId(), verified.expiresAt());
             return new LoginOutcome(login, decision, null);
         } catch (LoginRefused refused) {
             return new LoginOutcome(null, null, refused);
+        }
+    }
+
+    /**
+     * Under the refuse-new-sessions policy a full audit spool (Kafka away for long)
+     * keeps new sessions out of audited clusters: nobody starts work that would go
+     * unrecorded. Open sessions go on; their statements beyond the spool are counted
+     * as dropped.
+     */
+    private void requireAudit(String clusterId) throws LoginRefused {
+        if (!parts.audit().acceptsNewSessions(clusterId)) {
+            throw new LoginRefused(SqlState.CANNOT_CONNECT_NOW, "audit-unavailable",
+                    "statement audit cannot record new sessions right now (audit spool full while Kafka is"
+                            + " unavailable); try again later");
         }
     }
 
@@ -247,7 +270,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         phase = Phase.RELAYING;
         startupTimeout.cancel(false);
         register(session);
-        session.startRelay();
+        session.startRelay(parts.audit().tap(session.id(), session.clusterId(), session.email()));
         ctx.pipeline().remove(this);
         ctx.pipeline().remove(DECODER);
     }
@@ -311,6 +334,13 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
             startupTimeout.cancel(false);
         }
         ctx.fireChannelInactive();
+    }
+
+    /** The cluster and person this connection asks for, once the StartupMessage said so. */
+    private LogContext logContext() {
+        LogContext context = LogContext.open();
+        return startup == null ? context
+                : context.cluster(startup.parameter("database")).person(startup.parameter("user"));
     }
 
     private static String address(Channel channel) {

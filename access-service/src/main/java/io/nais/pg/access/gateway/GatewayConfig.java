@@ -4,7 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.nais.pg.access.gateway.audit.FullSpoolPolicy;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@code nais.access.gateway.*}: the Postgres gateway. */
@@ -33,6 +35,9 @@ public interface GatewayConfig {
     Oidc oidc();
 
     Limits limits();
+
+    /** Statement audit (see {@code io.nais.pg.access.gateway.audit}). */
+    Audit audit();
 
     /** Cluster ids whose sessions end when the login token expires; {@code *} for every cluster. */
     Optional<List<String>> endSessionAtTokenExpiry();
@@ -95,6 +100,56 @@ public interface GatewayConfig {
         /** At most one JWKS refetch (for an unknown {@code kid}) per this period. */
         @WithDefault("10s")
         Duration jwksRefreshCooldown();
+    }
+
+    interface Audit {
+
+        Statements statements();
+
+        Spool spool();
+
+        interface Statements {
+            /** On for every cluster unless a cluster says otherwise in {@link #clusters()}. */
+            @WithDefault("true")
+            boolean enabled();
+
+            /** Per-cluster override by cluster id: {@code nais.access.gateway.audit.statements.clusters."team-a/demo-app"=false}. */
+            Map<String, Boolean> clusters();
+
+            /** Statement text beyond this many UTF-8 bytes is cut and the event flagged {@code truncated}. */
+            @WithDefault("8192")
+            int maxBytes();
+
+            /** Statements waiting for the audit thread; more are dropped (and counted) rather than slow the relay. */
+            @WithDefault("100000")
+            int queueCapacity();
+
+            @WithDefault("500")
+            int batchSize();
+
+            /** A send not acknowledged within this goes to the spool. */
+            @WithDefault("5s")
+            Duration ackTimeout();
+
+            /** How often Kafka is tried again while it is unavailable. */
+            @WithDefault("2s")
+            Duration retryInterval();
+        }
+
+        interface Spool {
+            /** Absent: {@code <java.io.tmpdir>/nais-gateway-audit-spool}; in production a volume that outlives the pod. */
+            Optional<Path> directory();
+
+            @WithDefault("268435456")
+            long maxBytes();
+
+            @WithDefault("4194304")
+            long segmentBytes();
+
+            /** {@code keep-serving} or {@code refuse-new-sessions}. */
+            @WithDefault("keep-serving")
+            FullSpoolPolicy whenFull();
+        }
     }
 
     interface Limits {

@@ -1,5 +1,6 @@
 package io.nais.pg.access.gateway;
 
+import io.nais.pg.access.gateway.audit.StatementAudit;
 import io.nais.pg.access.gateway.auth.Authoriser;
 import io.nais.pg.access.gateway.auth.TokenVerifier;
 import io.nais.pg.access.gateway.backend.BackendConnector;
@@ -17,9 +18,11 @@ import java.util.concurrent.Executor;
  *                       never the event loop
  * @param limits         size and time limits of the handshake
  * @param endAtTokenExpiry cluster ids whose sessions end when the login token expires ("*" = all)
+ * @param audit          statement audit: a tap per session, and whether new sessions may start
  */
 record GatewayParts(TokenVerifier tokens, Authoriser authoriser, BackendConnector backends, SessionRegistry sessions,
-                    SessionEvents events, Executor blocking, Limits limits, Set<String> endAtTokenExpiry, Clock clock) {
+                    SessionEvents events, Executor blocking, Limits limits, Set<String> endAtTokenExpiry, Clock clock,
+                    StatementAudit audit) {
 
     record Limits(int maxStartupPacket, int maxPasswordMessage, Duration startupTimeout) {
     }

@@ -1,6 +1,7 @@
 package io.nais.pg.access.gateway;
 
 import io.nais.pg.access.directory.AccessDirectory;
+import io.nais.pg.access.gateway.audit.StatementAudit;
 import io.nais.pg.access.gateway.auth.Authoriser;
 import io.nais.pg.access.gateway.auth.TokenVerifier;
 import io.nais.pg.access.gateway.backend.BackendConnector;
@@ -65,6 +66,15 @@ public final class GatewayServer implements AutoCloseable {
      */
     public static GatewayServer create(GatewaySettings settings, AccessDirectory directory, SessionEvents events,
                                        Executor blocking) {
+        return create(settings, directory, events, blocking, StatementAudit.off());
+    }
+
+    /**
+     * As above, with statement audit; the caller owns {@code audit} and closes it after
+     * the server (so statements of draining sessions are still delivered or spooled).
+     */
+    public static GatewayServer create(GatewaySettings settings, AccessDirectory directory, SessionEvents events,
+                                       Executor blocking, StatementAudit audit) {
         ClientCertificates certificates = new ClientCertificates(settings.clientCa(), settings.trustedClusterCas(),
                 settings.clientCertificateValidity(), Clock.systemUTC());
         GatewayParts parts = new GatewayParts(
@@ -76,7 +86,8 @@ public final class GatewayServer implements AutoCloseable {
                 blocking,
                 new GatewayParts.Limits(settings.maxStartupPacket(), settings.maxPasswordMessage(), settings.startupTimeout()),
                 Set.copyOf(settings.endSessionAtTokenExpiry()),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                audit);
         return new GatewayServer(parts, serverTls(settings), settings.maxConnections(), settings.eventLoopThreads());
     }
 

@@ -2,15 +2,22 @@ package io.nais.pg.access.gateway;
 
 import io.nais.pg.access.directory.AccessDirectory;
 import io.nais.pg.access.directory.AccessRevoked;
+import io.nais.pg.access.gateway.audit.AuditSettings;
+import io.nais.pg.access.gateway.audit.StatementAudit;
 import io.nais.pg.access.gateway.auth.TokenVerifier;
+import io.nais.pg.kit.outbox.OutboxRelay;
 import io.nais.pg.access.gateway.session.SessionEvents;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.pki.IssuedCertificate;
 import io.nais.pg.pki.Pem;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ManagedContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
@@ -18,6 +25,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,13 +48,19 @@ public class GatewayService {
     private final GatewayConfig config;
     private final AccessDirectory directory;
     private final SessionEvents events;
+    private final Map<String, Object> kafkaConfig;
+    private final MeterRegistry meters;
     private ExecutorService blocking;
+    private StatementAudit audit;
     private volatile GatewayServer server;
 
-    GatewayService(GatewayConfig config, AccessDirectory directory, SessionEvents events) {
+    GatewayService(GatewayConfig config, AccessDirectory directory, SessionEvents events,
+                   @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters) {
         this.config = config;
         this.directory = directory;
         this.events = events;
+        this.kafkaConfig = kafkaConfig;
+        this.meters = meters;
     }
 
     void onStart(@Observes StartupEvent startup) {
@@ -54,13 +68,16 @@ public class GatewayService {
             return;
         }
         blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads());
-        server = GatewayServer.create(settings(), directory, events, this::withRequestContext);
+        audit = StatementAudit.start(auditSettings());
+        registerAuditMeters(audit);
+        server = GatewayServer.create(settings(), directory, events, this::withRequestContext, audit);
         server.start(config.host(), config.port());
     }
 
     void onStop(@Observes ShutdownEvent shutdown) {
         if (server != null) {
             server.drain(config.drainTimeout());
+            audit.close();
             blocking.shutdown();
             awaitQuietly();
         }
@@ -130,6 +147,33 @@ public class GatewayService {
                 limits.maxConnections(), limits.maxSessionsPerPerson(), limits.maxStartupPacket(),
                 limits.maxPasswordMessage(), limits.startupTimeout(),
                 Set.copyOf(config.endSessionAtTokenExpiry().orElse(List.of())), config.eventLoopThreads());
+    }
+
+    /**
+     * Statement audit goes straight to Kafka through its own producer (the service's
+     * {@code kafka.*} settings, as the outbox's): at statement rates a database outbox
+     * would put a write on the cluster of record per statement, and the spool gives
+     * the same survival of a Kafka outage without one.
+     */
+    private AuditSettings auditSettings() {
+        GatewayConfig.Audit.Statements statements = config.audit().statements();
+        GatewayConfig.Audit.Spool spool = config.audit().spool();
+        Path spoolDirectory = spool.directory()
+                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "nais-gateway-audit-spool"));
+        return new AuditSettings(statements.enabled(), statements.clusters(), statements.maxBytes(),
+                statements.queueCapacity(), statements.batchSize(), spoolDirectory, spool.maxBytes(),
+                spool.segmentBytes(), spool.whenFull(), statements.retryInterval(), statements.ackTimeout(),
+                OutboxRelay.producerConfig(kafkaConfig, "access-service-gateway-audit"));
+    }
+
+    private void registerAuditMeters(StatementAudit statementAudit) {
+        FunctionCounter.builder("nais.gateway.audit.sent", statementAudit, StatementAudit::sent)
+                .description("statement audit events acknowledged by Kafka").register(meters);
+        FunctionCounter.builder("nais.gateway.audit.dropped", statementAudit, StatementAudit::dropped)
+                .description("statement audit events lost: queue or spool full (audit trail incomplete)")
+                .register(meters);
+        Gauge.builder("nais.gateway.audit.spool.bytes", statementAudit, StatementAudit::spoolBytes)
+                .description("statement audit events waiting on disk for Kafka").register(meters);
     }
 
     private static IllegalStateException missing(String key) {

@@ -36,7 +36,8 @@
  *    |                                        |                                      |
  *    |   AccessRevoked(cluster, email) -----> |-- ErrorResponse 57P01 FATAL, close -->|
  * </pre>
- * Any refusal is an ErrorResponse (28000, 28P01, 3D000, 08P01, 53300, 57P03) and
+ * Any refusal is an ErrorResponse (28000, 28P01, 3D000, 08P01, 53300, 57P03 — also when the
+ * statement-audit spool is full under {@code refuse-new-sessions}) and
  * close, plus a LoginDenied event with the reason, never the token.
  *
  * <h2>Decisions</h2>
@@ -59,6 +60,14 @@
  *       ({@link io.nais.pg.access.gateway.protocol.MessageBoundary}) so a revocation
  *       can tell the client why without cutting a message in half. Both connections
  *       share one event loop; backpressure toggles auto-read on high/low water marks.</li>
+ *   <li><b>Statement audit taps the client's stream.</b> The client-to-cluster direction is
+ *       followed by {@link io.nais.pg.access.gateway.audit.StatementTap} (headers, plus bounded
+ *       prefixes of Query/Parse/Bind/Execute/Close bodies, read in place); statements go to a
+ *       bounded asynchronous batcher that sends to Kafka or spools to disk, so the relay never
+ *       waits on Kafka. Design in {@code io.nais.pg.access.gateway.audit}.</li>
+ *   <li><b>Log context.</b> Handshake steps run with MDC {@code cluster} and {@code person};
+ *       relay failures and session ends add {@code session}. The relay's read path sets none:
+ *       it logs nothing and is the hot path.</li>
  *   <li><b>Blocking steps off the event loop.</b> Token checks (JWKS fetch), directory
  *       reads and outbox writes run on a small executor.</li>
  *   <li><b>Revocation.</b> Provisioning terminates the backends on the cluster

@@ -1,6 +1,10 @@
 package io.nais.pg.access.gateway;
 
+import io.nais.pg.access.gateway.audit.FullSpoolPolicy;
+import io.nais.pg.access.gateway.audit.StatementAudit;
+import io.nais.pg.events.Topics;
 import io.nais.pg.pki.IssuedCertificate;
+import io.nais.pg.testsupport.kafka.KafkaBroker;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -20,9 +24,12 @@ public final class GatewayBenchWorld {
     private GatewayBenchWorld() {
     }
 
+    private static StatementAudit audit;
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         GatewayHarness h = GatewayHarness.shared();
+        String auditEnv = args.length > 1 && args[1].equals("audit") ? startAuditingGateway(h, dir) : "";
         IssuedCertificate bouncer = h.ca.issueServer("localhost", List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
         IssuedCertificate.PemFiles bouncerTls = bouncer.writePem(dir.resolve("bouncer-tls"));
         String env = String.join("\n",
@@ -38,7 +45,7 @@ public final class GatewayBenchWorld {
                 "BOUNCER_CERT=" + bouncerTls.certificate(),
                 "BOUNCER_KEY=" + bouncerTls.privateKey(),
                 "GW_PID=" + ProcessHandle.current().pid(),
-                "");
+                auditEnv);
         Path envFile = dir.resolve("env");
         Files.writeString(dir.resolve("env.tmp"), env);
         Files.move(dir.resolve("env.tmp"), envFile);
@@ -53,6 +60,16 @@ public final class GatewayBenchWorld {
         System.exit(0);
     }
 
+    /** Kafka and a gateway with statement audit on, beside the harness's gateway (audit off). */
+    private static String startAuditingGateway(GatewayHarness h, Path dir) throws IOException {
+        KafkaBroker kafka = KafkaBroker.start();
+        kafka.createTopics(Topics.ACCESS);
+        audit = StatementAudit.start(GatewayHarness.auditSettings(kafka.bootstrapServers(),
+                Files.createDirectories(dir.resolve("audit-spool")), 256L * 1024 * 1024, FullSpoolPolicy.KEEP_SERVING));
+        GatewayServer auditing = h.startGateway(audit);
+        return "GW_AUDIT_PORT=" + auditing.port() + "\nKAFKA=" + kafka.bootstrapServers() + "\n";
+    }
+
     private static void writeStats(GatewayHarness h, Path dir) throws IOException {
         System.gc();
         System.gc();
@@ -63,7 +80,9 @@ public final class GatewayBenchWorld {
                 .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: 0 kB").replaceAll("\\D", "");
         long nettyDirect = io.netty.util.internal.PlatformDependent.usedDirectMemory();
         Files.writeString(dir.resolve("stats.tmp"), "sessions=" + h.gateway.liveSessions() + "\nheap_bytes=" + heap
-                + "\nbuffer_pool_bytes=" + direct + "\nnetty_direct_bytes=" + nettyDirect + "\nrss_kb=" + rss + "\n");
+                + "\nbuffer_pool_bytes=" + direct + "\nnetty_direct_bytes=" + nettyDirect + "\nrss_kb=" + rss + "\n"
+                + (audit == null ? "" : "audit_sent=" + audit.sent() + "\naudit_dropped=" + audit.dropped()
+                        + "\naudit_spool_bytes=" + audit.spoolBytes() + "\n"));
         Files.move(dir.resolve("stats.tmp"), dir.resolve("stats"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -15,6 +15,7 @@ import io.nais.pg.events.LoginDenied;
 import io.nais.pg.events.PlatformEvent;
 import io.nais.pg.events.SessionClosed;
 import io.nais.pg.events.SessionOpened;
+import io.nais.pg.events.StatementExecuted;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.testsupport.Infrastructure;
@@ -45,7 +46,8 @@ import org.junit.jupiter.api.Test;
  * The gateway inside the running service, end to end: membership and cluster
  * events on real Kafka drive the real directory and provisioning, a person logs
  * in through the gateway with a token from the real issuer, the audit events
- * arrive on the access topic via the outbox, and a TeamMemberRemoved ends the
+ * arrive on the access topic (session events via the outbox, statements via the
+ * audit batcher), and a TeamMemberRemoved ends the
  * relayed session.
  */
 @QuarkusTest
@@ -96,6 +98,11 @@ class GatewayEndToEndTest {
         Envelope<SessionClosed> closed = events.await(SessionClosed.class, e -> e.email().equals(email), WAIT);
         assertThat(closed.data().sessionId()).isEqualTo(opened.data().sessionId());
         assertThat(closed.data().bytesToClient()).isPositive();
+        // statement audit is on by default in the service (pgjdbc's own SET application_name is audited too)
+        Envelope<StatementExecuted> statement = events.await(StatementExecuted.class,
+                e -> e.sessionId().equals(opened.data().sessionId()) && e.statement().contains("customers"), WAIT);
+        assertThat(statement.data().statement()).isEqualTo("select current_user, count(*) from customers group by 1");
+        assertThat(statement.data().email()).isEqualTo(email);
     }
 
     @Test

@@ -1,7 +1,11 @@
 package io.nais.pg.access.gateway;
 
 import io.nais.pg.access.directory.AccessDirectory.ClusterEndpoint;
+import io.nais.pg.access.gateway.audit.AuditSettings;
+import io.nais.pg.access.gateway.audit.FullSpoolPolicy;
+import io.nais.pg.access.gateway.audit.StatementAudit;
 import io.nais.pg.access.gateway.auth.TokenVerifier;
+import io.nais.pg.kit.outbox.OutboxRelay;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.pki.IssuedCertificate;
 import io.nais.pg.pki.Pem;
@@ -16,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -86,9 +91,29 @@ final class GatewayHarness {
         return other;
     }
 
+    /** A second gateway on the same world with statement audit; the caller closes it, then the audit. */
+    GatewayServer startGateway(StatementAudit audit) {
+        GatewayServer other = GatewayServer.create(settings(1500, 1000, Set.of()), directory, events,
+                Executors.newFixedThreadPool(2), audit);
+        other.start(PostgresCluster.HOST, 0);
+        return other;
+    }
+
+    /** Statement audit of every cluster to the broker at {@code bootstrapServers}, spooling to {@code spool}. */
+    static AuditSettings auditSettings(String bootstrapServers, Path spool, long spoolMaxBytes, FullSpoolPolicy policy) {
+        return new AuditSettings(true, Map.of(), 4096, 100_000, 500, spool, spoolMaxBytes, 64 * 1024, policy,
+                Duration.ofMillis(500), Duration.ofSeconds(2),
+                OutboxRelay.producerConfig(Map.of("bootstrap.servers", bootstrapServers), "gateway-audit-test"));
+    }
+
     /** A pgjdbc connection through {@code gatewayPort}. */
     Connection connectVia(int gatewayPort, String email, String token) throws SQLException {
+        return connectVia(gatewayPort, email, token, new Properties());
+    }
+
+    Connection connectVia(int gatewayPort, String email, String token, Properties extra) throws SQLException {
         Properties properties = new Properties();
+        properties.putAll(extra);
         properties.setProperty("user", email);
         properties.setProperty("password", token);
         properties.setProperty("sslmode", "verify-full");
@@ -141,7 +166,11 @@ final class GatewayHarness {
 
     /** A libpq connection string through the gateway (password from PGPASSWORD). */
     String libpq(String email) {
-        return "host=" + PostgresCluster.HOST + " port=" + port + " dbname=" + CLUSTER_ID + " user=" + email
+        return libpq(port, email);
+    }
+
+    String libpq(int gatewayPort, String email) {
+        return "host=" + PostgresCluster.HOST + " port=" + gatewayPort + " dbname=" + CLUSTER_ID + " user=" + email
                 + " sslmode=verify-full sslrootcert=" + caFile;
     }
 
@@ -150,9 +179,15 @@ final class GatewayHarness {
 
     /** Runs psql with {@code -c sql}, the token as PGPASSWORD (never on the command line). */
     Psql psql(String connectionString, String token, String sql) {
+        return psql(connectionString, token, List.of(sql));
+    }
+
+    /** Runs psql with one {@code -c} per statement: one session, one Simple Query message each. */
+    Psql psql(String connectionString, String token, List<String> statements) {
         try {
-            ProcessBuilder builder = new ProcessBuilder("psql", connectionString, "-XAtq", "-v", "ON_ERROR_STOP=1",
-                    "-c", sql).redirectErrorStream(true);
+            List<String> command = new java.util.ArrayList<>(List.of("psql", connectionString, "-XAtq", "-v", "ON_ERROR_STOP=1"));
+            statements.forEach(sql -> command.addAll(List.of("-c", sql)));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("PGPASSWORD", token);
             builder.environment().put("PGCONNECT_TIMEOUT", "10");
             Process process = builder.start();

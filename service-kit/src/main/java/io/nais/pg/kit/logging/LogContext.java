@@ -29,6 +29,10 @@ public final class LogContext implements AutoCloseable {
     public static final String TEAM = "team";
     public static final String CLUSTER = "cluster";
     public static final String GRANT = "grant";
+    /** A relayed database session (the gateway's session id). */
+    public static final String SESSION = "session";
+    /** The person a session or action belongs to: their email, an identifier, never a credential. */
+    public static final String PERSON = "person";
 
     /** The values the keys held before this context set them; null when unset. */
     private final Map<String, Object> previous = new LinkedHashMap<>();
@@ -61,6 +65,14 @@ public final class LogContext implements AutoCloseable {
 
     public LogContext grant(String grantId) {
         return put(GRANT, grantId);
+    }
+
+    public LogContext session(Object sessionId) {
+        return put(SESSION, sessionId);
+    }
+
+    public LogContext person(String email) {
+        return put(PERSON, email);
     }
 
     private LogContext put(String key, Object value) {

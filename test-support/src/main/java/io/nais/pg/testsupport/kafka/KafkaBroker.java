@@ -38,7 +38,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Path directory;
     private final int port;
-    private final ChildJvm broker;
+    private volatile ChildJvm broker;
+    /** How the broker was started, so {@link #restart()} can start it again on the same storage and port. */
+    private volatile ChildJvm.Spec spec;
 
     private KafkaBroker(Path directory, int port, ChildJvm broker) {
         this.directory = directory;
@@ -53,9 +55,11 @@ public final class KafkaBroker implements AutoCloseable {
             int port = FreePorts.next();
             Path config = writeServerProperties(directory, port, FreePorts.next());
             Path logging = writeLogConfig(directory);
-            ChildJvm broker = ChildJvm.start(new ChildJvm.Spec("kafka", "kafka", FormatThenRun.class.getName(), "512m",
-                    jvmArgs(logging), List.of(Uuid.randomUuid().toString(), config.toString()), Map.of(), directory));
+            ChildJvm.Spec spec = new ChildJvm.Spec("kafka", "kafka", FormatThenRun.class.getName(), "512m",
+                    jvmArgs(logging), List.of(Uuid.randomUuid().toString(), config.toString()), Map.of(), directory);
+            ChildJvm broker = ChildJvm.start(spec);
             KafkaBroker kafka = new KafkaBroker(directory, port, broker);
+            kafka.spec = spec;
             Reaper.register(kafka);
             broker.awaitReady(kafka::answersAdminRequests, START_TIMEOUT_MILLIS);
             return kafka;
@@ -107,6 +111,26 @@ public final class KafkaBroker implements AutoCloseable {
         properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         return Admin.create(properties);
+    }
+
+    /**
+     * Stops the broker process but keeps its storage and port, to simulate an
+     * outage; {@link #restart()} brings it back with every record it had.
+     */
+    public void stop() {
+        if (spec == null) {
+            throw new IllegalStateException("only a broker this handle started can be stopped");
+        }
+        broker.close();
+    }
+
+    /** Starts the broker again after {@link #stop()}, on the same storage and port; returns once it answers. */
+    public void restart() {
+        if (spec == null) {
+            throw new IllegalStateException("only a broker this handle started can be restarted");
+        }
+        broker = ChildJvm.start(spec);
+        broker.awaitReady(this::answersAdminRequests, START_TIMEOUT_MILLIS);
     }
 
     /** The broker's log file, for diagnosing a test. */

@@ -1,6 +1,8 @@
 package io.nais.pg.access.gateway.session;
 
+import io.nais.pg.access.gateway.audit.StatementTap;
 import io.nais.pg.access.gateway.protocol.MessageBoundary;
+import io.nais.pg.kit.logging.LogContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -8,6 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * Copies bytes one way between two connections, unframed and without copying
@@ -17,16 +20,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * source stops reading; the handler of the opposite direction sits on the sink and
  * resumes the source when the sink drains. Both channels share one event loop, so
  * none of this needs locks.
+ *
+ * <p>Observers read the bytes in place before they are passed on: the server's
+ * message boundaries (to end a session cleanly) and, on the client's side, the
+ * statement audit tap. {@code channelRead} sets no MDC: it is the hot path and logs
+ * nothing; the handlers that do log (failure, close) carry the session's context.
  */
 final class Relay {
+
+    private static final Logger LOG = Logger.getLogger(Relay.class);
 
     static final String HANDLER = "relay";
 
     private Relay() {
     }
 
-    static Direction join(Channel source, Channel sink, AtomicLong counter, MessageBoundary boundary) {
-        return new Direction(source, sink, counter, boundary);
+    static Direction join(Session session, Channel source, Channel sink, AtomicLong counter, MessageBoundary boundary,
+                          StatementTap tap) {
+        return new Direction(session, source, sink, counter, boundary, tap);
     }
 
     static final class Direction extends ChannelInboundHandlerAdapter {
@@ -35,12 +46,17 @@ final class Relay {
         private final Channel sink;
         private final AtomicLong counter;
         private final MessageBoundary boundary;
+        private final StatementTap tap;
+        private final Session session;
 
-        private Direction(Channel source, Channel sink, AtomicLong counter, MessageBoundary boundary) {
+        private Direction(Session session, Channel source, Channel sink, AtomicLong counter, MessageBoundary boundary,
+                          StatementTap tap) {
+            this.session = session;
             this.source = source;
             this.sink = sink;
             this.counter = counter;
             this.boundary = boundary;
+            this.tap = tap;
         }
 
         void start() {
@@ -58,6 +74,9 @@ final class Relay {
             counter.addAndGet(buf.readableBytes());
             if (boundary != null) {
                 boundary.advance(buf);
+            }
+            if (tap != null) {
+                tap.advance(buf);
             }
             sink.write(buf, sink.voidPromise());
             if (!sink.isWritable()) {
@@ -84,12 +103,18 @@ final class Relay {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (sink.isActive()) {
+                try (LogContext log = session.logContext()) {
+                    LOG.debugf("%s closed the session first", source == session.client() ? "client" : "cluster");
+                }
                 sink.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            try (LogContext log = session.logContext()) {
+                LOG.debugf("relay failed, closing the session: %s", cause.toString());
+            }
             ctx.close();
         }
     }

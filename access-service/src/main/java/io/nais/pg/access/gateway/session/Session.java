@@ -1,8 +1,11 @@
 package io.nais.pg.access.gateway.session;
 
+import io.nais.pg.access.gateway.audit.StatementTap;
 import io.nais.pg.access.gateway.protocol.CancelKey;
+import io.nais.pg.access.gateway.protocol.MessageBoundary;
 import io.nais.pg.access.gateway.protocol.Messages;
 import io.nais.pg.access.gateway.protocol.PgError;
+import io.nais.pg.kit.logging.LogContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.net.InetSocketAddress;
@@ -10,12 +13,15 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
 
 /**
  * One relayed session: a client connection joined to a backend connection,
  * logged in as one person on one cluster.
  */
 public final class Session {
+
+    private static final Logger LOG = Logger.getLogger(Session.class);
 
     private final UUID id = UUID.randomUUID();
     private final String email;
@@ -58,8 +64,13 @@ public final class Session {
      * written the client's ready messages.
      */
     public void startRelay() {
-        Relay.Direction fromClient = Relay.join(client, backend, bytesFromClient, null);
-        toClient = Relay.join(backend, client, bytesToClient, new io.nais.pg.access.gateway.protocol.MessageBoundary());
+        startRelay(null);
+    }
+
+    /** As {@link #startRelay()}, with the client's statements reported by {@code statementTap} (null: not audited). */
+    public void startRelay(StatementTap statementTap) {
+        Relay.Direction fromClient = Relay.join(this, client, backend, bytesFromClient, null, statementTap);
+        toClient = Relay.join(this, backend, client, bytesToClient, new MessageBoundary(), null);
         fromClient.start();
         toClient.start();
     }
@@ -72,6 +83,9 @@ public final class Session {
     public void end(PgError error, String reason) {
         if (!endReason.compareAndSet(null, reason)) {
             return;
+        }
+        try (LogContext log = logContext()) {
+            LOG.infof("ending session: %s", reason);
         }
         client.eventLoop().execute(() -> {
             backend.config().setAutoRead(false);
@@ -93,6 +107,11 @@ public final class Session {
     public String endReason(String fallback) {
         endReason.compareAndSet(null, fallback);
         return endReason.get();
+    }
+
+    /** The MDC of log lines about this session: its id, cluster and person. Close it (try-with-resources). */
+    public LogContext logContext() {
+        return LogContext.open().session(id).cluster(clusterId).person(email);
     }
 
     public UUID id() {

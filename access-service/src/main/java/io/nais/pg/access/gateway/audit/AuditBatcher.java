@@ -1,0 +1,222 @@
+package io.nais.pg.access.gateway.audit;
+
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.EventCodec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The audit thread: takes statements from a bounded queue (the event loops only
+ * ever {@code offer}), encodes them, and delivers them in order, to Kafka when it
+ * answers and to the {@link AuditSpool} when it does not.
+ *
+ * <p>Order and delivery: while the spool holds anything, new events are appended
+ * behind it, so the topic sees events in the order they were taken. A spool segment
+ * is deleted only when every one of its records was acknowledged; a segment that was
+ * partly acknowledged is sent again whole. Delivery is therefore <b>at least once</b>:
+ * an event may appear twice around an outage, always with the same CloudEvents
+ * {@code id} (encoded once, before the first attempt), so consumers de-duplicate
+ * by id as they do for every event.
+ */
+final class AuditBatcher implements StatementSink, AutoCloseable {
+
+    static final String PRODUCER = "access-service";
+    private static final Logger LOG = Logger.getLogger(AuditBatcher.class);
+    private static final long LOUD_LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final BlockingQueue<AuditedStatement> queue;
+    private final AuditSpool spool;
+    private final KafkaDelivery kafka;
+    private final int batchSize;
+    private final Duration retryInterval;
+    private final FullSpoolPolicy policy;
+    private final Thread thread;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile boolean spoolFull;
+    private long retryAt;
+    /** The last batch sent straight to Kafka; its acks are awaited while the next batch is taken and encoded. */
+    private KafkaDelivery.InFlight inFlight;
+    private long lastLoudLog = System.nanoTime() - LOUD_LOG_EVERY_NANOS;
+    private long droppedAtLastLog;
+
+    AuditBatcher(AuditSettings settings, KafkaDelivery kafka) {
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.spool = new AuditSpool(settings.spoolDirectory(), settings.spoolMaxBytes(), settings.spoolSegmentBytes());
+        this.kafka = kafka;
+        this.batchSize = settings.batchSize();
+        this.retryInterval = settings.retryInterval();
+        this.policy = settings.fullPolicy();
+        this.thread = new Thread(this::run, "gateway-audit");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Never blocks: a full queue drops the statement and counts it. */
+    @Override
+    public void offer(AuditedStatement statement) {
+        if (!queue.offer(statement)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    private void run() {
+        List<AuditedStatement> batch = new ArrayList<>(batchSize);
+        while (running || !queue.isEmpty()) {
+            takeBatch(batch);
+            List<SpoolRecord> records = encode(batch);
+            batch.clear();
+            settleInFlight();
+            deliver(records);
+            drainSpoolWhenDue();
+            logDropsLoudly();
+        }
+        settleInFlight();
+    }
+
+    /**
+     * Waits for the previous direct send; what the broker did not take goes to the
+     * spool before anything newer, which keeps the order.
+     */
+    private void settleInFlight() {
+        if (inFlight == null) {
+            return;
+        }
+        KafkaDelivery.InFlight settling = inFlight;
+        inFlight = null;
+        int acked = kafka.await(settling);
+        sent.addAndGet(acked);
+        if (acked < settling.records.size()) {
+            outage();
+            spoolOrDrop(settling.records.subList(acked, settling.records.size()));
+        }
+    }
+
+    private void takeBatch(List<AuditedStatement> batch) {
+        try {
+            AuditedStatement first = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (first != null) {
+                batch.add(first);
+                queue.drainTo(batch, batchSize - 1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private List<SpoolRecord> encode(List<AuditedStatement> batch) {
+        List<SpoolRecord> records = new ArrayList<>(batch.size());
+        for (AuditedStatement statement : batch) {
+            Envelope<?> envelope = Envelope.of(PRODUCER, statement.toEvent());
+            records.add(new SpoolRecord(envelope.key(), EventCodec.encode(envelope)));
+        }
+        return records;
+    }
+
+    /**
+     * Straight to Kafka when nothing is spooled and Kafka is not known to be away
+     * (acks awaited in {@link #settleInFlight} next round); else behind the spool.
+     */
+    private void deliver(List<SpoolRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        if (spool.isEmpty() && System.nanoTime() >= retryAt) {
+            inFlight = kafka.sendAsync(records);
+            return;
+        }
+        spoolOrDrop(records);
+    }
+
+    private void spoolOrDrop(List<SpoolRecord> records) {
+        int stored = spool.append(records);
+        if (stored < records.size()) {
+            spoolFull = true;
+            dropped.addAndGet(records.size() - stored);
+        }
+    }
+
+    /** One segment per round, so new statements keep flowing into the spool while a backlog drains. */
+    private void drainSpoolWhenDue() {
+        if (spool.isEmpty() || System.nanoTime() < retryAt) {
+            return;
+        }
+        settleInFlight();
+        if (spool.isEmpty() || System.nanoTime() < retryAt) {
+            return;
+        }
+        Path segment = spool.oldest();
+        List<SpoolRecord> records = spool.read(segment);
+        int acked = kafka.send(records);
+        if (acked == records.size()) {
+            spool.delete(segment);
+            sent.addAndGet(acked);
+            spoolFull = false;
+            if (spool.isEmpty()) {
+                LOG.infof("audit spool drained: statement audit is back on Kafka");
+            }
+        } else {
+            outage();
+        }
+    }
+
+    private void outage() {
+        retryAt = System.nanoTime() + retryInterval.toNanos();
+    }
+
+    private void logDropsLoudly() {
+        long now = System.nanoTime();
+        if (now - lastLoudLog < LOUD_LOG_EVERY_NANOS) {
+            return;
+        }
+        long total = dropped.get();
+        if (total > droppedAtLastLog || (spoolFull && policy == FullSpoolPolicy.REFUSE_NEW_SESSIONS)) {
+            LOG.errorf("STATEMENT AUDIT INCOMPLETE: Kafka unavailable or too slow and the audit spool full (%d bytes);"
+                            + " %d statement event(s) dropped since the last report, %d in total; policy %s",
+                    spool.bytes(), total - droppedAtLastLog, total, policy);
+            droppedAtLastLog = total;
+            lastLoudLog = now;
+        }
+    }
+
+    long sent() {
+        return sent.get();
+    }
+
+    long dropped() {
+        return dropped.get();
+    }
+
+    long spoolBytes() {
+        return spool.bytes();
+    }
+
+    boolean spoolFull() {
+        return spoolFull;
+    }
+
+    /** Delivers (or spools) what is queued, then stops; the spool keeps anything Kafka did not take. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kafka.close();
+        spool.close();
+    }
+}

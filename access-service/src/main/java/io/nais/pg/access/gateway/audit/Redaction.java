@@ -1,0 +1,56 @@
+package io.nais.pg.access.gateway.audit;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes literals that obviously carry a credential before a statement becomes
+ * an audit event: {@code PASSWORD '…'} (CREATE/ALTER ROLE, psql's {@code \password},
+ * which sends the SCRAM verifier), {@code password '…'} in USER MAPPING / SERVER
+ * options, and the same words with {@code E'…'} or dollar quoting. A literal cut off
+ * by truncation is redacted to the end of the text.
+ *
+ * <p>This is a net for the obvious cases, not a parser: a secret hidden in an
+ * ordinary value ({@code INSERT … VALUES ('hunter2')}) is data and is recorded as
+ * such, like pgAudit does.
+ */
+public final class Redaction {
+
+    static final String MASK = "'***'";
+
+    private static final Pattern CREDENTIAL_LITERAL = Pattern.compile(
+            "\\b((?:ssl)?password|passphrase|secret)(\\s*=?\\s*)"
+                    + "(E?'(?:[^'\\\\]|''|\\\\.)*(?:'|$)|\\$([A-Za-z_][A-Za-z_0-9]*|)\\$.*?(?:\\$\\4\\$|$))",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    private Redaction() {
+    }
+
+    public static String redact(String statement) {
+        if (!mayCarryCredential(statement)) {
+            return statement;
+        }
+        Matcher matcher = CREDENTIAL_LITERAL.matcher(statement);
+        StringBuilder out = new StringBuilder(statement.length());
+        while (matcher.find()) {
+            matcher.appendReplacement(out, Matcher.quoteReplacement(matcher.group(1) + matcher.group(2) + MASK));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    /** A cheap pre-check: the regex runs only on the rare statement that names one of the words. */
+    private static boolean mayCarryCredential(String statement) {
+        for (int i = 0; i < statement.length(); i++) {
+            char c = statement.charAt(i);
+            if (c == 'p' || c == 'P' || c == 's' || c == 'S') {
+                String rest = statement.substring(i, Math.min(statement.length(), i + 10)).toLowerCase(java.util.Locale.ROOT);
+                if (rest.startsWith("password") || rest.startsWith("passphrase") || rest.startsWith("secret")
+                        || rest.startsWith("sslpasswor")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,56 @@
+/**
+ * Statement audit at the gateway: every statement a person runs through the
+ * gateway becomes a {@link io.nais.pg.events.StatementExecuted} on the access
+ * topic (key: cluster id), without the relay ever waiting on Kafka.
+ *
+ * <h2>Flow</h2>
+ * <pre>
+ *  client bytes --> Relay (event loop) --> cluster            (buffer written as is)
+ *                     |
+ *                     +-- StatementTap.advance(buf)           headers + bounded body prefixes, in place
+ *                            | Q: one event; P: remember text; B: pin text + parameter count; E: one event
+ *                            v
+ *                     AuditBatcher queue (bounded, offer only; full = dropped and counted)
+ *                            | "gateway-audit" thread: batch, encode once (event id fixed), then
+ *                            v
+ *               spool empty? --yes--> KafkaDelivery: send batch, await acks (ack-timeout)
+ *                    | no                   | unacked suffix
+ *                    v                      v
+ *               AuditSpool (directory of append-only segment files, bounded) --oldest segment first-->
+ *               KafkaDelivery; a segment is deleted once every record in it is acked
+ * </pre>
+ *
+ * <h2>Decisions</h2>
+ * <ul>
+ *   <li><b>What one statement is</b>: see {@link io.nais.pg.access.gateway.audit.StatementTap}. A
+ *       Simple Query message is one event (a multi-statement string stays one); an extended-protocol
+ *       execution is one event at the first Execute after a Bind, with the Bind's parameter count.
+ *       Parameter values are never read into the event (the tap stops reading a Bind at its count).</li>
+ *   <li><b>Truncation and redaction</b>: text beyond {@code statements.max-bytes} (UTF-8, cut on a
+ *       character boundary) is dropped and {@code truncated=true}. {@link io.nais.pg.access.gateway.audit.Redaction}
+ *       masks {@code PASSWORD '…'}-style literals, once per distinct text, on the audit thread.</li>
+ *   <li><b>Not through the outbox</b>: the outbox puts a row in the service's database per event, which at
+ *       statement rates (thousands a second per gateway) would make the service database the bottleneck.
+ *       Session and login events still go through the outbox; statements get their own producer (the
+ *       service's {@code kafka.*} settings, idempotent, acks=all) plus the spool.</li>
+ *   <li><b>Delivery is at least once, in order</b>: while anything is spooled, new events queue behind it.
+ *       A partly acknowledged spool segment is sent again whole, so an event may appear twice around an
+ *       outage, always with the same CloudEvents id (encoded once); consumers de-duplicate by id, as for
+ *       every event. A gateway restart sends the segments it finds first.</li>
+ *   <li><b>Spool durability</b>: appends are flushed to the OS (a killed process loses nothing), not
+ *       fsynced (a power loss may lose the last appends): fsync per batch would put disk latency on the
+ *       audit thread's throughput. In production the spool directory is a volume that outlives the pod.</li>
+ *   <li><b>When everything is full</b> ({@code spool.when-full}): {@code keep-serving} drops, counts
+ *       ({@code nais.gateway.audit.dropped}) and logs an ERROR at most every 10 s;
+ *       {@code refuse-new-sessions} does the same for open sessions and refuses new logins to audited
+ *       clusters with ErrorResponse 57P03 (cannot_connect_now) and a LoginDenied(audit-unavailable) until
+ *       a spool segment reaches Kafka again.</li>
+ *   <li><b>Per cluster</b>: {@code nais.access.gateway.audit.statements.enabled} (default true: every
+ *       person through the gateway is a human) and {@code ...statements.clusters."<team>/<app>"=false|true}
+ *       as the override. Config rather than the cluster projection: turning audit off for a cluster is a
+ *       platform decision, not something a team's Kubernetes resource should be able to do.</li>
+ *   <li><b>Metrics</b>: {@code nais.gateway.audit.sent}, {@code nais.gateway.audit.dropped},
+ *       {@code nais.gateway.audit.spool.bytes}.</li>
+ * </ul>
+ */
+package io.nais.pg.access.gateway.audit;
