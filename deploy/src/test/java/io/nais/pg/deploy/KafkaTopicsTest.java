@@ -16,8 +16,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every topic the code uses, and its dead-letter topic, is a Strimzi KafkaTopic; audit topics keep a year. */
 class KafkaTopicsTest {
 
-    /** The audit trail: who was in a team, who had access and what they ran, who granted DBA access. */
-    static final Set<EventTopic> AUDIT = Set.of(EventTopic.TEAM_MEMBERSHIP, EventTopic.ACCESS, EventTopic.DBA_GRANTS);
+    /**
+     * The audit trail: who was in a team, who had access and what they ran, who granted DBA access, and
+     * whether the data was backed up and restorable (console-sync-service's audit store folds these).
+     */
+    static final Set<EventTopic> AUDIT = Set.of(EventTopic.TEAM_MEMBERSHIP, EventTopic.ACCESS, EventTopic.DBA_GRANTS,
+            EventTopic.BACKUPS);
     static final Duration AUDIT_RETENTION = Duration.ofDays(365);
 
     static Stream<RenderedOverlay> overlays() {

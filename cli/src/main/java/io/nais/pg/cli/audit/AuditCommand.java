@@ -18,6 +18,7 @@ import io.nais.pg.cli.CliException;
 import io.nais.pg.cli.ExitCode;
 import io.nais.pg.cli.PostgresCommand;
 import io.nais.pg.cli.api.ApiClient;
+import io.nais.pg.cli.api.AppOwner;
 import io.nais.pg.cli.config.ConfigKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,73 +28,80 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nais postgres audit <app>}: who reached the app's database, who was
- * refused, and DBA grants, newest first, from console-sync-service's audit
- * API. The API filters by team, person and time; the app is picked out here
- * by its cluster id, so every page is read.
+ * {@code nais postgres audit <app>}: who reached the app's database and what
+ * they ran, who was refused, DBA grants and backups, newest first, from
+ * console-sync-service's audit API. The API filters by cluster, person and
+ * time; the CLI follows its cursor page by page until {@code --limit} lines.
  */
-@Command(name = "audit", description = "Sessions, refused logins and DBA grants of an app's database, newest first.",
+@Command(name = "audit", description = "Sessions, statements, refused logins, DBA grants and backups of an app's database, newest first.",
         footerHeading = "%nExamples:%n",
         footer = {"  nais postgres audit demo-app", "  nais postgres audit demo-app --person alice@example.com --since 1h",
-                "  nais postgres audit demo-app --since 7d --json"})
+                "  nais postgres audit demo-app --since 7d --limit 50 --json"})
 public final class AuditCommand implements Callable<Integer> {
 
     private static final Pattern SINCE = Pattern.compile("(\\d+)([smhd])");
-    /** A bound on pages read, so a misbehaving server cannot keep the CLI looping. */
-    private static final int MAX_PAGES = 1000;
     private static final String ROW = "%-24s  %-20s  %-36s  %s%n";
 
     @ParentCommand PostgresCommand postgres;
     @Spec CommandSpec spec;
     @Parameters(index = "0", paramLabel = "APP", description = "The application whose database's audit trail to show.") String app;
-    @Option(names = {"-t", "--team"}, description = "Team that owns the app (default: config `team`).") String team;
+    @Option(names = {"-t", "--team"}, description = "Team that owns the app (default: config `team`, else looked up in the console API).") String team;
     @Option(names = "--person", paramLabel = "EMAIL", description = "Only this person's lines.") String person;
     @Option(names = "--since", paramLabel = "DURATION", description = "Only lines newer than this, e.g. 30m, 1h, 7d.") String since;
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most this many lines, newest first (default: ${DEFAULT-VALUE}).") int limit;
     @Option(names = "--json", description = "Print the lines as a JSON array instead of a table.") boolean json;
     /** Hidden: lines per request; tests set it small to prove every page is read. */
     @Option(names = "--page-size", hidden = true, defaultValue = "200") int pageSize;
 
     @Override
     public Integer call() {
-        String owner = postgres.team(team);
-        String clusterId = owner + "/" + app;
+        requirePositive();
+        String owner = AppOwner.teamOf(postgres.nais(), postgres.nais().config(), app, team);
         Instant from = since == null ? null : Instant.now(Clock.systemUTC()).minus(parseSince(since));
-        List<JsonNode> lines = readAll(ApiClient.configured(postgres.nais(), ConfigKey.API_URL, "console-sync-service"),
-                owner, from, clusterId);
-        print(spec.commandLine().getOut(), lines);
+        List<JsonNode> lines = readUpToLimit(ApiClient.configured(postgres.nais(), ConfigKey.API_URL,
+                "console-sync-service"), owner + "/" + app, from);
+        print(spec.commandLine().getOut(), owner + "/" + app, lines);
         return 0;
     }
 
-    private List<JsonNode> readAll(ApiClient api, String owner, Instant from, String clusterId) {
-        List<JsonNode> lines = new ArrayList<>();
-        for (int page = 0; page < MAX_PAGES; page++) {
-            JsonNode answer = api.get(query(owner, from, page));
-            JsonNode items = answer.path("items");
-            for (JsonNode line : items) {
-                if (clusterId.equals(line.path("clusterId").asText(null))) {
-                    lines.add(line);
-                }
-            }
-            long read = (long) page * pageSize + items.size();
-            if (items.isEmpty() || read >= answer.path("total").asLong()) {
-                break;
-            }
+    private void requirePositive() {
+        if (limit < 1 || pageSize < 1) {
+            throw new CliException(ExitCode.USAGE, "--limit must be at least 1");
         }
+    }
+
+    /**
+     * Follows nextCursor page by page until the last page or {@code --limit}
+     * lines; an empty page ends it too, so a misbehaving server cannot keep
+     * the CLI looping.
+     */
+    private List<JsonNode> readUpToLimit(ApiClient api, String clusterId, Instant from) {
+        List<JsonNode> lines = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode answer = api.get(query(clusterId, from, cursor, Math.min(pageSize, limit - lines.size())));
+            JsonNode items = answer.path("items");
+            items.forEach(lines::add);
+            cursor = items.isEmpty() ? null : answer.path("nextCursor").asText(null);
+        } while (cursor != null && lines.size() < limit);
         return lines;
     }
 
-    private String query(String owner, Instant from, int page) {
-        StringBuilder query = new StringBuilder("api/audit?team=").append(ApiClient.encode(owner));
+    private String query(String clusterId, Instant from, String cursor, int size) {
+        StringBuilder query = new StringBuilder("api/audit?cluster=").append(ApiClient.encode(clusterId));
         if (person != null) {
             query.append("&person=").append(ApiClient.encode(person));
         }
         if (from != null) {
             query.append("&from=").append(ApiClient.encode(from.toString()));
         }
-        return query.append("&page=").append(page).append("&size=").append(pageSize).toString();
+        if (cursor != null) {
+            query.append("&cursor=").append(ApiClient.encode(cursor));
+        }
+        return query.append("&size=").append(size).toString();
     }
 
-    private void print(PrintWriter out, List<JsonNode> lines) {
+    private void print(PrintWriter out, String clusterId, List<JsonNode> lines) {
         if (json) {
             ArrayNode array = ApiClient.json().createArrayNode();
             lines.forEach(array::add);
@@ -101,12 +109,12 @@ public final class AuditCommand implements Callable<Integer> {
             return;
         }
         if (lines.isEmpty()) {
-            out.println("no audit lines for " + postgres.team(team) + "/" + app);
+            out.println("no audit lines for " + clusterId);
             return;
         }
         out.printf(ROW, "TIME", "KIND", "PERSON", "DETAIL");
         for (JsonNode line : lines) {
-            out.printf(ROW, text(line, "time"), text(line, "kind"), text(line, "person"), text(line, "detail"));
+            out.printf(ROW, text(line, "time"), text(line, "kind"), text(line, "person"), detail(line));
         }
     }
 
@@ -122,6 +130,12 @@ public final class AuditCommand implements Callable<Integer> {
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofDays(amount);
         };
+    }
+
+    /** A statement line shows the statement itself; the others their detail. */
+    private static String detail(JsonNode line) {
+        return line.hasNonNull("statement") ? line.get("statement").asText() + "  (" + text(line, "detail") + ")"
+                : text(line, "detail");
     }
 
     private static String text(JsonNode node, String field) {

@@ -50,7 +50,7 @@ public final class ProxyCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Environment environment = postgres.nais().environment();
         CliConfig config = target.withGateway(postgres.nais().config());
-        Route route = target.route(config);
+        Route route = target.route(postgres.nais(), config);
         AccessTokens tokens = new AccessTokens(config, environment);
         TokenSet who = tokens.current();
         GatewayDialer dialer = GatewayDialer.fromConfig(config, route);

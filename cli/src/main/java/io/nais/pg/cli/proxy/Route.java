@@ -4,6 +4,7 @@ import io.nais.pg.cli.CliException;
 import io.nais.pg.cli.ExitCode;
 import io.nais.pg.cli.config.CliConfig;
 import io.nais.pg.cli.config.ConfigKey;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -17,9 +18,16 @@ public record Route(String team, String app, String gatewayHost, int gatewayPort
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     public static Route resolve(CliConfig config, String app, String teamFlag) {
-        String team = teamFlag != null && !teamFlag.isBlank() ? teamFlag.strip() : config.get(ConfigKey.TEAM)
-                .orElseThrow(() -> new CliException(ExitCode.CONFIG, "Which team owns " + app + "? Pass --team <team>,"
-                        + " or set team= in " + config.directory().resolve(CliConfig.FILE_NAME) + " (or NAIS_TEAM)."));
+        return resolve(config, app, teamFlag, () -> {
+            throw new CliException(ExitCode.CONFIG, "Which team owns " + app + "? Pass --team <team>,"
+                    + " or set team= in " + config.directory().resolve(CliConfig.FILE_NAME) + " (or NAIS_TEAM).");
+        });
+    }
+
+    /** As {@link #resolve(CliConfig, String, String)}, asking {@code owner} for the team when neither flag nor config names it. */
+    public static Route resolve(CliConfig config, String app, String teamFlag, Supplier<String> owner) {
+        String team = teamFlag != null && !teamFlag.isBlank() ? teamFlag.strip()
+                : config.get(ConfigKey.TEAM).orElseGet(owner);
         requireName("team", team);
         requireName("app", app);
         return new Route(team, app, config.require(ConfigKey.GATEWAY_HOST), config.requirePort(ConfigKey.GATEWAY_PORT));

@@ -1,5 +1,7 @@
 package io.nais.pg.cli.proxy;
 
+import io.nais.pg.cli.Nais;
+import io.nais.pg.cli.api.AppOwner;
 import io.nais.pg.cli.config.CliConfig;
 import io.nais.pg.cli.config.ConfigKey;
 import picocli.CommandLine.Option;
@@ -11,7 +13,7 @@ public final class Target {
     @Parameters(index = "0", paramLabel = "APP", description = "The application whose database to reach.")
     String app;
 
-    @Option(names = {"-t", "--team"}, paramLabel = "TEAM", description = "Team that owns the app (default: config `team`).")
+    @Option(names = {"-t", "--team"}, paramLabel = "TEAM", description = "Team that owns the app (default: config `team`, else looked up in the console API).")
     String team;
 
     @Option(names = "--gateway", paramLabel = "HOST:PORT", description = "Gateway address (default: config `gateway.host`/`gateway.port`).")
@@ -19,6 +21,12 @@ public final class Target {
 
     public Route route(CliConfig config) {
         return Route.resolve(withGateway(config), app, team);
+    }
+
+    /** The route, with the owning team looked up in the console API when neither --team nor config names it. */
+    public Route route(Nais nais, CliConfig config) {
+        CliConfig withGateway = withGateway(config);
+        return Route.resolve(withGateway, app, team, () -> AppOwner.teamOf(nais, withGateway, app, null));
     }
 
     public CliConfig withGateway(CliConfig config) {

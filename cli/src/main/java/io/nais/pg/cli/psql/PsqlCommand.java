@@ -50,7 +50,7 @@ public final class PsqlCommand implements Callable<Integer> {
         Environment environment = postgres.nais().environment();
         Path psql = new PsqlLocator(environment, PsqlLocator.DEBIAN_ROOT).find();
         CliConfig config = target.withGateway(postgres.nais().config());
-        Route route = target.route(config);
+        Route route = target.route(postgres.nais(), config);
         AccessTokens tokens = new AccessTokens(config, environment);
         TokenSet who = tokens.current();
         try (LocalProxy proxy = new LocalProxy(route, tokens, GatewayDialer.fromConfig(config, route), 16, ProxyLog.quiet())) {

@@ -1,7 +1,5 @@
 package io.nais.pg.console.api;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -19,18 +17,18 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.nais.pg.console.readmodel.AuditEntry;
 import io.nais.pg.console.readmodel.ConsoleReadModel;
-import io.nais.pg.console.readmodel.Views.AuditQuery;
 import io.nais.pg.console.readmodel.Views.ClusterDetail;
 import io.nais.pg.console.readmodel.Views.ClusterSummary;
 import io.nais.pg.console.readmodel.Views.Page;
+import io.nais.pg.console.readmodel.Views.ReachableCluster;
 import io.quarkus.security.Authenticated;
 
 /**
  * The console's JSON API. Every call needs a verified OIDC bearer token; a
  * person sees only their teams' clusters, platform admins see all (403
- * otherwise). The CLI resolves {@code <app>} and reads audit lines here.
+ * otherwise). The CLI resolves {@code <app>} here ({@code /api/me/postgres});
+ * the audit trail is {@link AuditApi}.
  */
 @Path("/api")
 @Authenticated
@@ -74,35 +72,16 @@ public class ConsoleApi {
     }
 
     @GET
-    @Path("/audit")
-    @Operation(summary = "Access and DBA grant events, newest first, filtered by team, person and time [from, to)")
-    public Page<AuditEntry> audit(@QueryParam("team") String team, @QueryParam("person") String person,
-                                  @QueryParam("from") String from, @QueryParam("to") String to,
-                                  @QueryParam("page") @DefaultValue("0") int page,
-                                  @QueryParam("size") @DefaultValue("100") int size) {
-        checkPage(page, size);
-        if (team != null) {
-            viewer.requireTeam(team);
-        }
-        List<String> visibleTeams = viewer.admin() ? null : viewer.teams();
-        return readModel.audit(new AuditQuery(visibleTeams, team, person, instant("from", from), instant("to", to)),
-                page, size);
+    @Path("/me/postgres")
+    @Operation(summary = "The clusters the caller may reach through the gateway: their teams' clusters and those they "
+            + "hold an active DBA grant for; gatewayDatabase is the database name to ask the gateway for")
+    public List<ReachableCluster> reachable() {
+        return readModel.reachableBy(viewer.email(), viewer.teams());
     }
 
     private static void checkPage(int page, int size) {
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new BadRequestException("page must be >= 0 and size between 1 and " + MAX_PAGE_SIZE);
-        }
-    }
-
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new BadRequestException(name + " must be an ISO-8601 instant, e.g. 2026-01-31T00:00:00Z");
         }
     }
 }

@@ -3,7 +3,6 @@ package io.nais.pg.console.readmodel;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,13 +11,15 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.nais.pg.console.audit.AuditQueries;
+
 import io.nais.pg.console.readmodel.Views.AccessHolder;
 import io.nais.pg.console.readmodel.Views.ActiveGrant;
-import io.nais.pg.console.readmodel.Views.AuditQuery;
 import io.nais.pg.console.readmodel.Views.BackupRow;
 import io.nais.pg.console.readmodel.Views.ClusterDetail;
 import io.nais.pg.console.readmodel.Views.ClusterSummary;
 import io.nais.pg.console.readmodel.Views.Page;
+import io.nais.pg.console.readmodel.Views.ReachableCluster;
 import io.nais.pg.console.readmodel.Views.RestoreCheck;
 
 /** The read side of the console: answers for the API and the page. */
@@ -61,12 +62,26 @@ public class ConsoleReadModel {
             WHERE cluster_id = ? ORDER BY verified_at DESC LIMIT 1
             """;
 
-    private static final String AUDIT_COLUMNS = "SELECT occurred_at, team, cluster_id, person, kind, detail FROM console_audit";
+    /** The caller's teams' clusters, and clusters where they hold a granted, unexpired DBA grant. */
+    private static final String REACHABLE = """
+            SELECT c.cluster_id, c.team, c.app, 'team' AS via FROM console_cluster c
+            WHERE c.present AND c.team = ANY (?)
+            UNION
+            SELECT c.cluster_id, c.team, c.app, 'dba-grant' FROM console_cluster c
+            JOIN console_grant g ON g.cluster_id = c.cluster_id
+            WHERE c.present AND g.requester = ? AND g.state = 'GRANTED' AND g.expires_at > now()
+              AND NOT c.team = ANY (?)
+            ORDER BY 2, 3
+            """;
+
+    private static final List<String> SESSION_KINDS = List.of("SessionOpened", "SessionClosed", "LoginDenied");
 
     private final Jdbc jdbc;
+    private final AuditQueries audit;
 
-    ConsoleReadModel(DataSource dataSource) {
+    ConsoleReadModel(DataSource dataSource, AuditQueries audit) {
         this.jdbc = new Jdbc(dataSource);
+        this.audit = audit;
     }
 
     /** The teams the person is a member of, from the membership projection. */
@@ -98,38 +113,15 @@ public class ConsoleReadModel {
                 jdbc.query(ACTIVE_GRANTS, row -> activeGrant(row, now), clusterId),
                 jdbc.query(BACKUPS, ConsoleReadModel::backup, clusterId),
                 jdbc.query(LAST_RESTORE, ConsoleReadModel::restore, clusterId).stream().findFirst().orElse(null),
-                jdbc.query(AUDIT_COLUMNS + " WHERE cluster_id = ? AND kind IN ('SessionOpened', 'SessionClosed', "
-                        + "'LoginDenied') ORDER BY occurred_at DESC LIMIT 20", ConsoleReadModel::audit, clusterId),
-                jdbc.query(AUDIT_COLUMNS + " WHERE cluster_id = ? ORDER BY occurred_at DESC LIMIT 50",
-                        ConsoleReadModel::audit, clusterId)));
+                audit.recent(clusterId, SESSION_KINDS, 20),
+                audit.recent(clusterId, List.of(), 50)));
     }
 
-    /** Audit lines matching the query, newest first. */
-    public Page<AuditEntry> audit(AuditQuery query, int page, int size) {
-        List<String> conditions = new ArrayList<>();
-        List<Object> args = new ArrayList<>();
-        if (query.teams() != null) {
-            conditions.add("team = ANY (?)");
-            args.add(query.teams().toArray(String[]::new));
-        }
-        filter(conditions, args, "team = ?", query.team());
-        filter(conditions, args, "person = ?", query.person());
-        filter(conditions, args, "occurred_at >= ?", query.from());
-        filter(conditions, args, "occurred_at < ?", query.to());
-        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-        long total = jdbc.query("SELECT count(*) FROM console_audit" + where, row -> row.getLong(1), args.toArray()).get(0);
-        args.add(size);
-        args.add((long) page * size);
-        List<AuditEntry> items = jdbc.query(AUDIT_COLUMNS + where + " ORDER BY occurred_at DESC, event_id LIMIT ? OFFSET ?",
-                ConsoleReadModel::audit, args.toArray());
-        return new Page<>(items, page, size, total);
-    }
-
-    private static void filter(List<String> conditions, List<Object> args, String condition, Object value) {
-        if (value != null) {
-            conditions.add(condition);
-            args.add(value);
-        }
+    /** The clusters {@code email} may reach through the gateway, given their {@code teams}. */
+    public List<ReachableCluster> reachableBy(String email, List<String> teams) {
+        String[] teamArray = teams.toArray(String[]::new);
+        return jdbc.query(REACHABLE, row -> new ReachableCluster(row.getString(1), row.getString(2), row.getString(3),
+                row.getString(1), row.getString(4)), teamArray, email, teamArray);
     }
 
     private static ClusterSummary summary(ResultSet row) throws SQLException {
@@ -160,10 +152,5 @@ public class ConsoleReadModel {
     private static RestoreCheck restore(ResultSet row) throws SQLException {
         return new RestoreCheck((UUID) row.getObject("backup_id"), row.getBoolean("ok"), row.getInt("tables"),
                 row.getLong("row_count"), row.getString("detail"), Jdbc.instant(row, "verified_at"));
-    }
-
-    private static AuditEntry audit(ResultSet row) throws SQLException {
-        return new AuditEntry(Jdbc.instant(row, "occurred_at"), row.getString("team"), row.getString("cluster_id"),
-                row.getString("person"), row.getString("kind"), row.getString("detail"));
     }
 }

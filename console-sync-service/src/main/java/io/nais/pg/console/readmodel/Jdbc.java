@@ -14,21 +14,25 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-/** Plain JDBC for the read model: bind parameters (Instants as timestamptz) and map rows. */
-final class Jdbc {
+/**
+ * Plain JDBC for the read model and the audit store: bind parameters (Instants
+ * as timestamptz) and map rows. Inside a transaction every call gets the same
+ * enlisted connection, so a row lock taken by one call holds for the next.
+ */
+public final class Jdbc {
 
     @FunctionalInterface
-    interface RowMapper<T> {
+    public interface RowMapper<T> {
         T map(ResultSet row) throws SQLException;
     }
 
     private final DataSource dataSource;
 
-    Jdbc(DataSource dataSource) {
+    public Jdbc(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    int update(String sql, Object... args) {
+    public int update(String sql, Object... args) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = prepare(connection, sql, args)) {
             return statement.executeUpdate();
@@ -37,7 +41,7 @@ final class Jdbc {
         }
     }
 
-    <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = prepare(connection, sql, args);
              ResultSet rows = statement.executeQuery()) {
@@ -67,7 +71,7 @@ final class Jdbc {
         return statement;
     }
 
-    static Instant instant(ResultSet row, String column) throws SQLException {
+    public static Instant instant(ResultSet row, String column) throws SQLException {
         Timestamp timestamp = row.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
     }

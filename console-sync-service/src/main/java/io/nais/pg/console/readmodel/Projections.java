@@ -92,11 +92,6 @@ class Projections {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
             """;
 
-    private static final String AUDIT = """
-            INSERT INTO console_audit (event_id, occurred_at, team, cluster_id, person, kind, detail)
-            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
-            """;
-
     private final Jdbc jdbc;
 
     Projections(DataSource dataSource) {
@@ -174,10 +169,5 @@ class Projections {
 
     void restore(UUID eventId, RestoreVerified r, Instant at) {
         jdbc.update(RESTORE, eventId, r.backupId(), r.clusterId(), r.ok(), r.tables(), r.rows(), r.detail(), at);
-    }
-
-    void audit(UUID eventId, AuditEntry entry) {
-        jdbc.update(AUDIT, eventId, entry.time(), entry.team(), entry.clusterId(), entry.person(), entry.kind(),
-                entry.detail());
     }
 }

@@ -7,6 +7,7 @@ import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.nais.pg.console.audit.AuditStore;
 import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupPruned;
@@ -32,6 +33,8 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
  * Folds every topic into the console read model. Each handler records the
  * event in the inbox in the same transaction as its effect, so a redelivery
  * is skipped; the projections converge anyway (see {@link Projections}).
+ * Audit-relevant events (access, grants, backup outcomes) are also appended to
+ * the audit store's hash chain in the same transaction.
  */
 @ApplicationScoped
 class ReadModelConsumer {
@@ -40,10 +43,12 @@ class ReadModelConsumer {
 
     private final Inbox inbox;
     private final Projections projections;
+    private final AuditStore audit;
 
-    ReadModelConsumer(Inbox inbox, Projections projections) {
+    ReadModelConsumer(Inbox inbox, Projections projections, AuditStore audit) {
         this.inbox = inbox;
         this.projections = projections;
+        this.audit = audit;
     }
 
     @Incoming(Channels.TEAM_MEMBERSHIP)
@@ -90,7 +95,7 @@ class ReadModelConsumer {
                 } else if (envelope.data() instanceof HumanRoleRemoved removed) {
                     projections.access(removed, at);
                 }
-                audit(envelope);
+                audit.append(envelope);
             }
         }
     }
@@ -113,7 +118,7 @@ class ReadModelConsumer {
                 } else if (envelope.data() instanceof GrantRevoked revoked) {
                     projections.grant(revoked, at);
                 }
-                audit(envelope);
+                audit.append(envelope);
             }
         }
     }
@@ -136,15 +141,12 @@ class ReadModelConsumer {
                 } else if (envelope.data() instanceof RestoreVerified verified) {
                     projections.restore(envelope.metadata().id(), verified, at);
                 } // BackupOverdue: derived on read from the last completed backup
+                audit.append(envelope);
             }
         }
     }
 
     private boolean firstDelivery(Envelope<?> envelope) {
         return inbox.firstDelivery(envelope.metadata().id(), CONSUMER);
-    }
-
-    private void audit(Envelope<?> envelope) {
-        AuditEntry.of(envelope).ifPresent(entry -> projections.audit(envelope.metadata().id(), entry));
     }
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import io.nais.pg.console.audit.AuditEntry;
+
 /** What the read model answers: plain records, serialised as JSON by the API and rendered by the page. */
 public final class Views {
 
@@ -59,7 +61,11 @@ public final class Views {
     public record Page<T>(List<T> items, int page, int size, long total) {
     }
 
-    /** Audit filters; a null field does not filter. {@code teams} null means every team (admins). */
-    public record AuditQuery(List<String> teams, String team, String person, Instant from, Instant to) {
+    /**
+     * A cluster the person may reach through the gateway: one of their teams'
+     * ({@code via} "team") or one they hold an active DBA grant for ("dba-grant").
+     * {@code gatewayDatabase} is the database name to ask the gateway for.
+     */
+    public record ReachableCluster(String clusterId, String team, String app, String gatewayDatabase, String via) {
     }
 }

@@ -8,7 +8,7 @@
  * envelope time of the fact they show, grants and backups a lifecycle rank
  * (an ended grant stays ended whatever arrives after). "Active grant" and
  * "time left" are computed on read against now(), so expiry needs no timer
- * here. The audit trail is one row per access or grant event (event id is
- * the key); team comes from the cluster id {@code <team>/<app>}.
+ * here. The audit trail is {@link io.nais.pg.console.audit}, appended by the
+ * same consumers in the same transactions.
  */
 package io.nais.pg.console.readmodel;

@@ -21,6 +21,7 @@ import io.nais.pg.events.LoginDenied;
 import io.nais.pg.events.PlatformEvent;
 import io.nais.pg.events.RestoreVerified;
 import io.nais.pg.events.SessionOpened;
+import io.nais.pg.events.StatementExecuted;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.testsupport.Infrastructure;
@@ -30,7 +31,8 @@ import io.nais.pg.testsupport.kafka.TestEventBus;
  * A scripted history of one fresh team on the real topics: members (one
  * removed), a cluster discovered then upgraded, access provisioned and
  * removed, an active and a revoked DBA grant, a good and a failed backup, a
- * restore check, a session (delivered twice) and a refused login.
+ * restore check, a session (delivered twice) with one statement and a refused
+ * login.
  */
 public final class ScriptedTeam {
 
@@ -44,8 +46,10 @@ public final class ScriptedTeam {
     public final UUID revokedGrant = UUID.randomUUID();
     public final UUID goodBackup = UUID.randomUUID();
     public final UUID failedBackup = UUID.randomUUID();
-    /** Access and grant events in the script: the audit lines the team must have. */
-    public static final int AUDIT_LINES = 9;
+    /** Access, grant and backup-outcome events in the script: the audit lines the team must have. */
+    public static final int AUDIT_LINES = 13;
+    /** The statement alice ran in her session, as the gateway reports it. */
+    public static final String STATEMENT = "select * from orders where id = $1";
 
     public ScriptedTeam publish(Infrastructure infra) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -73,6 +77,7 @@ public final class ScriptedTeam {
                     "127.0.0.1", now, null));
             events.publish(session);
             events.publish(session); // redelivered: must not count twice
+            publish(events, new StatementExecuted(cluster, session.data().sessionId(), alice, STATEMENT, false, 1, now));
             publish(events, new LoginDenied(cluster, "mallory@example.com", "10.0.0.9", "not a member", "28000"));
         }
         return this;

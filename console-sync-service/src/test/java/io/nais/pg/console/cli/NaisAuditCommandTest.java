@@ -77,6 +77,17 @@ class NaisAuditCommandTest {
     }
 
     @Test
+    void limitStopsAfterThatManyNewestLinesAcrossPages() throws Exception {
+        ScriptedTeam t = folded();
+
+        Run limited = nais(tokenFor(t.alice), "postgres", "audit", "orders", "--limit", "5", "--page-size", "2");
+
+        assertThat(limited.exit).as(limited.err).isZero();
+        assertThat(lines(limited.out)).isEqualTo(5);
+        assertThat(limited.out).contains("LoginDenied"); // the newest line of the script
+    }
+
+    @Test
     void personAndSinceFilterTheLinesAndJsonIsMachineReadable() throws Exception {
         ScriptedTeam t = folded();
 

@@ -47,7 +47,7 @@ class ConsolePageChromiumTest {
         String token = infra.oidc().token().subject(t.alice).email(t.alice).sign();
         await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(token)
                 .get("/api/teams/" + t.team + "/postgres/" + t.app).statusCode() == 200
-                && given().auth().oauth2(token).get("/api/audit?team=" + t.team).jsonPath().getLong("total")
+                && given().auth().oauth2(token).get("/api/audit?team=" + t.team).jsonPath().getList("items").size()
                 == ScriptedTeam.AUDIT_LINES);
 
         String teamDom = chromium(url("console/teams/" + t.team, token), "--dump-dom");
@@ -58,7 +58,8 @@ class ConsolePageChromiumTest {
         String clusterDom = chromium(clusterUrl, "--dump-dom");
         assertThat(clusterDom).containsPattern("<tr class=\"grant\"><td>" + t.dba + "</td>.*1h \\d+m left")
                 .contains("<tr class=\"backup\"><td>" + t.goodBackup + "</td>")
-                .contains(t.alice);
+                .contains(t.alice)
+                .contains("<code class=\"statement\">" + ScriptedTeam.STATEMENT + "</code>");
 
         Path screenshot = Path.of("target/console.png").toAbsolutePath();
         Files.deleteIfExists(screenshot);
