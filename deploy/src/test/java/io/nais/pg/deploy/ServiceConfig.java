@@ -169,7 +169,7 @@ final class ServiceConfig {
             String key = prefix + "." + kebab(method.name());
             if (methods.containsKey(method.type())) {
                 collectLeaves(key, method.type(), methods, keys);
-            } else if (!method.hasDefault() && !method.type().startsWith("Optional")) {
+            } else if (!method.hasDefault() && !method.type().startsWith("Optional") && !method.type().startsWith("Map")) {
                 keys.add(key);
             }
         }
