@@ -18,7 +18,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(BackupTestProfile.class)
-@RealInfrastructure(kafka = true, postgres = true, s3 = true)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class BackupServiceStartsTest {
 
     @Test

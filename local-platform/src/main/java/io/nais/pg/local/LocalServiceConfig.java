@@ -77,6 +77,8 @@ final class LocalServiceConfig {
         config.put("nais.backup.storage.secret-access-key", infrastructure.s3().secretKey());
         config.put("nais.backup.storage.region", infrastructure.s3().region());
         config.put("nais.backup.storage.bucket", PlatformUp.BACKUP_BUCKET);
+        // the backup API takes the same bearer tokens as the other services
+        config.put("quarkus.oidc.auth-server-url", infrastructure.oidc().issuerUrl());
         return config;
     }
 

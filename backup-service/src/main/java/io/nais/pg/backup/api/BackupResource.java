@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.nais.pg.backup.access.ApiAccess;
 import io.nais.pg.backup.clusters.BackupTarget;
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.restore.DatabaseRestorer;
@@ -23,16 +24,20 @@ import io.nais.pg.backup.run.BackupRecord;
 import io.nais.pg.backup.run.BackupRunner;
 import io.nais.pg.backup.run.BackupRuns;
 import io.nais.pg.backup.verify.RestoreVerifier;
+import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 
 /**
  * The operator API behind {@code nais postgres backups create|list|verify|restore}.
- * Errors are JSON {@code {"error": "..."}} with 404 (unknown cluster or
- * backup), 409 (backup running, restore target exists), 400 (bad request).
+ * Every call needs a valid bearer token (401); who may do what is
+ * {@link ApiAccess} (403). Errors are JSON {@code {"error": "..."}} with 404
+ * (unknown cluster or backup), 409 (backup running, restore target exists),
+ * 400 (bad request).
  */
 @Path("/api/backups/{team}/{app}")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@Authenticated
 public class BackupResource {
 
     private final ClusterRegistry clusters;
@@ -40,9 +45,11 @@ public class BackupResource {
     private final BackupRunner runner;
     private final RestoreService restores;
     private final RestoreVerifier verifier;
+    private final ApiAccess access;
 
     BackupResource(ClusterRegistry clusters, BackupRuns runs, BackupRunner runner, RestoreService restores,
-                   RestoreVerifier verifier) {
+                   RestoreVerifier verifier, ApiAccess access) {
+        this.access = access;
         this.clusters = clusters;
         this.runs = runs;
         this.runner = runner;
@@ -66,6 +73,9 @@ public class BackupResource {
 
     @POST
     public Response create(@PathParam("team") String team, @PathParam("app") String app) {
+        if (!access.mayUse(team)) {
+            return notAMember(team);
+        }
         String clusterId = team + "/" + app;
         BackupTarget target = clusters.live(clusterId).orElse(null);
         if (target == null) {
@@ -81,6 +91,9 @@ public class BackupResource {
 
     @GET
     public Response list(@PathParam("team") String team, @PathParam("app") String app) {
+        if (!access.mayUse(team)) {
+            return notAMember(team);
+        }
         String clusterId = team + "/" + app;
         List<Listed> listed = runs.ofCluster(clusterId).stream().map(this::listed).toList();
         if (listed.isEmpty() && clusters.live(clusterId).isEmpty()) {
@@ -93,6 +106,9 @@ public class BackupResource {
     @Path("/restore")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response restore(@PathParam("team") String team, @PathParam("app") String app, RestoreRequest request) {
+        if (!access.mayRestore()) {
+            return error(Response.Status.FORBIDDEN, "restores are for platform admins only");
+        }
         if (request == null || request.backupId() == null || request.targetDatabase() == null
                 || request.targetDatabase().isBlank()) {
             return error(Response.Status.BAD_REQUEST, "backupId and targetDatabase are required");
@@ -119,6 +135,9 @@ public class BackupResource {
     @POST
     @Path("/verify")
     public Response verify(@PathParam("team") String team, @PathParam("app") String app) {
+        if (!access.mayUse(team)) {
+            return notAMember(team);
+        }
         String clusterId = team + "/" + app;
         if (clusters.live(clusterId).isEmpty() && runs.ofCluster(clusterId).isEmpty()) {
             return error(Response.Status.NOT_FOUND, "unknown cluster " + clusterId);
@@ -133,6 +152,10 @@ public class BackupResource {
         Long soFar = BackupRecord.RUNNING.equals(r.state()) ? runner.progress(r.backupId()).orElse(null) : null;
         return new Listed(r.backupId(), r.state(), r.startedAt(), r.finishedAt(), r.bytes(), r.sha256(), r.objectKey(),
                 r.pgVersion(), r.durationMs(), r.detail(), soFar, verification);
+    }
+
+    private static Response notAMember(String team) {
+        return error(Response.Status.FORBIDDEN, "not a member of team " + team + " nor a platform admin");
     }
 
     private static Response error(Response.Status status, String message) {

@@ -4,6 +4,7 @@ package io.nais.pg.backup.clusters;
 public final class Channels {
 
     public static final String CLUSTERS = "clusters";
+    public static final String MEMBERSHIP = "team-membership";
 
     private Channels() {
     }

@@ -29,6 +29,8 @@ public interface BackupConfig {
 
     Dump dump();
 
+    Api api();
+
     interface Schedule {
         /** Quartz cron of the nightly run; {@code off} disables it. */
         @WithDefault("0 0 1 * * ?")
@@ -117,6 +119,18 @@ public interface BackupConfig {
         /** When retention runs; {@code off} disables it. */
         @WithDefault("0 0 7 * * ?")
         String cron();
+
+        /**
+         * A multipart upload of a dump started longer ago than this is abandoned (its replica
+         * died mid-backup) and is aborted. Must exceed {@code schedule.max-duration}, so that a
+         * backup still running on another replica is never cut off.
+         */
+        @WithDefault("PT24H")
+        Duration abandonedUploadAge();
+
+        /** When abandoned uploads are swept; {@code off} disables it. */
+        @WithDefault("0 30 * * * ?")
+        String abandonedUploadCron();
     }
 
     interface Verification {
@@ -136,6 +150,20 @@ public interface BackupConfig {
 
         /** {@code file:} or {@code k8s:} reference to the scratch cluster's admin credentials. */
         Optional<String> scratchAdminSecretRef();
+    }
+
+    /** Who may use the API: see {@code io.nais.pg.backup.access}. */
+    interface Api {
+        /** Members of this group (in the groups claim) are platform admins. */
+        @WithDefault("nais-admins")
+        String adminGroup();
+
+        @WithDefault("groups")
+        String groupsClaim();
+
+        /** The person's identity, as everywhere on the platform. */
+        @WithDefault("email")
+        String emailClaim();
     }
 
     interface Dump {

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.nais.pg.backup.crypto.AgeCipher;
 import io.nais.pg.backup.postgres.ConnInfo;
@@ -73,24 +74,50 @@ public final class BackupPipeline {
      */
     public Manifest run(UUID backupId, Instant startedAt, Source source, Connection admin, AtomicLong progress)
             throws IOException, SQLException, InterruptedException {
+        return run(backupId, startedAt, source, admin, progress, new PhaseTimings());
+    }
+
+    /** As {@link #run(UUID, Instant, Source, Connection, AtomicLong)}, recording each phase's wall time in {@code timings}. */
+    public Manifest run(UUID backupId, Instant startedAt, Source source, Connection admin, AtomicLong progress,
+                        PhaseTimings timings) throws IOException, SQLException, InterruptedException {
         String dumpKey = ObjectKeys.dumpKey(prefix, source.clusterId(), startedAt, backupId);
-        String snapshot = beginSnapshot(admin);
-        String pgVersion = serverVersion(admin);
-        try (MultipartUpload upload = store.startUpload(dumpKey);
-             ToolProcess pgDump = tools.start("pg_dump", dumpArguments(source, snapshot), source.password())) {
-            CompletableFuture<HashingOutputStream> streaming =
-                    CompletableFuture.supplyAsync(() -> stream(pgDump.stdout(), upload, progress), BackupPipeline::runOnOwnThread);
-            Map<String, Long> tableRows = RowCounts.count(admin);
+        String snapshot;
+        String pgVersion;
+        try (var phase = timings.start("snapshot")) {
+            snapshot = beginSnapshot(admin);
+            pgVersion = serverVersion(admin);
+        }
+        try (MultipartUpload upload = timed(timings, "upload-start", () -> store.startUpload(dumpKey));
+             ToolProcess pgDump = timed(timings, "pg_dump-spawn",
+                     () -> tools.start("pg_dump", dumpArguments(source, snapshot), source.password()))) {
+            CompletableFuture<HashingOutputStream> streaming = CompletableFuture.supplyAsync(
+                    () -> stream(pgDump.stdout(), upload, progress, timings), BackupPipeline::runOnOwnThread);
+            Map<String, Long> tableRows;
+            try (var phase = timings.start("row-count")) {
+                tableRows = RowCounts.count(admin);
+            }
             HashingOutputStream stored = awaitStreaming(streaming);
-            pgDump.awaitSuccess();
-            upload.complete();
+            try (var phase = timings.start("pg_dump-exit")) {
+                pgDump.awaitSuccess();
+            }
+            try (var phase = timings.start("upload-complete")) {
+                upload.complete();
+            }
             Manifest manifest = new Manifest(1, backupId, source.clusterId(), dumpKey, stored.bytes(),
                     stored.sha256Hex(), pgVersion, Manifest.FORMAT, cipher.recipients(), startedAt, clock.instant(),
                     tableRows);
-            store.put(ObjectKeys.manifestKey(dumpKey), manifest.toJson(), "application/json");
+            try (var phase = timings.start("manifest")) {
+                store.put(ObjectKeys.manifestKey(dumpKey), manifest.toJson(), "application/json");
+            }
             return manifest;
         } finally {
             endSnapshot(admin);
+        }
+    }
+
+    private static <T> T timed(PhaseTimings timings, String phase, Supplier<T> step) {
+        try (var timing = timings.start(phase)) {
+            return step.get();
         }
     }
 
@@ -119,6 +146,13 @@ public final class BackupPipeline {
     }
 
     /** pg_dump's stdout through age into the upload; runs on its own thread while the rows are counted. */
+    private HashingOutputStream stream(InputStream dump, MultipartUpload upload, AtomicLong progress,
+                                       PhaseTimings timings) {
+        try (var phase = timings.start("stream")) {
+            return stream(dump, upload, progress);
+        }
+    }
+
     private HashingOutputStream stream(InputStream dump, MultipartUpload upload, AtomicLong progress) {
         HashingOutputStream hashing = new HashingOutputStream(new ProgressOutputStream(upload, progress));
         byte[] buffer = new byte[COPY_BUFFER];

@@ -3,6 +3,8 @@ package io.nais.pg.backup.dump;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -16,6 +18,7 @@ public final class ObjectKeys {
     public static final String DUMP_SUFFIX = ".dump.age";
     public static final String MANIFEST_SUFFIX = ".manifest.json";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final int STAMP_LENGTH = "yyyyMMddTHHmmssZ".length();
 
     private ObjectKeys() {
     }
@@ -27,6 +30,19 @@ public final class ObjectKeys {
 
     public static String dumpKey(String prefix, String clusterId, Instant startedAt, UUID backupId) {
         return clusterFolder(prefix, clusterId) + STAMP.format(startedAt) + "-" + backupId + DUMP_SUFFIX;
+    }
+
+    /** When the backup of a dump key started (the stamp in its name), if the key is one of ours. */
+    public static Optional<Instant> startedAt(String dumpKey) {
+        String name = dumpKey.substring(dumpKey.lastIndexOf('/') + 1);
+        if (!name.endsWith(DUMP_SUFFIX) || name.length() < STAMP_LENGTH) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.from(STAMP.parse(name.substring(0, STAMP_LENGTH))));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     public static String manifestKey(String dumpKey) {

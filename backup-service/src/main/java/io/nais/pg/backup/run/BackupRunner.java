@@ -24,6 +24,7 @@ import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.config.BackupConfig;
 import io.nais.pg.backup.dump.BackupPipeline;
 import io.nais.pg.backup.dump.Manifest;
+import io.nais.pg.backup.dump.PhaseTimings;
 import io.nais.pg.backup.postgres.ConnInfo;
 import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
@@ -144,9 +145,17 @@ public class BackupRunner {
         LOG.infof("backup %s of %s started", backupId, target.clusterId());
         AdminCredentials credentials = admin.credentials(target.adminSecretRef());
         ConnInfo connInfo = new ConnInfo(target.host(), target.port(), target.database(), credentials.username());
-        try (Connection connection = admin.open(target.address())) {
+        PhaseTimings timings = new PhaseTimings();
+        Connection connection;
+        try (var phase = timings.start("connect")) {
+            connection = admin.open(target.address());
+        }
+        try (connection) {
             return pipeline.run(backupId, startedAt,
-                    new BackupPipeline.Source(target.clusterId(), connInfo, credentials.password()), connection, progress);
+                    new BackupPipeline.Source(target.clusterId(), connInfo, credentials.password()), connection, progress,
+                    timings);
+        } finally {
+            LOG.infof("backup %s of %s phases: %s", backupId, target.clusterId(), timings);
         }
     }
 

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,13 +30,17 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * interrupted backup never leaves an object that looks whole.
  * {@code close()} of the stream itself does not complete: only the pipeline,
  * after pg_dump exited 0, may decide that the dump is whole.
+ *
+ * <p>CreateMultipartUpload is sent on the uploader and not awaited: its round
+ * trip overlaps pg_dump's start and the first part's filling; the first part
+ * (or {@code complete}/{@code abort}) waits for the upload id.
  */
 public final class MultipartUpload extends OutputStream {
 
     private final S3Client s3;
     private final String bucket;
     private final String key;
-    private final String uploadId;
+    private final CompletableFuture<String> uploadId;
     private final int partSize;
     private final BlockingQueue<byte[]> freeBuffers;
     private final ExecutorService uploader;
@@ -46,11 +52,10 @@ public final class MultipartUpload extends OutputStream {
     private int filled;
     private boolean finished;
 
-    private MultipartUpload(S3Client s3, String bucket, String key, String uploadId, int partSize, int uploadsInFlight) {
+    private MultipartUpload(S3Client s3, String bucket, String key, int partSize, int uploadsInFlight) {
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
-        this.uploadId = uploadId;
         this.partSize = partSize;
         this.maxBuffers = uploadsInFlight + 1;
         this.freeBuffers = new ArrayBlockingQueue<>(maxBuffers);
@@ -59,12 +64,13 @@ public final class MultipartUpload extends OutputStream {
             thread.setDaemon(true);
             return thread;
         });
+        // first in the uploader's queue, so a part never waits for a create that has not started
+        this.uploadId = CompletableFuture.supplyAsync(() -> s3.createMultipartUpload(r -> r.bucket(bucket).key(key)
+                .contentType("application/octet-stream")).uploadId(), uploader);
     }
 
     static MultipartUpload start(S3Client s3, String bucket, String key, int partSize, int uploadsInFlight) {
-        String uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)
-                .contentType("application/octet-stream")).uploadId();
-        return new MultipartUpload(s3, bucket, key, uploadId, partSize, uploadsInFlight);
+        return new MultipartUpload(s3, bucket, key, partSize, uploadsInFlight);
     }
 
     public String key() {
@@ -108,7 +114,8 @@ public final class MultipartUpload extends OutputStream {
             done.add(await(part));
         }
         done.sort(Comparator.comparing(CompletedPart::partNumber));
-        s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+        String id = awaitUploadId();
+        s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id)
                 .multipartUpload(m -> m.parts(done)));
         finished = true;
         uploader.shutdown();
@@ -120,12 +127,17 @@ public final class MultipartUpload extends OutputStream {
             return;
         }
         finished = true;
+        // let a create in flight finish first: cut off, it could leave an upload we cannot name
+        String id = uploadId.handle((created, failed) -> created).join();
         uploader.shutdownNow();
+        if (id == null) {
+            return; // the upload was never created: nothing to abort
+        }
         try {
-            s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
+            s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));
         } catch (RuntimeException e) {
             // The store is unreachable: the parts stay as an incomplete upload, which is never
-            // listed as an object; a bucket lifecycle rule (AbortIncompleteMultipartUpload) reaps it.
+            // listed as an object; retention.AbandonedUploadSweeper aborts it once it is old enough.
         }
     }
 
@@ -147,7 +159,8 @@ public final class MultipartUpload extends OutputStream {
 
     private CompletedPart uploadPart(int partNumber, byte[] buffer, int length) {
         try {
-            String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+            String id = uploadId.join();
+            String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(id).partNumber(partNumber)
                             .contentLength((long) length),
                     RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length,
                             "application/octet-stream")).eTag();
@@ -192,6 +205,14 @@ public final class MultipartUpload extends OutputStream {
             throw new IOException("interrupted waiting for a part upload", e);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IOException("uploading a part of " + key + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private String awaitUploadId() throws IOException {
+        try {
+            return uploadId.join();
+        } catch (CompletionException e) {
+            throw new IOException("starting the upload of " + key + " failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 

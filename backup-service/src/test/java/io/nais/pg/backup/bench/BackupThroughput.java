@@ -23,7 +23,9 @@ public final class BackupThroughput {
 
     /** pgbench -i: about 15 MB per unit of scale (pgbench_accounts dominates). */
     private static final double MB_PER_SCALE = 15.0;
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    /** Classes of an earlier pipeline (crypto, dump, postgres, storage) to measure in the same rounds, or empty. */
+    private static final String BEFORE = System.getProperty("bench.before.classes", "");
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizesMb = new ArrayList<>();
@@ -40,8 +42,9 @@ public final class BackupThroughput {
             // backup for minutes gets the full JIT, as any real S3 server would have its native speed.
             S3Outage.stop(s3);
             ChildJvm fullJit = S3Outage.restart(s3, List.of("-XX:TieredStopAtLevel=4", "-Xmx512m"));
-            System.out.printf("%-8s %-10s %-12s %-12s %-8s %-12s %-10s%n", "size", "db_bytes", "pg_dump_s",
-                    "backup_s", "ratio", "object_MB", "peak_rss_MB");
+            System.out.printf("%-8s %-10s %-10s %-10s %-7s %-10s %-10s %-10s %-10s %-10s %-12s%n", "size", "db_bytes",
+                    "pg_dump_s", "backup_s", "ratio", "cold_s", "cold_ratio", "object_MB", "peak_rss_MB", "before_s",
+                    "before_ratio");
             for (int sizeMb : sizesMb) {
                 String database = "bench_" + sizeMb;
                 pg.execute("postgres", "CREATE DATABASE " + database);
@@ -54,37 +57,49 @@ public final class BackupThroughput {
                 // alternate baseline and pipeline, best of ROUNDS each: the machine is shared and noisy
                 double baseline = Double.MAX_VALUE;
                 double backup = Double.MAX_VALUE;
+                double cold = Double.MAX_VALUE;
+                double before = Double.NaN;
                 Map<String, String> figures = Map.of();
                 for (int round = 0; round < ROUNDS; round++) {
                     long t0 = System.nanoTime();
                     run(List.of(pg.binDir().resolve("pg_dump").toString(), "-Fc", "-h", pg.host(), "-p",
                             Integer.toString(pg.port()), "-U", pg.adminUser(), "-d", database), pg, null);
                     baseline = Math.min(baseline, (System.nanoTime() - t0) / 1e9);
-                    Map<String, String> run = parse(runPipeline(pg, s3, database, key.recipient(), heap));
-                    double seconds = Long.parseLong(run.get("millis")) / 1000.0;
-                    if (seconds < backup) {
-                        backup = seconds;
+                    Map<String, String> run = parse(runPipeline(pg, s3, database, key.recipient(), heap, ""));
+                    if (!BEFORE.isEmpty()) {
+                        double earlier = Long.parseLong(parse(runPipeline(pg, s3, database, key.recipient(), heap, BEFORE))
+                                .get("millis")) / 1000.0;
+                        before = Double.isNaN(before) ? earlier : Math.min(before, earlier);
                     }
+                    double seconds = Long.parseLong(run.get("millis")) / 1000.0;
+                    backup = Math.min(backup, seconds);
+                    cold = Math.min(cold, Long.parseLong(run.get("cold_millis")) / 1000.0);
                     if (figures.isEmpty() || Long.parseLong(run.get("vmhwm_kb")) > Long.parseLong(figures.get("vmhwm_kb"))) {
                         figures = run; // report the highest peak RSS seen
                     }
                 }
-                System.out.printf("%-8s %-10d %-12.2f %-12.2f %-8.2f %-12.1f %-10.1f%n", sizeMb + "MB", dbBytes,
-                        baseline, backup, baseline / backup, Long.parseLong(figures.get("bytes")) / 1e6,
-                        Long.parseLong(figures.get("vmhwm_kb")) / 1024.0);
+                System.out.printf("%-8s %-10d %-10.2f %-10.2f %-7.2f %-10.2f %-10.2f %-10.1f %-10.1f %-10.2f %-12.2f%n",
+                        sizeMb + "MB", dbBytes, baseline, backup, baseline / backup, cold, baseline / cold,
+                        Long.parseLong(figures.get("bytes")) / 1e6, Long.parseLong(figures.get("vmhwm_kb")) / 1024.0,
+                        before, baseline / before);
                 pg.execute("postgres", "DROP DATABASE " + database);
             }
             fullJit.close();
         }
         System.out.println("ratio = pg_dump -Fc >/dev/null wall time / pipeline wall time (>= 0.9 is the target); "
                 + "best of " + ROUNDS + " alternating rounds; pipeline JVM: -Xmx" + heap
-                + ", part 8 MiB x (2 in flight + 1), warm (a tiny backup first); peak RSS = highest VmHWM of the rounds");
+                + ", part 8 MiB x (2 in flight + 1); backup_s = the 3rd backup of the database in the pipeline JVM"
+                + " (steady state), cold_s = its 1st; peak RSS = highest VmHWM of the rounds (all three backups);"
+                + " before_s = backup_s of the pipeline in bench.before.classes (NaN without)");
     }
 
-    private static String runPipeline(PostgresCluster pg, S3Store s3, String database, String recipient, String heap)
-            throws Exception {
+    /** One pipeline JVM; {@code beforeClasses} (if not empty) go first on its classpath, without phase timings. */
+    private static String runPipeline(PostgresCluster pg, S3Store s3, String database, String recipient, String heap,
+                                      String beforeClasses) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
+        String classpath = beforeClasses.isEmpty() ? System.getProperty("java.class.path")
+                : beforeClasses + File.pathSeparator + System.getProperty("java.class.path");
+        List<String> command = List.of(java, "-Xmx" + heap, "-Dbench.phases=" + beforeClasses.isEmpty(), "-cp", classpath,
                 BackupOnce.class.getName(), pg.host(), Integer.toString(pg.port()), database, pg.adminUser(),
                 s3.endpoint(), "bench", recipient, Integer.toString(8 * 1024 * 1024), "2");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);

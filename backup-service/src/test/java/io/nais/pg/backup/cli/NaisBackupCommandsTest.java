@@ -6,11 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +25,7 @@ import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.it.BackupTestProfile;
 import io.nais.pg.backup.it.PlainS3;
 import io.nais.pg.backup.it.TeamCluster;
+import io.nais.pg.backup.it.Tokens;
 import io.nais.pg.cli.Environment;
 import io.nais.pg.cli.Nais;
 import io.nais.pg.testsupport.InjectInfrastructure;
@@ -46,7 +44,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(BackupTestProfile.class)
-@RealInfrastructure(kafka = true, postgres = true, s3 = true)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class NaisBackupCommandsTest {
 
     private static final Pattern ID = Pattern.compile("([0-9a-f]{8}-[0-9a-f-]{27})");
@@ -122,6 +120,18 @@ class NaisBackupCommandsTest {
     }
 
     @Test
+    void aNonMemberIsToldSoWithTheAccessDeniedExitCode() throws Exception {
+        announcedCluster();
+        Map<String, String> variables = variables();
+        variables.put("NAIS_TOKEN", Tokens.person("stranger@example.com"));
+
+        Run refused = run(variables, "postgres", "backups", "list", "ledger");
+
+        assertThat(refused.exit).isEqualTo(6);
+        assertThat(refused.err).contains("not a member of team team-cli");
+    }
+
+    @Test
     void missingBackupUrlIsAConfigurationErrorNamingTheKey() throws Exception {
         Map<String, String> variables = variables();
         variables.remove("NAIS_BACKUP_URL");
@@ -162,15 +172,9 @@ class NaisBackupCommandsTest {
         return new Run(exit, out.toString(), err.toString());
     }
 
-    /**
-     * The CLI insists on a JWT with an email claim; backup-service does not
-     * check bearer tokens yet, so an unsigned one is enough here.
-     */
+    /** A platform admin's real token from the test issuer: the CLI sends it as a bearer token. */
     private static String personToken() {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String payload = "{\"email\":\"ops@example.com\",\"exp\":" + Instant.now().plusSeconds(3600).getEpochSecond() + "}";
-        return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".unsigned";
+        return Tokens.admin();
     }
 
     private record Run(int exit, String out, String err) {

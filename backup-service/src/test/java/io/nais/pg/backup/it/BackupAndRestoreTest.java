@@ -51,7 +51,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 @QuarkusTest
 @TestProfile(BackupTestProfile.class)
-@RealInfrastructure(kafka = true, postgres = true, s3 = true)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupAndRestoreTest {
 
@@ -94,7 +94,7 @@ class BackupAndRestoreTest {
         cluster.announce(events);
         await().atMost(30, TimeUnit.SECONDS).until(() -> clusters.live(cluster.clusterId()).isPresent());
 
-        String id = given().post("/api/backups/team-a/orders").then().statusCode(202)
+        String id = given().auth().oauth2(Tokens.admin()).post("/api/backups/team-a/orders").then().statusCode(202)
                 .extract().path("backupId");
         backupId = UUID.fromString(id);
 
@@ -115,7 +115,7 @@ class BackupAndRestoreTest {
             assertThat(manifest.tableRows()).containsEntry("public.events", LARGE_ROWS)
                     .containsEntry("billing.invoices", 250L).containsEntry("public.empty_table", 0L);
         }
-        List<Map<String, Object>> listed = given().get("/api/backups/team-a/orders").then().statusCode(200)
+        List<Map<String, Object>> listed = given().auth().oauth2(Tokens.admin()).get("/api/backups/team-a/orders").then().statusCode(200)
                 .extract().jsonPath().getList("$");
         assertThat(listed).anySatisfy(row -> {
             assertThat(row.get("backupId")).isEqualTo(id);
@@ -141,7 +141,7 @@ class BackupAndRestoreTest {
     @Test
     @Order(3)
     void operatorRestoreToANewDatabaseHoldsTheSameRows() throws Exception {
-        given().contentType(ContentType.JSON)
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
                 .body(Map.of("backupId", backupId.toString(), "targetDatabase", "orders restored"))
                 .post("/api/backups/team-a/orders/restore")
                 .then().statusCode(200);
@@ -149,7 +149,7 @@ class BackupAndRestoreTest {
         assertThat(TeamCluster.rowsPerTable(cluster.postgres, "orders restored"))
                 .isEqualTo(TeamCluster.rowsPerTable(cluster.postgres, cluster.database()));
         // a restore never overwrites
-        given().contentType(ContentType.JSON)
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
                 .body(Map.of("backupId", backupId.toString(), "targetDatabase", "orders restored"))
                 .post("/api/backups/team-a/orders/restore")
                 .then().statusCode(409);

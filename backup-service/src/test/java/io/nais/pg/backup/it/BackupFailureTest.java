@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 @QuarkusTest
 @TestProfile(BackupTestProfile.class)
-@RealInfrastructure(kafka = true, postgres = true, s3 = true)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class BackupFailureTest {
 
     @InjectInfrastructure
@@ -73,7 +73,7 @@ class BackupFailureTest {
         try {
             cluster.announce(events);
             await().atMost(30, TimeUnit.SECONDS).until(() -> clusters.live(cluster.clusterId()).isPresent());
-            UUID backupId = UUID.fromString(given().post("/api/backups/team-b/ledger").then().statusCode(202)
+            UUID backupId = UUID.fromString(given().auth().oauth2(Tokens.admin()).post("/api/backups/team-b/ledger").then().statusCode(202)
                     .extract().path("backupId"));
             // past the first 5 MiB part: the multipart upload is under way
             await().atMost(60, TimeUnit.SECONDS).pollInterval(20, TimeUnit.MILLISECONDS)
@@ -109,7 +109,7 @@ class BackupFailureTest {
             await().atMost(30, TimeUnit.SECONDS).until(() -> clusters.live(cluster.clusterId()).isPresent());
             cluster.postgres.stop();
 
-            UUID first = UUID.fromString(given().post("/api/backups/team-c/payments").then().statusCode(202)
+            UUID first = UUID.fromString(given().auth().oauth2(Tokens.admin()).post("/api/backups/team-c/payments").then().statusCode(202)
                     .extract().path("backupId"));
             Envelope<BackupFailed> failed = events.await(BackupFailed.class, e -> e.backupId().equals(first),
                     TeamCluster.EVENT_TIMEOUT);

@@ -44,7 +44,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /** Retention on real stored backups (policy of the profile: 2 daily, 2 weekly, 2 monthly) and the 26 h overdue watch. */
 @QuarkusTest
 @TestProfile(BackupTestProfile.class)
-@RealInfrastructure(kafka = true, postgres = true, s3 = true)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class RetentionAndOverdueTest {
 
     @InjectInfrastructure
@@ -144,7 +144,7 @@ class RetentionAndOverdueTest {
     }
 
     private UUID backupNow(TeamCluster cluster) {
-        UUID id = UUID.fromString(given().post("/api/backups/" + cluster.clusterId()).then().statusCode(202)
+        UUID id = UUID.fromString(given().auth().oauth2(Tokens.admin()).post("/api/backups/" + cluster.clusterId()).then().statusCode(202)
                 .extract().path("backupId"));
         events.await(BackupCompleted.class, e -> e.backupId().equals(id), TeamCluster.EVENT_TIMEOUT);
         await().atMost(10, TimeUnit.SECONDS).until(() -> "COMPLETED".equals(runs.find(id).orElseThrow().state()));
