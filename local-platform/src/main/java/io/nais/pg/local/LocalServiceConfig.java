@@ -34,7 +34,7 @@ final class LocalServiceConfig {
         return config;
     }
 
-    static Map<String, String> access(Infrastructure infrastructure, LocalPki pki, int gatewayPort) {
+    static Map<String, String> access(Infrastructure infrastructure, LocalPki pki, int gatewayPort, Path serviceDirectory) {
         Path gateway = pki.directory().resolve("gateway");
         Path clientCa = pki.directory().resolve("gateway-client-ca");
         Map<String, String> config = new LinkedHashMap<>();
@@ -49,6 +49,8 @@ final class LocalServiceConfig {
         config.put("nais.access.gateway.ca.key-file", clientCa.resolve("tls.key").toString());
         // the team clusters' server certificates come from the local server CA
         config.put("nais.access.gateway.backend.trusted-ca-file", pki.directory().resolve("server-ca.crt").toString());
+        // the platform's own spool: never shared with another gateway on this machine
+        config.put("nais.access.gateway.audit.spool.directory", serviceDirectory.resolve("audit-spool").toString());
         return config;
     }
 

@@ -147,7 +147,7 @@ final class PlatformUp {
         status("starting access-service, dba-grant-service, backup-service and console-sync-service");
         int gatewayPort = preferredPort(5433);
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
-        settings.put("access-service", LocalServiceConfig.access(infrastructure, pki, gatewayPort));
+        settings.put("access-service", LocalServiceConfig.access(infrastructure, pki, gatewayPort, state.serviceDirectory("access-service")));
         settings.put("dba-grant-service", LocalServiceConfig.dbaGrant(infrastructure));
         settings.put("backup-service", LocalServiceConfig.backup(infrastructure, state.root().resolve("backup")));
         settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile()));

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +32,10 @@ import org.jboss.logging.Logger;
  * loss may lose the last appends): the trade the brief asks for is "never block the
  * relay", not "never lose on power failure".
  *
+ * <p>One gateway process per directory, enforced with a lock file: two processes
+ * sharing a spool would send each other's segments twice and delete them under
+ * each other.
+ *
  * <p>Used by the audit thread alone; {@link #bytes()} and {@link #isEmpty()} may be
  * read from other threads.
  */
@@ -36,6 +43,7 @@ final class AuditSpool implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(AuditSpool.class);
     private static final String SUFFIX = ".spool";
+    private static final String LOCK_FILE = ".lock";
     private static final int RECORD_OVERHEAD = 8;
 
     private final Path directory;
@@ -47,12 +55,45 @@ final class AuditSpool implements AutoCloseable {
     private long activeBytes;
     private long nextSequence;
     private volatile long totalBytes;
+    private final FileChannel lockChannel;
 
     AuditSpool(Path directory, long maxBytes, long segmentBytes) {
         this.directory = directory;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
+        this.lockChannel = lockExclusively(directory);
         recover();
+    }
+
+    /** The lock lives as long as the channel: closing the channel releases it, also when the process dies. */
+    private static FileChannel lockExclusively(Path directory) {
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(directory);
+            channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw new OverlappingFileLockException();
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw new IllegalStateException("audit spool directory " + directory + " is in use by another gateway; "
+                    + "give each gateway its own nais.access.gateway.audit.spool.directory");
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot lock audit spool directory " + directory, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // failing already; the lock error is the one to report
+            }
+        }
     }
 
     /** Segments left by an earlier run are sealed and sent first, in sequence order. */
@@ -187,6 +228,7 @@ final class AuditSpool implements AutoCloseable {
     @Override
     public void close() {
         seal();
+        closeQuietly(lockChannel);
     }
 
     private static long size(Path file) {

@@ -1,6 +1,7 @@
 package io.nais.pg.access.gateway.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,6 +56,19 @@ class AuditSpoolTest {
         Files.write(segment, java.util.Arrays.copyOf(bytes, bytes.length - 3));
 
         assertThat(spool.read(segment)).hasSize(2);
+    }
+
+    @Test
+    void aSecondSpoolOnTheSameDirectoryIsRefusedUntilTheFirstCloses() {
+        AuditSpool first = new AuditSpool(directory, 1_000_000, 1_000);
+        assertThatThrownBy(() -> new AuditSpool(directory, 1_000_000, 1_000))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("in use by another gateway");
+        first.close();
+
+        AuditSpool second = new AuditSpool(directory, 1_000_000, 1_000);
+        assertThat(second.append(records(0, 1))).isEqualTo(1);
+        second.close();
     }
 
     private static List<SpoolRecord> records(int from, int to) {
