@@ -1,13 +1,29 @@
 #!/usr/bin/env bash
-# Expiry precision of dba-grant-service: N grants (default 1000) whose
-# expiresAt fall in the same second, the service's own timer, real PostgreSQL
-# and Kafka. Prints p50/p99 lateness of GrantExpired (timer and on Kafka) next
-# to a 10-grant baseline from the same run (io.nais.pg.dbagrant.bench.DbaExpiryBench).
+# Expiry precision, both halves, N grants (default 1000) whose expiresAt fall in
+# the same second; each part prints its figures next to a 10-grant baseline
+# from the same run:
+#  1. dba-grant-service: lateness of GrantExpired (its timer, and on Kafka)
+#     (io.nais.pg.dbagrant.bench.DbaExpiryBench);
+#  2. access-service, the packaged service on its own deadline timer: lateness
+#     of the role being NOSUPERUSER in the cluster and of the DBA's open session
+#     (one real TLS session per grant) being terminated, over C clusters
+#     (io.nais.pg.access.bench.GrantExpiryBench).
 #
-#   bench/dba-expiry.sh [grants=1000]
+#   bench/dba-expiry.sh [grants=1000] [clusters=10] [parts=both|grant-service|access-service]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GRANTS=${1:-1000}
-./mvnw -B -q -pl dba-grant-service test -Dtest=DbaExpiryBench -Dbench=true -Dbench.grants="$GRANTS" \
-  -Dsurefire.failIfNoSpecifiedTests=false >/dev/null
-cat dba-grant-service/target/dba-expiry-bench.txt
+CLUSTERS=${2:-10}
+PARTS=${3:-both}
+if [[ "$PARTS" != access-service ]]; then
+  ./mvnw -B -q -pl dba-grant-service test -Dtest=DbaExpiryBench -Dbench=true -Dbench.grants="$GRANTS" \
+    -Dsurefire.failIfNoSpecifiedTests=false >/dev/null
+  cat dba-grant-service/target/dba-expiry-bench.txt
+fi
+if [[ "$PARTS" != grant-service ]]; then
+  ./mvnw -B -q -pl access-service package -DskipTests
+  ./mvnw -B -q -pl access-service org.codehaus.mojo:exec-maven-plugin:java \
+    -Dexec.classpathScope=test \
+    -Dexec.mainClass=io.nais.pg.access.bench.GrantExpiryBench \
+    -Dexec.args="$PWD/access-service/target/quarkus-app/quarkus-run.jar $GRANTS $CLUSTERS"
+fi

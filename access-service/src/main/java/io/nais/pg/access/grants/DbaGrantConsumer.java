@@ -6,6 +6,7 @@ import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.nais.pg.access.directory.Channels;
+import io.nais.pg.access.provisioning.AfterCommit;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.GrantExpired;
@@ -27,11 +28,16 @@ public class DbaGrantConsumer {
     private final Inbox inbox;
     private final DbaGrantProjection grants;
     private final GrantChanges changes;
+    private final GrantDeadlines deadlines;
+    private final AfterCommit afterCommit;
 
-    DbaGrantConsumer(Inbox inbox, DbaGrantProjection grants, GrantChanges changes) {
+    DbaGrantConsumer(Inbox inbox, DbaGrantProjection grants, GrantChanges changes, GrantDeadlines deadlines,
+                     AfterCommit afterCommit) {
         this.inbox = inbox;
         this.grants = grants;
         this.changes = changes;
+        this.deadlines = deadlines;
+        this.afterCommit = afterCommit;
     }
 
     @Incoming(Channels.DBA_GRANTS)
@@ -47,6 +53,9 @@ public class DbaGrantConsumer {
                 if (grants.granted(envelope.key(), granted.clusterId(), granted.requester(), granted.expiresAt(),
                         envelope.metadata().time())) {
                     changes.began(granted.clusterId(), granted.requester());
+                    if (granted.expiresAt() != null) {
+                        afterCommit.run(() -> deadlines.deadlineAt(granted.expiresAt()));
+                    }
                 }
             } else if (envelope.data() instanceof GrantExpired expired) {
                 end(envelope, expired.clusterId(), expired.requester(), "expired");

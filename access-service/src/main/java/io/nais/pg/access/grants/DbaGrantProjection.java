@@ -54,6 +54,7 @@ public class DbaGrantProjection {
             WHERE cluster_id = ? AND lower(email) = lower(?) AND active AND expires_at > ?
             ORDER BY expires_at DESC LIMIT 1
             """;
+    private static final String NEXT_DEADLINE = "SELECT min(expires_at) FROM dba_grant WHERE active";
     private static final String GRANTEES = """
             SELECT email FROM dba_grant WHERE cluster_id = ? AND active AND expires_at > ?
             """;
@@ -107,6 +108,17 @@ public class DbaGrantProjection {
             return ended;
         } catch (SQLException e) {
             throw new IllegalStateException("could not end due grants", e);
+        }
+    }
+
+    /** The earliest expiresAt of the active grants, if any. */
+    public Optional<Instant> nextDeadline() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(NEXT_DEADLINE);
+             ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the next grant deadline", e);
         }
     }
 

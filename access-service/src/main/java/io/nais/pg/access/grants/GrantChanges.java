@@ -1,6 +1,8 @@
 package io.nais.pg.access.grants;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -44,10 +46,25 @@ public class GrantChanges {
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void ended(String clusterId, String email) {
-        queue.markPerson(clusterId, email);
+        endedAll(List.of(new DbaGrantProjection.Ended(null, clusterId, email)));
+    }
+
+    /**
+     * Many grants ended at once (a deadline shared by many): one statement marks them all, and each touched
+     * cluster is woken once, so its pass demotes every one of them together.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void endedAll(List<DbaGrantProjection.Ended> ended) {
+        if (ended.isEmpty()) {
+            return;
+        }
+        queue.markPeople(ended.stream().map(DbaGrantProjection.Ended::clusterId).toList(),
+                ended.stream().map(DbaGrantProjection.Ended::email).toList());
+        Set<String> clusters = new LinkedHashSet<>();
+        ended.forEach(e -> clusters.add(e.clusterId()));
         afterCommit.run(() -> {
-            revoked.fire(new AccessRevoked(clusterId, email, REVOKE_REASON));
-            scheduler.wake(List.of(clusterId));
+            ended.forEach(e -> revoked.fire(new AccessRevoked(e.clusterId(), e.email(), REVOKE_REASON)));
+            scheduler.wake(clusters);
         });
     }
 }

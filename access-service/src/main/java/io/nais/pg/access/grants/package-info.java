@@ -10,8 +10,12 @@
  * non-member). The end fires {@code AccessRevoked(cluster, email,
  * "grant-expired")} after commit so the gateway ends relayed sessions.
  * {@link io.nais.pg.access.grants.GrantDeadlines} ends grants at expiresAt on
- * its own (every 200 ms and right after start-up), so a lost GrantExpired or a
- * restart across the expiry still ends access; an ended grant never becomes
- * active again, whatever order events arrive in.
+ * its own (a timer armed for the earliest active deadline, a 1 s sweep as the
+ * safety net, and right after start-up), so a lost GrantExpired or a restart
+ * across the expiry still ends access; an ended grant never becomes active
+ * again, whatever order events arrive in. Grants due together end together:
+ * one statement marks them, and each cluster's pass demotes all of them in one
+ * transaction and terminates their sessions in one statement
+ * (bench/dba-expiry.sh measures both against expiresAt).
  */
 package io.nais.pg.access.grants;

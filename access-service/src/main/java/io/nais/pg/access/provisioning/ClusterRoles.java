@@ -86,38 +86,77 @@ final class ClusterRoles {
         }
     }
 
-    RoleOutcome patch(HumanRoleSpec spec) throws SQLException {
-        boolean demoted;
+    /**
+     * Patches the role; true when this demoted a superuser, whose sessions must then be ended with
+     * {@link #endSessions} once the demotion is committed.
+     */
+    boolean patch(HumanRoleSpec spec) throws SQLException {
         try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_patch_human(?, ?, ?, ?)", spec);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
-            demoted = rs.getBoolean(1);
+            return rs.getBoolean(1);
         }
-        if (demoted) {
-            // autocommit: the demotion is committed, so no session started from here on is a superuser
-            try (PreparedStatement end = admin.prepareStatement("SELECT pg_temp.nais_end_sessions(?)")) {
-                end.setString(1, spec.roleName());
-                end.execute();
-            }
-        }
-        return RoleOutcome.of(spec.roleName(), ReconcileResult.PATCHED);
     }
 
-    /** Blocks new logins, ends open sessions, drops; DEACTIVATED with the server's detail on 2BP01. */
-    RoleOutcome remove(String roleName) throws SQLException {
-        try (PreparedStatement ps = admin.prepareStatement("SELECT outcome, detail FROM pg_temp.nais_remove_human(?)")) {
-            ps.setString(1, roleName);
+    /** Whether each statement commits on its own (outside {@link #inOneTransaction}). */
+    boolean autoCommit() throws SQLException {
+        return admin.getAutoCommit();
+    }
+
+    /** Ends every open session of the roles, in one statement. */
+    void endSessions(Collection<String> roleNames) throws SQLException {
+        if (roleNames.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement end = admin.prepareStatement("SELECT pg_temp.nais_end_sessions(?)")) {
+            end.setArray(1, textArray(roleNames));
+            end.execute();
+        }
+    }
+
+    /**
+     * Runs the work in one transaction of the cluster (one commit for a whole pass, and a pass that fails
+     * leaves nothing half-done behind); the session is back in autocommit afterwards, whatever happened.
+     */
+    <T> T inOneTransaction(AdminSessions.SqlWork<T> work) throws SQLException {
+        admin.setAutoCommit(false);
+        try {
+            T result = work.apply(this);
+            admin.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            admin.rollback();
+            throw e;
+        } finally {
+            admin.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Blocks new logins, ends open sessions, drops; DEACTIVATED with the server's detail on 2BP01. All the
+     * roles in one statement, so one scan of {@code pg_stat_activity} ends every session of them.
+     */
+    List<RoleOutcome> removeAll(Collection<String> roleNames) throws SQLException {
+        List<RoleOutcome> outcomes = new ArrayList<>();
+        if (roleNames.isEmpty()) {
+            return outcomes;
+        }
+        try (PreparedStatement ps = admin.prepareStatement(
+                "SELECT role_name, outcome, detail FROM pg_temp.nais_remove_humans(?)")) {
+            ps.setArray(1, textArray(roleNames));
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                ReconcileResult result = switch (rs.getString("outcome")) {
-                    case "DROPPED" -> ReconcileResult.DELETED;
-                    case "DEACTIVATED" -> ReconcileResult.DEACTIVATED;
-                    case "UNMANAGED" -> ReconcileResult.UNMANAGED;
-                    default -> ReconcileResult.NOOP; // ABSENT: somebody dropped it already
-                };
-                return new RoleOutcome(roleName, result, rs.getString("detail"));
+                while (rs.next()) {
+                    ReconcileResult result = switch (rs.getString("outcome")) {
+                        case "DROPPED" -> ReconcileResult.DELETED;
+                        case "DEACTIVATED" -> ReconcileResult.DEACTIVATED;
+                        case "UNMANAGED" -> ReconcileResult.UNMANAGED;
+                        default -> ReconcileResult.NOOP; // ABSENT: somebody dropped it already
+                    };
+                    outcomes.add(new RoleOutcome(rs.getString("role_name"), result, rs.getString("detail")));
+                }
             }
         }
+        return outcomes;
     }
 
     private PreparedStatement settingsCall(String sql, HumanRoleSpec spec) throws SQLException {

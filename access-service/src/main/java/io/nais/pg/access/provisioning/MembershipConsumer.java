@@ -1,12 +1,15 @@
 package io.nais.pg.access.provisioning;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.transaction.Transactional;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -19,12 +22,24 @@ import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.logging.LogContext;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Team membership events update the projection and mark the person dirty in
- * every cluster of the team, in one transaction with the inbox row; the roles
- * themselves are changed by the reconciler, woken right after the commit.
+ * every cluster of the team, with the inbox rows, in one transaction per polled
+ * batch; the roles themselves are changed by the reconciler, woken once per
+ * touched cluster right after the commit, so one pass covers every member the
+ * batch changed there (a team sync of 2,000 members is a few dozen passes, not
+ * 2,000).
+ *
+ * <p>A record that is not a membership event is nacked on its own, so only it
+ * goes to the dead-letter topic; if the batch's transaction fails, each record
+ * is retried in a transaction of its own and only those that fail again are
+ * dead-lettered, exactly as with one record at a time.
  */
 @ApplicationScoped
 public class MembershipConsumer {
@@ -51,38 +66,87 @@ public class MembershipConsumer {
 
     @Incoming(Channels.MEMBERSHIP)
     @Blocking(ordered = true)
-    @Transactional
-    public void on(ConsumerRecord<String, Envelope<?>> record) {
-        Envelope<?> envelope = Poison.require(record);
-        try (LogContext log = LogContext.forEvent(envelope.metadata().id(), envelope.metadata().correlationId())) {
-            if (!inbox.firstDelivery(envelope.metadata().id(), CONSUMER)) {
+    public CompletionStage<Void> on(KafkaRecordBatch<String, Envelope<?>> batch) {
+        List<KafkaRecord<String, Envelope<?>>> valid = new ArrayList<>();
+        List<CompletionStage<Void>> deadLetters = new ArrayList<>();
+        for (KafkaRecord<String, Envelope<?>> record : batch.getRecords()) {
+            RuntimeException poison = poison(record);
+            if (poison == null) {
+                valid.add(record);
+            } else {
+                deadLetters.add(record.nack(poison));
+            }
+        }
+        applyAll(valid, deadLetters);
+        // the batch's offsets are committed only once every dead letter is on its topic
+        return CompletableFuture.allOf(deadLetters.stream().map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new)).thenCompose(done -> batch.ack());
+    }
+
+    /** One transaction for the batch; if it fails, one per record, dead-lettering only those that fail alone. */
+    private void applyAll(List<KafkaRecord<String, Envelope<?>>> records, List<CompletionStage<Void>> deadLetters) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                Set<String> touched = new LinkedHashSet<>();
+                records.forEach(record -> touched.addAll(apply(record.getPayload())));
+                afterCommit.run(() -> scheduler.wake(touched));
+            });
+        } catch (RuntimeException batchFailed) {
+            if (records.size() == 1) {
+                deadLetters.add(records.get(0).nack(batchFailed));
                 return;
             }
-            if (envelope.data() instanceof TeamMemberAdded added) {
-                log.team(added.team());
-                membershipChanged(envelope, added.team(), added.email(), true);
-            } else if (envelope.data() instanceof TeamMemberRemoved removed) {
-                log.team(removed.team());
-                membershipChanged(envelope, removed.team(), removed.email(), false);
-            } else {
-                throw new InvalidEventException(envelope.type(), "/type", "not a team membership event");
-            }
+            LOG.warnf("a batch of %d membership events failed (%s); applying them one by one", records.size(),
+                    batchFailed.toString());
+            records.forEach(record -> applyAll(List.of(record), deadLetters));
         }
     }
 
-    private void membershipChanged(Envelope<?> envelope, String team, String email, boolean member) {
+    /** @return the clusters where the person was marked (empty for a duplicate or a late event) */
+    private List<String> apply(Envelope<?> envelope) {
+        try (LogContext log = LogContext.forEvent(envelope.metadata().id(), envelope.metadata().correlationId())) {
+            if (!inbox.firstDelivery(envelope.metadata().id(), CONSUMER)) {
+                return List.of();
+            }
+            if (envelope.data() instanceof TeamMemberAdded added) {
+                log.team(added.team());
+                return membershipChanged(envelope, added.team(), added.email(), true);
+            }
+            TeamMemberRemoved removed = (TeamMemberRemoved) envelope.data(); // poison() let nothing else through
+            log.team(removed.team());
+            return membershipChanged(envelope, removed.team(), removed.email(), false);
+        }
+    }
+
+    private List<String> membershipChanged(Envelope<?> envelope, String team, String email, boolean member) {
         boolean newest = members.apply(team, email, member, envelope.metadata().time(), envelope.metadata().id());
         if (!newest) {
-            return; // older than what we know: a late event changes nothing
+            return List.of(); // older than what we know: a late event changes nothing
         }
         List<String> clusterIds = queue.markMember(team, email);
         LOG.debugf("membership of %s is now %s; marked in %d clusters", email, member ? "added" : "removed",
                 clusterIds.size());
-        afterCommit.run(() -> {
-            if (!member) {
-                clusterIds.forEach(id -> revoked.fire(new AccessRevoked(id, email, "member-removed")));
-            }
-            scheduler.wake(clusterIds);
-        });
+        if (!member) {
+            afterCommit.run(() -> clusterIds.forEach(id -> revoked.fire(new AccessRevoked(id, email,
+                    "member-removed"))));
+        }
+        return clusterIds;
+    }
+
+    /** Why the record cannot be applied, or {@code null} when it is a membership event. */
+    private static RuntimeException poison(KafkaRecord<String, Envelope<?>> record) {
+        Envelope<?> envelope = record.getPayload();
+        if (envelope == null) {
+            long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+                    .orElse(-1L);
+            return Poison.refusal(record.getTopic(), offset);
+        }
+        if (envelope.data() instanceof TeamMemberAdded || envelope.data() instanceof TeamMemberRemoved) {
+            return null;
+        }
+        return new InvalidEventException(envelope.type(), "/type", "not a team membership event");
     }
 }

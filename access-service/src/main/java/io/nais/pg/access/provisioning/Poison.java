@@ -17,9 +17,14 @@ final class Poison {
 
     static Envelope<?> require(ConsumerRecord<String, Envelope<?>> record) {
         if (record.value() == null) {
-            throw new InvalidEventException(null, "", "record on " + record.topic() + " at offset "
-                    + record.offset() + " is not a valid event");
+            throw refusal(record.topic(), record.offset());
         }
         return record.value();
+    }
+
+    /** The reason a record without a decodable value is dead-lettered. */
+    static InvalidEventException refusal(String topic, long offset) {
+        return new InvalidEventException(null, "", "record on " + topic + " at offset " + offset
+                + " is not a valid event");
     }
 }

@@ -37,6 +37,7 @@ public class ReconcileQueue {
     /** Marks the person dirty in every live cluster of the team; returns those clusters. */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<String> markMember(String team, String email) {
+        lockTeam(team);
         return strings("""
                 INSERT INTO role_sync (cluster_id, email)
                 SELECT cluster_id, ? FROM cluster WHERE team = ? AND NOT removed
@@ -56,9 +57,27 @@ public class ReconcileQueue {
                 """, email, clusterId).isEmpty();
     }
 
+    /** Marks each (cluster, person) pair dirty in one statement (many grants ended at once); unknown clusters are skipped. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void markPeople(List<String> clusterIds, List<String> emails) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO role_sync (cluster_id, email)
+                SELECT DISTINCT p.cluster_id, p.email FROM unnest(?::text[], ?::text[]) AS p(cluster_id, email)
+                  JOIN cluster USING (cluster_id) WHERE NOT cluster.removed
+                ON CONFLICT (cluster_id, email) DO UPDATE SET mark = nextval('role_sync_mark')
+                """)) {
+            ps.setArray(1, c.createArrayOf("text", clusterIds.toArray()));
+            ps.setArray(2, c.createArrayOf("text", emails.toArray()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not mark " + emails.size() + " people", e);
+        }
+    }
+
     /** Marks every current member of the cluster's team dirty there and asks for the group role. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void markCluster(String clusterId, String team) {
+        lockTeam(team);
         update("""
                 INSERT INTO cluster_sync (cluster_id, ensure_groups) VALUES (?, true)
                 ON CONFLICT (cluster_id) DO UPDATE SET ensure_groups = true, attempts = 0, next_attempt_at = now()
@@ -173,6 +192,16 @@ public class ReconcileQueue {
                        next_attempt_at = now() + make_interval(secs => ?)
                  WHERE cluster_id = ?
                 """, attempts, error, retryIn.toMillis() / 1000.0, clusterId);
+    }
+
+    /**
+     * Until the caller's transaction ends. A member added while the team's cluster is being discovered must be
+     * marked by one of the two transactions: without the lock each reads before the other commits (a batch of
+     * membership events keeps its transaction open long enough for that to happen) and the member is never
+     * provisioned there. With it, whichever marks second reads after the first committed.
+     */
+    private void lockTeam(String team) {
+        strings("SELECT pg_advisory_xact_lock(hashtext(?))::text", "nais-team:" + team);
     }
 
     private void update(String sql, Object... parameters) {

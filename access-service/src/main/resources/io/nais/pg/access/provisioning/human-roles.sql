@@ -159,41 +159,56 @@ BEGIN
 END
 $fn$;
 --;
--- Ends every open session of a role (after a demotion committed).
-CREATE OR REPLACE FUNCTION pg_temp.nais_end_sessions(role_name text)
+-- Ends every open session of the roles, in one statement: after a demotion or
+-- a removal committed (a session that slipped in before the commit ends too).
+CREATE OR REPLACE FUNCTION pg_temp.nais_end_sessions(role_names text[])
 RETURNS void LANGUAGE sql AS $fn$
     SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a
-     WHERE a.usename = role_name AND a.pid <> pg_backend_pid();
+     WHERE a.usename = ANY (role_names) AND a.pid <> pg_backend_pid();
 $fn$;
 --;
--- Takes a managed human role away: no new logins first, then end the open
--- sessions, then drop. When objects depend on the role (2BP01) it stays, as
--- NOLOGIN and outside the group, and the detail says why.
-CREATE OR REPLACE FUNCTION pg_temp.nais_remove_human(role_name text, OUT outcome text, OUT detail text)
-LANGUAGE plpgsql AS $fn$
+-- Takes managed human roles away, all in one statement: no new logins first,
+-- then one pg_terminate_backend for all their open sessions, then drop each.
+-- When objects depend on a role (2BP01) it stays, as NOLOGIN and outside the
+-- group, and the detail says why. One row per role: DROPPED, DEACTIVATED,
+-- UNMANAGED (not ours: untouched) or ABSENT.
+CREATE OR REPLACE FUNCTION pg_temp.nais_remove_humans(role_names text[])
+RETURNS TABLE (role_name text, outcome text, detail text) LANGUAGE plpgsql AS $fn$
+DECLARE
+    who text;
+    ours text[] := '{}';
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name) THEN
-        outcome := 'ABSENT';
-        RETURN;
-    END IF;
-    IF NOT pg_temp.nais_is_managed(role_name) THEN
-        outcome := 'UNMANAGED';
-        RETURN;
-    END IF;
-    -- NOSUPERUSER too: a DBA whose grant ended may own objects, and the role
-    -- that stays behind (2BP01 below) must keep no power at all.
-    EXECUTE format('ALTER ROLE %I NOLOGIN NOSUPERUSER', role_name);
-    PERFORM pg_terminate_backend(a.pid) FROM pg_stat_activity a WHERE a.usename = role_name;
-    BEGIN
-        EXECUTE format('DROP ROLE %I', role_name);
-        outcome := 'DROPPED';
-    EXCEPTION WHEN dependent_objects_still_exist THEN
-        GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-        IF EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid
-                   WHERE r.rolname = role_name AND g.rolname = 'nais_human') THEN
-            EXECUTE format('REVOKE nais_human FROM %I', role_name);
+    FOREACH who IN ARRAY role_names LOOP
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = who) THEN
+            role_name := who; outcome := 'ABSENT'; detail := NULL;
+            RETURN NEXT;
+        ELSIF NOT pg_temp.nais_is_managed(who) THEN
+            role_name := who; outcome := 'UNMANAGED'; detail := NULL;
+            RETURN NEXT;
+        ELSE
+            -- NOSUPERUSER too: a DBA whose grant ended may own objects, and the role
+            -- that stays behind (2BP01 below) must keep no power at all.
+            EXECUTE format('ALTER ROLE %I NOLOGIN NOSUPERUSER', who);
+            ours := ours || who;
         END IF;
-        outcome := 'DEACTIVATED';
-    END;
+    END LOOP;
+    PERFORM pg_terminate_backend(a.pid) FROM pg_stat_activity a
+      WHERE a.usename = ANY (ours) AND a.pid <> pg_backend_pid();
+    FOREACH who IN ARRAY ours LOOP
+        role_name := who; detail := NULL;
+        BEGIN
+            EXECUTE format('DROP ROLE %I', who);
+            outcome := 'DROPPED';
+        EXCEPTION WHEN dependent_objects_still_exist THEN
+            GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+            IF EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
+                       JOIN pg_roles g ON g.oid = m.roleid
+                       WHERE r.rolname = who AND g.rolname = 'nais_human') THEN
+                EXECUTE format('REVOKE nais_human FROM %I', who);
+            END IF;
+            outcome := 'DEACTIVATED';
+        END;
+        RETURN NEXT;
+    END LOOP;
 END
 $fn$;

@@ -1,5 +1,9 @@
 package io.nais.pg.access.bench;
 
+import static io.nais.pg.access.bench.BenchSupport.awaitCount;
+import static io.nais.pg.access.bench.BenchSupport.discovered;
+import static io.nais.pg.access.bench.BenchSupport.percentile;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.EventCodec;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.TeamMemberAdded;
@@ -68,18 +71,11 @@ public final class ProvisioningBench {
              TestEventBus bus = new TestEventBus(kafka.bootstrapServers())) {
             kafka.createTopics(Topics.TEAM_MEMBERSHIP, Topics.CLUSTERS, Topics.ACCESS, Topics.TEAM_MEMBERSHIP_DLQ,
                     Topics.CLUSTERS_DLQ);
-            List<PostgresCluster> bulk = startClusters(clusters);
-            try (ServiceProcess service = ServiceProcess.start(jar, Map.of(
-                    "quarkus.datasource.jdbc.url", serviceDb.jdbcUrl("postgres"),
-                    "quarkus.datasource.username", serviceDb.adminUser(),
-                    "quarkus.datasource.password", serviceDb.adminPassword(),
-                    "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                    "quarkus.http.port", "0",
-                    // provisioning only: the gateway (and its OIDC issuer) is not part of these figures
-                    "nais.access.gateway.enabled", "false",
-                    "quarkus.log.category.\"io.nais.pg.access\".level",
-                    Boolean.getBoolean("bench.trace") ? "DEBUG" : "INFO",
-                    "nais.access.provisioning.parallelism", Integer.toString(parallelism)))) {
+            List<PostgresCluster> bulk = BenchSupport.startClusters("bulk", clusters,
+                    b -> b.setting("max_connections", "20"));
+            // provisioning only: the gateway (and its OIDC issuer) is not part of these figures
+            try (ServiceProcess service = ServiceProcess.start(jar,
+                    BenchSupport.serviceConfig(kafka.bootstrapServers(), serviceDb, parallelism))) {
                 System.out.println("service log: " + service.log());
                 SeededApplication app = target.seedApplication("latency-app");
                 HumanSessions humans = new HumanSessions(target, ca);
@@ -222,7 +218,8 @@ public final class ProvisioningBench {
         Duration cpuBefore = serviceProcess.cpu();
         start = System.nanoTime();
         for (int c = 0; c < clusters.size(); c++) {
-            bus.publish(Envelope.of(PRODUCER, discovered(clusters.get(c), apps.get(c), "team-b" + c, "bulk-app")));
+            bus.publish(Envelope.of(PRODUCER,
+                    discovered(clusters.get(c), apps.get(c), "team-b" + c, "bulk-app")));
         }
         // Members as a burst: sent without waiting for each acknowledgement, as a team sync would.
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -253,21 +250,7 @@ public final class ProvisioningBench {
                 100.0 * serviceCpu.toNanos() / service / Runtime.getRuntime().availableProcessors());
     }
 
-    private static List<PostgresCluster> startClusters(int count) {
-        List<PostgresCluster> clusters = new ArrayList<>();
-        long start = System.nanoTime();
-        for (int c = 0; c < count; c++) {
-            clusters.add(PostgresCluster.builder().name("bulk" + c)
-                    .setting("shared_buffers", "8MB").setting("max_connections", "20").start());
-        }
-        System.out.printf("started %d clusters in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
-        return clusters;
-    }
 
-    private static ClusterDiscovered discovered(PostgresCluster pg, SeededApplication app, String team, String name) {
-        return new ClusterDiscovered(team + "/" + name, team, name, pg.host(), pg.port(), app.database(), app.owner(),
-                List.of("public"), "file:" + pg.adminSecretFile(), "15", "Running");
-    }
 
     private static void loginEventually(HumanSessions humans, String database, String email) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -307,37 +290,16 @@ public final class ProvisioningBench {
                 + " WHERE g.rolname = 'nais_human'", count, timeout);
     }
 
-    private static void awaitCount(PostgresCluster pg, String database, String sql, int count, Duration timeout)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection admin = pg.connect(database); Statement st = admin.createStatement()) {
-            while (true) {
-                try (ResultSet rs = st.executeQuery(sql)) {
-                    rs.next();
-                    if (rs.getInt(1) >= count) {
-                        return;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("timed out waiting for " + count + " on " + pg);
-                }
-                Thread.sleep(20);
-            }
-        }
-    }
-
     private static void report(String what, long[] service, long[] baseline) {
         Arrays.sort(service);
         Arrays.sort(baseline);
         System.out.printf("%s (n=%d): service p50 %.1f ms p99 %.1f ms max %.1f ms; direct baseline p50 %.1f ms"
                         + " p99 %.1f ms; p50 ratio %.1f%n", what, service.length,
-                ms(pct(service, 50)), ms(pct(service, 99)), ms(service[service.length - 1]),
-                ms(pct(baseline, 50)), ms(pct(baseline, 99)), (double) pct(service, 50) / pct(baseline, 50));
+                ms(percentile(service, 50)), ms(percentile(service, 99)), ms(service[service.length - 1]),
+                ms(percentile(baseline, 50)), ms(percentile(baseline, 99)),
+                (double) percentile(service, 50) / percentile(baseline, 50));
     }
 
-    private static long pct(long[] sorted, int p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-    }
 
     private static double ms(long nanos) {
         return nanos / 1e6;

@@ -13,11 +13,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +33,7 @@ import io.nais.pg.access.provisioning.HumanSessions;
 import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.ClusterRemoved;
 import io.nais.pg.events.Envelope;
+import io.nais.pg.events.EventCodec;
 import io.nais.pg.events.EventMetadata;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.HumanRoleProvisioned;
@@ -167,14 +174,27 @@ class ProvisioningFlowTest {
     }
 
     @Test
+    void addedThenRemovedInOneBatchEndsWithoutARole() throws Exception {
+        String email = "fleeting@example.com";
+        Instant now = Instant.now();
+        publishTogether(encoded(new TeamMemberAdded(TEAM_A, email), now.minusMillis(2)),
+                encoded(new TeamMemberRemoved(TEAM_A, email), now.minusMillis(1)));
+        barrierOn(TEAM_A, "barrier-3@example.com");
+        await().atMost(WAIT).until(() -> !roleExists(clusterA, appA, email));
+        assertThat(directory.isMember(TEAM_A, email)).isFalse();
+    }
+
+    @Test
     void poisonEventGoesToTheDeadLetterTopicAndConsumptionGoesOn() throws Exception {
-        events.publishRaw(Topics.TEAM_MEMBERSHIP, TEAM_A, "{not an event".getBytes(StandardCharsets.UTF_8));
         String email = "after-poison@example.com";
-        publish(new TeamMemberAdded(TEAM_A, email));
+        publishTogether("{not an event".getBytes(StandardCharsets.UTF_8),
+                encoded(new TeamMemberAdded(TEAM_A, email), Instant.now()));
         awaitLogin(humansA, appA, email);
         await().atMost(WAIT).until(() -> !events.readAllRaw(Topics.TEAM_MEMBERSHIP_DLQ).isEmpty());
         ConsumerRecord<String, byte[]> dead = events.readAllRaw(Topics.TEAM_MEMBERSHIP_DLQ).get(0);
         assertThat(dead.headers().lastHeader("dead-letter-reason")).isNotNull();
+        // consumed in one batch with the poison, the valid event was applied and not dead-lettered with it
+        assertThat(events.readAllRaw(Topics.TEAM_MEMBERSHIP_DLQ)).hasSize(1);
     }
 
     @Test
@@ -245,6 +265,26 @@ class ProvisioningFlowTest {
 
     private static <E extends PlatformEvent> void publish(E event, Instant time) {
         events.publish(new Envelope<>(new EventMetadata(UUID.randomUUID(), time, "test",
+                UUID.randomUUID().toString()), event));
+    }
+
+    /**
+     * Sends the values to the membership topic (key: team A) in one produce request, so the consumer polls
+     * them in one batch.
+     */
+    private void publishTogether(byte[]... values) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 1000), new StringSerializer(), new ByteArraySerializer())) {
+            for (byte[] value : values) {
+                producer.send(new ProducerRecord<>(Topics.TEAM_MEMBERSHIP, TEAM_A, value));
+            }
+            producer.flush();
+        }
+    }
+
+    private static byte[] encoded(PlatformEvent event, Instant time) {
+        return EventCodec.encode(new Envelope<>(new EventMetadata(UUID.randomUUID(), time, "test",
                 UUID.randomUUID().toString()), event));
     }
 

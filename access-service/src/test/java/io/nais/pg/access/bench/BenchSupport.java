@@ -1,0 +1,77 @@
+package io.nais.pg.access.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.testsupport.postgres.PostgresCluster;
+import io.nais.pg.testsupport.postgres.SeededApplication;
+
+/** What the access-service benchmarks share: the service's configuration, clusters, waits and percentiles. */
+final class BenchSupport {
+
+    private BenchSupport() {
+    }
+
+    /** The packaged service against this broker and database; provisioning only (no gateway, no issuer). */
+    static Map<String, String> serviceConfig(String bootstrapServers, PostgresCluster serviceDb, int parallelism) {
+        return Map.of(
+                "quarkus.datasource.jdbc.url", serviceDb.jdbcUrl("postgres"),
+                "quarkus.datasource.username", serviceDb.adminUser(),
+                "quarkus.datasource.password", serviceDb.adminPassword(),
+                "kafka.bootstrap.servers", bootstrapServers,
+                "quarkus.http.port", "0",
+                "nais.access.gateway.enabled", "false",
+                "quarkus.log.category.\"io.nais.pg.access\".level",
+                Boolean.getBoolean("bench.trace") ? "DEBUG" : "INFO",
+                "nais.access.provisioning.parallelism", Integer.toString(parallelism));
+    }
+
+    /** Small clusters, started one after the other; {@code configure} adds what a benchmark needs. */
+    static List<PostgresCluster> startClusters(String name, int count, UnaryOperator<PostgresCluster.Builder> configure) {
+        List<PostgresCluster> clusters = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < count; c++) {
+            clusters.add(configure.apply(PostgresCluster.builder().name(name + c).setting("shared_buffers", "8MB"))
+                    .start());
+        }
+        System.out.printf("started %d clusters in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+        return clusters;
+    }
+
+    static ClusterDiscovered discovered(PostgresCluster pg, SeededApplication app, String team, String name) {
+        return new ClusterDiscovered(team + "/" + name, team, name, pg.host(), pg.port(), app.database(), app.owner(),
+                List.of("public"), "file:" + pg.adminSecretFile(), "15", "Running");
+    }
+
+    /** Polls {@code sql} (one count) as the admin until it reaches {@code count}. */
+    static void awaitCount(PostgresCluster pg, String database, String sql, int count, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection admin = pg.connect(database); Statement st = admin.createStatement()) {
+            while (true) {
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    rs.next();
+                    if (rs.getInt(1) >= count) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("timed out waiting for " + count + " on " + pg);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** The p-th percentile (nearest rank) of sorted values. */
+    static long percentile(long[] sorted, int p) {
+        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1))];
+    }
+}
