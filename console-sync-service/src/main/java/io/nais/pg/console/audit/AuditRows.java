@@ -9,9 +9,11 @@ import io.nais.pg.console.readmodel.Jdbc;
 /** The stored audit row and its mapping, shared by the store, the queries and the verifier. */
 final class AuditRows {
 
-    static final String COLUMNS = "SELECT id, event_id, occurred_at, team, cluster_id, person, kind, detail, session_id, "
-            + "statement, parameter_count, bytes_from_client, bytes_to_client, chain_key, chain_seq, prev_hash, hash "
-            + "FROM console_audit";
+    /** Every column of a stored row, in the order {@link #stored} reads them (also an INSERT's RETURNING list). */
+    static final String NAMES = "id, event_id, occurred_at, team, cluster_id, person, kind, detail, session_id, "
+            + "statement, parameter_count, bytes_from_client, bytes_to_client, chain_key, chain_seq, prev_hash, hash";
+
+    static final String COLUMNS = "SELECT " + NAMES + " FROM console_audit";
 
     /** A row with its link in the chain; the link fields are null until the row is linked. */
     record Stored(UUID eventId, AuditEntry entry, String chain, Long seq, String previous, String hash) {

@@ -1,6 +1,10 @@
 package io.nais.pg.console.readmodel;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -28,13 +32,17 @@ import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.logging.LogContext;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
  * Folds every topic into the console read model. Each handler records the
  * event in the inbox in the same transaction as its effect, so a redelivery
  * is skipped; the projections converge anyway (see {@link Projections}).
- * Audit-relevant events (access, grants, backup outcomes) are also appended to
- * the audit store's hash chain in the same transaction.
+ * Audit-relevant topics (access, grants, backups) arrive in polled batches
+ * ({@link BatchFold}): one transaction per batch, the audit lines appended to
+ * the store's hash chains at its end, once per cluster; a lone event is a
+ * batch of one. The gateway emits thousands of statements a second, which
+ * one chain-head lock and commit per event could not keep up with.
  */
 @ApplicationScoped
 class ReadModelConsumer {
@@ -84,65 +92,82 @@ class ReadModelConsumer {
     }
 
     @Incoming(Channels.ACCESS)
-    @Blocking
-    @Transactional
-    void onAccess(Envelope<?> envelope) {
-        if (firstDelivery(envelope)) {
-            try (var log = LogContext.forEvent(envelope).cluster(envelope.key())) {
-                Instant at = envelope.metadata().time();
-                if (envelope.data() instanceof HumanRoleProvisioned provisioned) {
-                    projections.access(provisioned, at);
-                } else if (envelope.data() instanceof HumanRoleRemoved removed) {
-                    projections.access(removed, at);
-                }
-                audit.append(envelope);
-            }
-        }
+    @Blocking(ordered = true)
+    CompletionStage<Void> onAccess(KafkaRecordBatch<String, Envelope<?>> batch) {
+        return BatchFold.fold(batch, envelopes -> foldAudited(envelopes, this::access));
     }
 
     @Incoming(Channels.DBA_GRANTS)
-    @Blocking
-    @Transactional
-    void onGrant(Envelope<?> envelope) {
-        if (firstDelivery(envelope)) {
-            try (var log = LogContext.forEvent(envelope).grant(envelope.key())) {
-                Instant at = envelope.metadata().time();
-                if (envelope.data() instanceof DbaAccessRequested requested) {
-                    projections.grant(requested, at);
-                } else if (envelope.data() instanceof DbaAccessGranted granted) {
-                    projections.grant(granted, at);
-                } else if (envelope.data() instanceof DbaAccessDenied denied) {
-                    projections.grant(denied, at);
-                } else if (envelope.data() instanceof GrantExpired expired) {
-                    projections.grant(expired, at);
-                } else if (envelope.data() instanceof GrantRevoked revoked) {
-                    projections.grant(revoked, at);
-                }
-                audit.append(envelope);
+    @Blocking(ordered = true)
+    CompletionStage<Void> onGrant(KafkaRecordBatch<String, Envelope<?>> batch) {
+        return BatchFold.fold(batch, envelopes -> foldAudited(envelopes, this::grant));
+    }
+
+    @Incoming(Channels.BACKUPS)
+    @Blocking(ordered = true)
+    CompletionStage<Void> onBackup(KafkaRecordBatch<String, Envelope<?>> batch) {
+        return BatchFold.fold(batch, envelopes -> foldAudited(envelopes, this::backup));
+    }
+
+    /**
+     * Steps, in the batch's transaction: skip redeliveries (inbox), project
+     * each new event in order, then append all their audit lines at once, so
+     * each cluster's chain head is locked once per batch, and last (held for
+     * the shortest time).
+     */
+    private void foldAudited(List<Envelope<?>> envelopes, Consumer<Envelope<?>> project) {
+        List<Envelope<?>> fresh = new ArrayList<>(envelopes.size());
+        for (Envelope<?> envelope : envelopes) {
+            if (firstDelivery(envelope)) {
+                project.accept(envelope);
+                fresh.add(envelope);
+            }
+        }
+        audit.appendAll(fresh);
+    }
+
+    private void access(Envelope<?> envelope) {
+        try (var log = LogContext.forEvent(envelope).cluster(envelope.key())) {
+            Instant at = envelope.metadata().time();
+            if (envelope.data() instanceof HumanRoleProvisioned provisioned) {
+                projections.access(provisioned, at);
+            } else if (envelope.data() instanceof HumanRoleRemoved removed) {
+                projections.access(removed, at);
             }
         }
     }
 
-    @Incoming(Channels.BACKUPS)
-    @Blocking
-    @Transactional
-    void onBackup(Envelope<?> envelope) {
-        if (firstDelivery(envelope)) {
-            try (var log = LogContext.forEvent(envelope).cluster(envelope.key())) {
-                Instant at = envelope.metadata().time();
-                if (envelope.data() instanceof BackupStarted started) {
-                    projections.backup(started, at);
-                } else if (envelope.data() instanceof BackupCompleted completed) {
-                    projections.backup(completed, at);
-                } else if (envelope.data() instanceof BackupFailed failed) {
-                    projections.backup(failed, at);
-                } else if (envelope.data() instanceof BackupPruned pruned) {
-                    projections.backup(pruned, at);
-                } else if (envelope.data() instanceof RestoreVerified verified) {
-                    projections.restore(envelope.metadata().id(), verified, at);
-                } // BackupOverdue: derived on read from the last completed backup
-                audit.append(envelope);
+    private void grant(Envelope<?> envelope) {
+        try (var log = LogContext.forEvent(envelope).grant(envelope.key())) {
+            Instant at = envelope.metadata().time();
+            if (envelope.data() instanceof DbaAccessRequested requested) {
+                projections.grant(requested, at);
+            } else if (envelope.data() instanceof DbaAccessGranted granted) {
+                projections.grant(granted, at);
+            } else if (envelope.data() instanceof DbaAccessDenied denied) {
+                projections.grant(denied, at);
+            } else if (envelope.data() instanceof GrantExpired expired) {
+                projections.grant(expired, at);
+            } else if (envelope.data() instanceof GrantRevoked revoked) {
+                projections.grant(revoked, at);
             }
+        }
+    }
+
+    private void backup(Envelope<?> envelope) {
+        try (var log = LogContext.forEvent(envelope).cluster(envelope.key())) {
+            Instant at = envelope.metadata().time();
+            if (envelope.data() instanceof BackupStarted started) {
+                projections.backup(started, at);
+            } else if (envelope.data() instanceof BackupCompleted completed) {
+                projections.backup(completed, at);
+            } else if (envelope.data() instanceof BackupFailed failed) {
+                projections.backup(failed, at);
+            } else if (envelope.data() instanceof BackupPruned pruned) {
+                projections.backup(pruned, at);
+            } else if (envelope.data() instanceof RestoreVerified verified) {
+                projections.restore(envelope.metadata().id(), verified, at);
+            } // BackupOverdue: derived on read from the last completed backup
         }
     }
 

@@ -4,15 +4,18 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
@@ -23,8 +26,10 @@ import org.junit.jupiter.api.Test;
 import io.nais.pg.console.api.OidcTestProfile;
 import io.nais.pg.console.readmodel.Jdbc;
 import io.nais.pg.events.Envelope;
+import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.PlatformEvent;
 import io.nais.pg.events.SessionOpened;
+import io.nais.pg.events.StatementExecuted;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.Infrastructure;
@@ -172,6 +177,52 @@ class AuditTrailTest {
     }
 
     @Test
+    void aBatchStoresEachEventOnceInItsOrderPerClusterAndEveryChainVerifies() {
+        Fixture f = new Fixture();
+        Fixture other = new Fixture();
+        Envelope<SessionOpened> a = f.session();
+        Envelope<SessionOpened> b = f.session();
+        Envelope<SessionOpened> c = f.session();
+        Envelope<SessionOpened> x = other.session();
+
+        QuarkusTransaction.requiringNew().run(() -> store.appendAll(List.of(a, x, b, a, c)));
+        QuarkusTransaction.requiringNew().run(() -> store.appendAll(List.of(c, b, x))); // a redelivered batch
+
+        assertThat(f.sessionsInChainOrder()).containsExactly(a.data().sessionId(), b.data().sessionId(),
+                c.data().sessionId());
+        assertThat(other.sessionsInChainOrder()).containsExactly(x.data().sessionId());
+        assertThat(f.verify(f.memberToken()).getBoolean("ok")).isTrue();
+        assertThat(other.verify(other.memberToken()).getBoolean("ok")).isTrue();
+    }
+
+    @Test
+    void aBurstOfStatementsLandsInPublishOrderAndOnlyAnUndecodableRecordIsDeadLettered() {
+        Fixture f = new Fixture();
+        int statements = 300;
+        byte[] garbage = ("not an event " + f.team).getBytes(StandardCharsets.UTF_8);
+        try (TestEventBus bus = infra.events()) {
+            for (int i = 0; i < statements; i++) {
+                if (i == statements / 2) {
+                    bus.publishRaw(EventTopic.ACCESS.topicName(), f.cluster, garbage);
+                }
+                bus.publish(Envelope.of("test", new StatementExecuted(f.cluster, UUID.randomUUID(), f.person,
+                        "select " + i, false, 0, Instant.now())));
+            }
+            f.awaitLines(statements);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bus.readAllRaw(EventTopic.ACCESS.dlqTopicName())
+                    .stream().anyMatch(r -> Arrays.equals(r.value(), garbage)));
+        }
+
+        List<String> inChainOrder = new Jdbc(dataSource).query("SELECT statement FROM console_audit"
+                + " WHERE chain_key = ? ORDER BY chain_seq", row -> row.getString(1), f.cluster);
+        assertThat(inChainOrder).containsExactlyElementsOf(IntStream.range(0, statements).mapToObj(i -> "select " + i)
+                .toList());
+        JsonPath verified = f.verify(f.memberToken());
+        assertThat(verified.getBoolean("ok")).isTrue();
+        assertThat(verified.getLong("rowsChecked")).isEqualTo(statements);
+    }
+
+    @Test
     void rowsStoredBeforeTheChainExistedAreLinkedAtStartUpInIdOrder() {
         Fixture f = new Fixture();
         Jdbc jdbc = new Jdbc(dataSource);
@@ -278,6 +329,11 @@ class AuditTrailTest {
         JsonPath verify(String token) {
             return given().auth().oauth2(token).queryParam("cluster", cluster).get("/api/audit/verify").then()
                     .statusCode(200).extract().jsonPath();
+        }
+
+        List<UUID> sessionsInChainOrder() {
+            return new Jdbc(dataSource).query("SELECT session_id FROM console_audit WHERE chain_key = ? ORDER BY chain_seq",
+                    row -> (UUID) row.getObject(1), cluster);
         }
 
         long rowIdAt(long chainSeq) {
