@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Converges the human roles of one cluster to a desired state, Strimzi style:
@@ -69,22 +70,31 @@ final class ClusterRoleReconciler {
     private record Pass(List<RoleOutcome> outcomes, List<String> endSessions) {
     }
 
-    /** Removals first, all in one statement; then the creates and patches, role by role. */
+    /**
+     * Removals first, all in one statement; then, inside the pass's transaction, all creates in one statement;
+     * the patches (and, in the role-by-role autocommit redo, the creates too) role by role.
+     */
     private static Pass applyAll(ClusterRoles roles, Map<String, RoleAction> plan, Map<String, HumanRoleSpec> desired)
             throws SQLException {
         List<RoleOutcome> outcomes = new ArrayList<>();
         List<String> endSessions = new ArrayList<>();
-        List<String> removals = plan.entrySet().stream()
+        Set<String> removals = plan.entrySet().stream()
                 .filter(step -> step.getValue() == RoleAction.REMOVE || step.getValue() == RoleAction.RETRY_DROP)
-                .map(Map.Entry::getKey).toList();
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(LinkedHashSet::new));
         for (RoleOutcome removed : roles.removeAll(removals)) {
             if (removed.result() == ReconcileResult.DELETED || removed.result() == ReconcileResult.DEACTIVATED) {
                 endSessions.add(removed.roleName()); // one that slipped in before the removal committed
             }
             outcomes.add(plan.get(removed.roleName()) == RoleAction.RETRY_DROP ? quietRetry(removed) : removed);
         }
+        Set<String> batched = roles.autoCommit() ? Set.of() : plan.entrySet().stream()
+                .filter(step -> step.getValue() == RoleAction.CREATE).map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        if (!batched.isEmpty()) {
+            outcomes.addAll(roles.createAll(batched.stream().map(desired::get).toList()));
+        }
         for (Map.Entry<String, RoleAction> step : plan.entrySet()) {
-            if (!removals.contains(step.getKey())) {
+            if (!removals.contains(step.getKey()) && !batched.contains(step.getKey())) {
                 outcomes.add(apply(roles, step.getValue(), step.getKey(), desired.get(step.getKey()), endSessions));
             }
         }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,6 +85,40 @@ final class ClusterRoles {
             rs.next();
             return RoleOutcome.of(spec.roleName(), ReconcileResult.valueOf(rs.getString(1)));
         }
+    }
+
+    /**
+     * Creates every role in one statement, each as {@link #create} would; specs with different settings go in
+     * one statement per settings (in practice one: the guards are configuration). Outcomes in spec order
+     * within each settings group.
+     */
+    List<RoleOutcome> createAll(List<HumanRoleSpec> specs) throws SQLException {
+        Map<Map<String, String>, List<HumanRoleSpec>> bySettings = new LinkedHashMap<>();
+        specs.forEach(spec -> bySettings.computeIfAbsent(spec.settings(), s -> new ArrayList<>()).add(spec));
+        List<RoleOutcome> outcomes = new ArrayList<>();
+        for (List<HumanRoleSpec> group : bySettings.values()) {
+            outcomes.addAll(createGroup(group));
+        }
+        return outcomes;
+    }
+
+    private List<RoleOutcome> createGroup(List<HumanRoleSpec> specs) throws SQLException {
+        List<String> names = new ArrayList<>(specs.get(0).settings().keySet());
+        List<String> values = names.stream().map(specs.get(0).settings()::get).toList();
+        List<RoleOutcome> outcomes = new ArrayList<>();
+        try (PreparedStatement ps = admin.prepareStatement(
+                "SELECT role_name, outcome FROM pg_temp.nais_create_humans(?, ?, ?, ?)")) {
+            ps.setArray(1, textArray(specs.stream().map(HumanRoleSpec::roleName).toList()));
+            ps.setArray(2, textArray(names));
+            ps.setArray(3, textArray(values));
+            ps.setArray(4, admin.createArrayOf("boolean", specs.stream().map(HumanRoleSpec::superuser).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    outcomes.add(RoleOutcome.of(rs.getString(1), ReconcileResult.valueOf(rs.getString(2))));
+                }
+            }
+        }
+        return outcomes;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.nais.pg.access.provisioning;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -88,12 +89,15 @@ public class MembershipConsumer {
         if (records.isEmpty()) {
             return;
         }
+        long start = System.nanoTime();
         try {
             QuarkusTransaction.requiringNew().run(() -> {
-                Set<String> touched = new LinkedHashSet<>();
-                records.forEach(record -> touched.addAll(apply(record.getPayload())));
-                afterCommit.run(() -> scheduler.wake(touched));
+                List<Change> changes = new ArrayList<>();
+                records.forEach(record -> apply(record.getPayload()).ifPresent(changes::add));
+                markAll(changes);
             });
+            LOG.debugf("batch of %d membership events applied in %.1f ms", (Object) records.size(),
+                    (System.nanoTime() - start) / 1e6);
         } catch (RuntimeException batchFailed) {
             if (records.size() == 1) {
                 deadLetters.add(records.get(0).nack(batchFailed));
@@ -105,11 +109,15 @@ public class MembershipConsumer {
         }
     }
 
-    /** @return the clusters where the person was marked (empty for a duplicate or a late event) */
-    private List<String> apply(Envelope<?> envelope) {
+    /** A membership change the projection took (newer than what it knew). */
+    private record Change(String team, String email, boolean member) {
+    }
+
+    /** @return the change, empty for a duplicate or a late event */
+    private Optional<Change> apply(Envelope<?> envelope) {
         try (LogContext log = LogContext.forEvent(envelope.metadata().id(), envelope.metadata().correlationId())) {
             if (!inbox.firstDelivery(envelope.metadata().id(), CONSUMER)) {
-                return List.of();
+                return Optional.empty();
             }
             if (envelope.data() instanceof TeamMemberAdded added) {
                 log.team(added.team());
@@ -121,19 +129,34 @@ public class MembershipConsumer {
         }
     }
 
-    private List<String> membershipChanged(Envelope<?> envelope, String team, String email, boolean member) {
+    private Optional<Change> membershipChanged(Envelope<?> envelope, String team, String email, boolean member) {
         boolean newest = members.apply(team, email, member, envelope.metadata().time(), envelope.metadata().id());
         if (!newest) {
-            return List.of(); // older than what we know: a late event changes nothing
+            return Optional.empty(); // older than what we know: a late event changes nothing
         }
-        List<String> clusterIds = queue.markMember(team, email);
-        LOG.debugf("membership of %s is now %s; marked in %d clusters", email, member ? "added" : "removed",
-                clusterIds.size());
-        if (!member) {
-            afterCommit.run(() -> clusterIds.forEach(id -> revoked.fire(new AccessRevoked(id, email,
-                    "member-removed"))));
-        }
-        return clusterIds;
+        LOG.debugf("membership of %s is now %s", email, member ? "added" : "removed");
+        return Optional.of(new Change(team, email, member));
+    }
+
+    /**
+     * Marks every changed person in every cluster of their team, in one statement for the batch; after the
+     * commit, each touched cluster is woken once and each removal in the batch revokes access there.
+     */
+    private void markAll(List<Change> changes) {
+        List<ReconcileQueue.Marked> marked = queue.markMembers(changes.stream().map(Change::team).toList(),
+                changes.stream().map(Change::email).toList());
+        Set<String> touched = new LinkedHashSet<>();
+        marked.forEach(mark -> touched.add(mark.clusterId()));
+        Set<List<String>> removed = new LinkedHashSet<>();
+        changes.stream().filter(change -> !change.member())
+                .forEach(change -> removed.add(List.of(change.team(), change.email())));
+        List<ReconcileQueue.Marked> revocations = marked.stream()
+                .filter(mark -> removed.contains(List.of(mark.team(), mark.email()))).toList();
+        afterCommit.run(() -> {
+            revocations.forEach(mark -> revoked.fire(new AccessRevoked(mark.clusterId(), mark.email(),
+                    "member-removed")));
+            scheduler.wake(touched);
+        });
     }
 
     /** Why the record cannot be applied, or {@code null} when it is a membership event. */

@@ -34,16 +34,50 @@ public class ReconcileQueue {
         this.dataSource = dataSource;
     }
 
-    /** Marks the person dirty in every live cluster of the team; returns those clusters. */
+    /** A person marked dirty in a cluster of their team. */
+    public record Marked(String clusterId, String team, String email) {
+    }
+
+    /**
+     * Marks each (team, person) pair dirty in every live cluster of the team: every team's lock, then one
+     * insert, so a polled batch of membership events costs two statements here, not two per event.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public List<String> markMember(String team, String email) {
-        lockTeam(team);
-        return strings("""
-                INSERT INTO role_sync (cluster_id, email)
-                SELECT cluster_id, ? FROM cluster WHERE team = ? AND NOT removed
-                ON CONFLICT (cluster_id, email) DO UPDATE SET mark = nextval('role_sync_mark')
-                RETURNING cluster_id
-                """, email, team);
+    public List<Marked> markMembers(List<String> teams, List<String> emails) {
+        if (teams.isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            // sorted, so two transactions locking overlapping teams cannot deadlock; a statement of its own, so
+            // the insert below reads what a ClusterDiscovered that held a lock committed
+            try (PreparedStatement lock = c.prepareStatement("""
+                    SELECT pg_advisory_xact_lock(hashtext('nais-team:' || t))
+                      FROM (SELECT DISTINCT t FROM unnest(?::text[]) AS t ORDER BY t) AS teams
+                    """)) {
+                lock.setArray(1, c.createArrayOf("text", teams.toArray()));
+                lock.execute();
+            }
+            List<Marked> marked = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO role_sync (cluster_id, email)
+                    SELECT DISTINCT cluster.cluster_id, p.email FROM unnest(?::text[], ?::text[]) AS p(team, email)
+                      JOIN cluster ON cluster.team = p.team AND NOT cluster.removed
+                    ON CONFLICT (cluster_id, email) DO UPDATE SET mark = nextval('role_sync_mark')
+                    RETURNING cluster_id, (SELECT team FROM cluster WHERE cluster.cluster_id = role_sync.cluster_id),
+                              email
+                    """)) {
+                ps.setArray(1, c.createArrayOf("text", teams.toArray()));
+                ps.setArray(2, c.createArrayOf("text", emails.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        marked.add(new Marked(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+            return marked;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not mark " + emails.size() + " members", e);
+        }
     }
 
     /** Marks one person dirty in one live cluster (a DBA grant began or ended); false when the cluster is unknown. */

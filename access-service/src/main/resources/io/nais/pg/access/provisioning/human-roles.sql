@@ -159,6 +159,22 @@ BEGIN
 END
 $fn$;
 --;
+-- Creates many human roles in one statement, each exactly as nais_create_human
+-- (same guards, same 42710 fallback to a patch): a pass that adds dozens of
+-- members pays one round trip, not one per role. superusers[i] goes with
+-- role_names[i]; the settings are the same for all. One row per role.
+CREATE OR REPLACE FUNCTION pg_temp.nais_create_humans(role_names text[], setting_names text[],
+                                                      setting_values text[], superusers boolean[])
+RETURNS TABLE (role_name text, outcome text) LANGUAGE plpgsql AS $fn$
+BEGIN
+    FOR i IN 1 .. coalesce(array_length(role_names, 1), 0) LOOP
+        role_name := role_names[i];
+        outcome := pg_temp.nais_create_human(role_names[i], setting_names, setting_values, superusers[i]);
+        RETURN NEXT;
+    END LOOP;
+END
+$fn$;
+--;
 -- Ends every open session of the roles, in one statement: after a demotion or
 -- a removal committed (a session that slipped in before the commit ends too).
 CREATE OR REPLACE FUNCTION pg_temp.nais_end_sessions(role_names text[])

@@ -28,6 +28,11 @@ final class ServiceProcess implements AutoCloseable {
             Path log = Files.createTempFile("access-service", ".log");
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+            // e.g. -Dbench.serviceJvmArgs=-XX:StartFlightRecording=filename=/tmp/access.jfr to profile the service
+            String extra = System.getProperty("bench.serviceJvmArgs", "").strip();
+            if (!extra.isEmpty()) {
+                command.addAll(List.of(extra.split("\\s+")));
+            }
             config.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.addAll(List.of("-jar", jar.toString()));
             Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
@@ -131,6 +132,35 @@ class HumanRoleReconcileTest {
                 assertThat(rs.getString(2)).isEqualTo("5min");
             }
         }
+    }
+
+    @Test
+    void onePassCreatesManyRolesTogetherEachWithItsOwnSuperuserFlagAndTheGuards() throws Exception {
+        Map<String, HumanRoleSpec> desired = new LinkedHashMap<>();
+        for (int i = 0; i < 40; i++) {
+            String email = "batch" + i + "@example.com";
+            desired.put(email, new HumanRoleSpec(email, GUARDS, i % 7 == 3)); // a DBA here and there
+        }
+        assertThat(List.copyOf(reconcile(desired).values())).hasSize(40).containsOnly(ReconcileResult.CREATED);
+        try (Connection admin = pg.connect(app.database());
+             PreparedStatement ps = admin.prepareStatement("""
+                     SELECT r.rolsuper, r.rolcanlogin, pg_has_role(r.oid, 'nais_human', 'MEMBER'),
+                            (SELECT s.setconfig FROM pg_db_role_setting s WHERE s.setrole = r.oid)::text
+                       FROM pg_roles r WHERE r.rolname = ?
+                     """)) {
+            for (HumanRoleSpec spec : desired.values()) {
+                ps.setString(1, spec.roleName());
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).as(spec.roleName()).isTrue();
+                    assertThat(rs.getBoolean(1)).as(spec.roleName()).isEqualTo(spec.superuser());
+                    assertThat(rs.getBoolean(2)).isTrue();
+                    assertThat(rs.getBoolean(3)).isTrue();
+                    assertThat(rs.getString(4)).contains("statement_timeout=5min",
+                            "idle_in_transaction_session_timeout=10min");
+                }
+            }
+        }
+        assertThat(List.copyOf(reconcile(desired).values())).containsOnly(ReconcileResult.NOOP);
     }
 
     @Test

@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
@@ -93,6 +95,47 @@ class OutboxTest {
         assertThat(bus().findNow(EventTopic.BACKUPS, e -> e.metadata().id().equals(rolledBack.metadata().id())))
                 .isEmpty();
         awaitNoRowsFor(cluster);
+    }
+
+    @Test
+    void publishAllSendsEveryEventOnceInListOrderAcrossInsertChunks() {
+        String cluster = uniqueCluster();
+        List<Envelope<BackupFailed>> many = IntStream.range(0, Outbox.ROWS_PER_INSERT + 1)
+                .mapToObj(i -> backupFailed(cluster, "event " + i)).toList();
+
+        QuarkusTransaction.requiringNew().run(() -> outbox.publishAll(many));
+
+        Envelope<BackupFailed> last = many.get(many.size() - 1);
+        bus().await(EventTopic.BACKUPS, e -> e.metadata().id().equals(last.metadata().id()), ARRIVAL);
+        assertThat(bus().readAll(EventTopic.BACKUPS))
+                .filteredOn(e -> e.key().equals(cluster))
+                .extracting(e -> e.metadata().id())
+                .containsExactlyElementsOf(many.stream().map(e -> e.metadata().id()).toList());
+        awaitNoRowsFor(cluster);
+    }
+
+    @Test
+    void rolledBackPublishAllEmitsNothing() {
+        String cluster = uniqueCluster();
+        List<Envelope<BackupFailed>> rolledBack = List.of(backupFailed(cluster, "never 1"),
+                backupFailed(cluster, "never 2"));
+        Envelope<BackupFailed> marker = backupFailed(cluster, "committed after the rollback");
+
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            outbox.publishAll(rolledBack);
+            throw new IllegalStateException("the caller's work failed");
+        })).hasMessageContaining("the caller's work failed");
+        QuarkusTransaction.requiringNew().run(() -> outbox.publishAll(List.of(marker)));
+
+        bus().await(EventTopic.BACKUPS, e -> e.metadata().id().equals(marker.metadata().id()), ARRIVAL);
+        assertThat(bus().readAll(EventTopic.BACKUPS)).filteredOn(e -> e.key().equals(cluster))
+                .extracting(e -> e.metadata().id()).containsExactly(marker.metadata().id());
+    }
+
+    @Test
+    void publishAllOutsideATransactionIsRefused() {
+        assertThatThrownBy(() -> outbox.publishAll(List.of(backupFailed(uniqueCluster(), "no transaction"))))
+                .isInstanceOf(TransactionalException.class);
     }
 
     @Test
