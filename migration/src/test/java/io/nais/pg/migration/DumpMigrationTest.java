@@ -10,39 +10,16 @@ import io.nais.pg.migration.plan.Inspector;
 import io.nais.pg.migration.plan.Mode;
 import io.nais.pg.migration.verify.VerificationReport;
 import io.nais.pg.migration.verify.Verifier;
-import io.nais.pg.testsupport.postgres.PostgresCluster;
 import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Dump mode between two real clusters: copy, ownership, human access, refusals, verification. */
-class DumpMigrationTest {
-
-    static PostgresCluster source;
-    static PostgresCluster target;
-
-    @BeforeAll
-    static void start() {
-        source = Clusters.startSource();
-        target = Clusters.startTarget();
-        Clusters.seedSource(source, Clusters.SOURCE_SCHEMA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (source != null) {
-            source.close();
-        }
-        if (target != null) {
-            target.close();
-        }
-    }
+class DumpMigrationTest extends TwoClusterTest {
 
     @Test
     void dumpModeCopiesEverySchemaOwnedByTheApplicationRoleAndVerifies() throws SQLException {

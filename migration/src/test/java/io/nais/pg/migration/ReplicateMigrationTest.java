@@ -5,39 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nais.pg.migration.MigrationException.Failure;
 import io.nais.pg.migration.plan.Mode;
-import io.nais.pg.testsupport.postgres.PostgresCluster;
 import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Replicate mode between two real clusters: concurrent writes survive the cut-over; tables without a key are refused. */
-class ReplicateMigrationTest {
-
-    static PostgresCluster source;
-    static PostgresCluster target;
-
-    @BeforeAll
-    static void start() {
-        source = Clusters.startSource();
-        target = Clusters.startTarget();
-        Clusters.seedSource(source, Clusters.SOURCE_SCHEMA);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (source != null) {
-            source.close();
-        }
-        if (target != null) {
-            target.close();
-        }
-    }
+class ReplicateMigrationTest extends TwoClusterTest {
 
     @Test
     void tableWithoutPrimaryKeyIsRefusedInReplicateModeBeforeAnythingChanges() throws SQLException {
