@@ -10,6 +10,7 @@ import io.nais.pg.dbagrant.projection.TeamDirectory;
 import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.TeamMemberAdded;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 
@@ -31,7 +32,7 @@ public final class GrantWorld {
         this.infra = infra;
     }
 
-    public static GrantWorld create(Infrastructure infra, TeamDirectory directory) {
+    public static GrantWorld create(Infrastructure infra, TeamDirectory directory, MembershipProjection members) {
         GrantWorld world = new GrantWorld(infra);
         try (TestEventBus events = infra.events()) {
             events.publish(Envelope.of("test", new ClusterDiscovered(world.clusterId, world.team, "app", "127.0.0.1",
@@ -39,7 +40,7 @@ public final class GrantWorld {
             events.publish(Envelope.of("test", new TeamMemberAdded(world.team, world.lead)));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> directory.teamOf(world.clusterId).isPresent()
-                && directory.isMember(world.team, world.lead));
+                && members.isMember(world.team, world.lead));
         return world;
     }
 

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.RequestScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.nais.pg.backup.config.BackupConfig;
+import io.nais.pg.kit.membership.MembershipProjection;
 
 /**
  * Who may do what with a team's backups, for the person behind the request's
@@ -17,10 +18,10 @@ import io.nais.pg.backup.config.BackupConfig;
 public class ApiAccess {
 
     private final JsonWebToken token;
-    private final TeamMembers members;
+    private final MembershipProjection members;
     private final BackupConfig.Api config;
 
-    ApiAccess(JsonWebToken token, TeamMembers members, BackupConfig config) {
+    ApiAccess(JsonWebToken token, MembershipProjection members, BackupConfig config) {
         this.token = token;
         this.members = members;
         this.config = config.api();

@@ -1,31 +1,43 @@
 package io.nais.pg.backup.access;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.nais.pg.backup.clusters.Channels;
 import io.nais.pg.events.Envelope;
-import io.nais.pg.events.InvalidEventException;
-import io.nais.pg.events.TeamMemberAdded;
-import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.logging.LogContext;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
-/** Team membership events into {@link TeamMembers}, once each (inbox); anything else goes to the DLQ. */
+/**
+ * Team membership events into the service's {@code backup_team_member} table
+ * (the kit's {@link MembershipProjection}), once each (inbox); anything else
+ * goes to the DLQ.
+ */
 @ApplicationScoped
 public class MembershipConsumer {
 
     static final String CONSUMER = "backup-service.membership";
 
     private final Inbox inbox;
-    private final TeamMembers members;
+    private final MembershipProjection members;
 
-    MembershipConsumer(Inbox inbox, TeamMembers members) {
+    MembershipConsumer(Inbox inbox, MembershipProjection members) {
         this.inbox = inbox;
         this.members = members;
+    }
+
+    @Produces
+    @Singleton
+    static MembershipProjection members(DataSource dataSource) {
+        return new MembershipProjection(dataSource, "backup_team_member");
     }
 
     @Incoming(Channels.MEMBERSHIP)
@@ -36,13 +48,7 @@ public class MembershipConsumer {
             return;
         }
         try (var log = LogContext.forEvent(envelope).team(envelope.key())) {
-            if (envelope.data() instanceof TeamMemberAdded added) {
-                members.apply(added.team(), added.email(), true, envelope.metadata().time());
-            } else if (envelope.data() instanceof TeamMemberRemoved removed) {
-                members.apply(removed.team(), removed.email(), false, envelope.metadata().time());
-            } else {
-                throw new InvalidEventException(envelope.type(), "/type", "not a team membership event");
-            }
+            members.apply(envelope);
         }
     }
 }

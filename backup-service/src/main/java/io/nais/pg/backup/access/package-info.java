@@ -12,7 +12,8 @@
  *     operator command.</li>
  * </ul>
  * Membership is this service's own projection of the team membership topic
- * ({@link io.nais.pg.backup.access.TeamMembers}, newest event wins), as in
+ * (the kit's {@link io.nais.pg.kit.membership.MembershipProjection} over
+ * {@code backup_team_member}, newest event wins), as in
  * dba-grant-service and console-sync-service: services learn membership from
  * events, never from another service's API. The identity is the email claim;
  * the token never reaches a log or an error message.

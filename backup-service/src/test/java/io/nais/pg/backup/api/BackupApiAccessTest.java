@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.nais.pg.backup.access.TeamMembers;
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.it.BackupTestProfile;
 import io.nais.pg.backup.it.PlainS3;
@@ -22,6 +21,7 @@ import io.nais.pg.backup.it.Tokens;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
@@ -51,7 +51,7 @@ class BackupApiAccessTest {
     @Inject
     ClusterRegistry clusters;
     @Inject
-    TeamMembers members;
+    MembershipProjection members;
 
     private static TestEventBus events;
     private static TeamCluster cluster;

@@ -14,7 +14,6 @@ import io.nais.pg.dbagrant.model.Grant;
 import io.nais.pg.dbagrant.model.GrantRules;
 import io.nais.pg.dbagrant.model.GrantState;
 import io.nais.pg.dbagrant.model.Refusal;
-import io.nais.pg.dbagrant.projection.TeamDirectory;
 import io.nais.pg.dbagrant.request.GrantStore;
 import io.nais.pg.dbagrant.request.Producer;
 import io.nais.pg.events.DbaAccessDenied;
@@ -22,6 +21,7 @@ import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.GrantRevoked;
 import io.nais.pg.kit.logging.LogContext;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.kit.outbox.Outbox;
 
 /**
@@ -36,13 +36,13 @@ public class DecisionService {
     private static final Logger LOG = Logger.getLogger(DecisionService.class);
 
     private final GrantStore grants;
-    private final TeamDirectory directory;
+    private final MembershipProjection members;
     private final Outbox outbox;
     private final GrantRules rules;
 
-    DecisionService(GrantStore grants, TeamDirectory directory, Outbox outbox, DbaGrantConfig config) {
+    DecisionService(GrantStore grants, MembershipProjection members, Outbox outbox, DbaGrantConfig config) {
         this.grants = grants;
-        this.directory = directory;
+        this.members = members;
         this.outbox = outbox;
         this.rules = config.rules();
     }
@@ -51,7 +51,7 @@ public class DecisionService {
     public Grant approve(Caller approver, UUID grantId) {
         Grant grant = lock(grantId);
         Instant now = Instant.now();
-        rules.checkDecision(grant, approver.email(), directory.isMember(grant.team(), approver.email()), now);
+        rules.checkDecision(grant, approver.email(), members.isMember(grant.team(), approver.email()), now);
         Instant expiresAt = now.plus(grant.duration());
         grants.decide(grantId, GrantState.REQUESTED, GrantState.GRANTED, approver.email(), now, expiresAt);
         outbox.publish(Envelope.of(Producer.NAME, new DbaAccessGranted(grantId, grant.clusterId(), grant.team(),
@@ -63,7 +63,7 @@ public class DecisionService {
     @Transactional
     public Grant deny(Caller decider, UUID grantId, String reason) {
         Grant grant = lock(grantId);
-        rules.checkDecision(grant, decider.email(), directory.isMember(grant.team(), decider.email()), Instant.now());
+        rules.checkDecision(grant, decider.email(), members.isMember(grant.team(), decider.email()), Instant.now());
         String why = requireReason(reason);
         grants.decide(grantId, GrantState.REQUESTED, GrantState.DENIED, decider.email(), null, null);
         outbox.publish(Envelope.of(Producer.NAME, new DbaAccessDenied(grantId, grant.clusterId(), grant.team(),
@@ -75,7 +75,7 @@ public class DecisionService {
     @Transactional
     public Grant revoke(Caller revoker, UUID grantId, String reason) {
         Grant grant = lock(grantId);
-        rules.checkRevoke(grant, revoker.email(), directory.isMember(grant.team(), revoker.email()));
+        rules.checkRevoke(grant, revoker.email(), members.isMember(grant.team(), revoker.email()));
         String why = reason == null || reason.isBlank() ? "revoked before expiry" : reason.strip();
         grants.decide(grantId, GrantState.GRANTED, GrantState.REVOKED, null, null, null);
         outbox.publish(Envelope.of(Producer.NAME, new GrantRevoked(grantId, grant.clusterId(), grant.team(),

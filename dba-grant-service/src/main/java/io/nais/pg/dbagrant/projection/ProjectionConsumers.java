@@ -9,21 +9,22 @@ import io.nais.pg.events.ClusterRemoved;
 import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.InvalidEventException;
-import io.nais.pg.events.TeamMemberAdded;
-import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.kit.logging.LogContext;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
-/** Membership and cluster events into {@link TeamDirectory}, once each (inbox), poison to the DLQ. */
+/** Membership and cluster events into {@link MembershipProjection} and {@link TeamDirectory}, once each (inbox), poison to the DLQ. */
 @ApplicationScoped
 public class ProjectionConsumers {
 
     private final Inbox inbox;
+    private final MembershipProjection members;
     private final TeamDirectory directory;
 
-    ProjectionConsumers(Inbox inbox, TeamDirectory directory) {
+    ProjectionConsumers(Inbox inbox, MembershipProjection members, TeamDirectory directory) {
         this.inbox = inbox;
+        this.members = members;
         this.directory = directory;
     }
 
@@ -35,13 +36,7 @@ public class ProjectionConsumers {
             return;
         }
         try (LogContext log = LogContext.forEvent(envelope).team(envelope.key())) {
-            if (envelope.data() instanceof TeamMemberAdded added) {
-                directory.applyMembership(added.team(), added.email(), true, envelope.metadata().time());
-            } else if (envelope.data() instanceof TeamMemberRemoved removed) {
-                directory.applyMembership(removed.team(), removed.email(), false, envelope.metadata().time());
-            } else {
-                throw new InvalidEventException(envelope.type(), "/type", "not a team membership event");
-            }
+            members.apply(envelope);
         }
     }
 

@@ -12,23 +12,21 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.nais.pg.kit.membership.MembershipProjection;
 
 /**
- * The service's own projections of team membership and cluster ownership.
- * Both converge to the newest event by envelope time, so a late or replayed
- * event changes nothing.
+ * The service's own projection of cluster ownership: which team owns which
+ * cluster. It converges to the newest event by envelope time, so a late or
+ * replayed event changes nothing. Team membership is the kit's
+ * {@link MembershipProjection} over this service's {@code team_member} table
+ * (produced here, as a bean of its own).
  */
 @ApplicationScoped
 public class TeamDirectory {
 
-    private static final String UPSERT_MEMBER = """
-            INSERT INTO team_member (team, email, member, event_time) VALUES (?, ?, ?, ?)
-            ON CONFLICT (team, email) DO UPDATE SET member = excluded.member, event_time = excluded.event_time
-            WHERE team_member.event_time <= excluded.event_time
-            """;
-    private static final String IS_MEMBER = """
-            SELECT 1 FROM team_member WHERE team = ? AND lower(email) = lower(?) AND member
-            """;
     private static final String UPSERT_CLUSTER = """
             INSERT INTO cluster_team (cluster_id, team, removed, event_time) VALUES (?, ?, ?, ?)
             ON CONFLICT (cluster_id) DO UPDATE SET team = excluded.team, removed = excluded.removed,
@@ -43,25 +41,10 @@ public class TeamDirectory {
         this.dataSource = dataSource;
     }
 
-    public void applyMembership(String team, String email, boolean member, Instant eventTime) {
-        update(UPSERT_MEMBER, team, email, member, eventTime);
-    }
-
-    public void applyCluster(String clusterId, String team, boolean removed, Instant eventTime) {
-        update(UPSERT_CLUSTER, clusterId, team, removed, eventTime);
-    }
-
-    /** Whether the person is a member of the team as of the newest membership event (emails compare case-insensitively). */
-    public boolean isMember(String team, String email) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(IS_MEMBER)) {
-            q.setString(1, team);
-            q.setString(2, email);
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read membership of team " + team, e);
-        }
+    @Produces
+    @Singleton
+    static MembershipProjection members(DataSource dataSource) {
+        return new MembershipProjection(dataSource, "team_member");
     }
 
     /** The team that owns a known, not removed cluster. */
@@ -76,15 +59,15 @@ public class TeamDirectory {
         }
     }
 
-    private void update(String sql, String key, String value, boolean flag, Instant eventTime) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement u = c.prepareStatement(sql)) {
-            u.setString(1, key);
-            u.setString(2, value);
-            u.setBoolean(3, flag);
+    public void applyCluster(String clusterId, String team, boolean removed, Instant eventTime) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement u = c.prepareStatement(UPSERT_CLUSTER)) {
+            u.setString(1, clusterId);
+            u.setString(2, team);
+            u.setBoolean(3, removed);
             u.setObject(4, OffsetDateTime.ofInstant(eventTime, ZoneOffset.UTC));
             u.executeUpdate();
         } catch (SQLException e) {
-            throw new IllegalStateException("could not update projection for " + key, e);
+            throw new IllegalStateException("could not record the owner of cluster " + clusterId, e);
         }
     }
 }

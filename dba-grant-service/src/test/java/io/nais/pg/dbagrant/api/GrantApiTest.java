@@ -30,6 +30,7 @@ import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.DbaAccessRequested;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.GrantRevoked;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
@@ -49,6 +50,9 @@ class GrantApiTest {
     Infrastructure infra;
     @Inject
     TeamDirectory directory;
+
+    @Inject
+    MembershipProjection members;
     @Inject
     DataSource dataSource;
     @Inject
@@ -58,7 +62,7 @@ class GrantApiTest {
 
     @BeforeEach
     void world() {
-        world = GrantWorld.create(infra, directory);
+        world = GrantWorld.create(infra, directory, members);
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import io.nais.pg.dbagrant.GrantWorld;
 import io.nais.pg.dbagrant.projection.TeamDirectory;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
@@ -40,6 +41,9 @@ class NaisDbaCommandsTest {
     Infrastructure infra;
     @Inject
     TeamDirectory directory;
+
+    @Inject
+    MembershipProjection members;
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
 
@@ -47,7 +51,7 @@ class NaisDbaCommandsTest {
 
     @BeforeEach
     void world() {
-        world = GrantWorld.create(infra, directory);
+        world = GrantWorld.create(infra, directory, members);
     }
 
     @Test

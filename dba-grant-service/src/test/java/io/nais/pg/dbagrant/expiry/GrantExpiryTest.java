@@ -31,6 +31,7 @@ import io.nais.pg.dbagrant.projection.TeamDirectory;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.GrantExpired;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
@@ -47,6 +48,9 @@ class GrantExpiryTest {
     Infrastructure infra;
     @Inject
     TeamDirectory directory;
+
+    @Inject
+    MembershipProjection members;
     @Inject
     DataSource dataSource;
     @Inject
@@ -58,7 +62,7 @@ class GrantExpiryTest {
 
     @BeforeEach
     void world() {
-        world = GrantWorld.create(infra, directory);
+        world = GrantWorld.create(infra, directory, members);
     }
 
     @AfterEach
