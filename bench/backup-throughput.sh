@@ -7,7 +7,7 @@
 # JVM of its own. Prints wall times, their ratio (target >= 0.9) and the
 # pipeline JVM's peak RSS (VmHWM; target < 300 MB, flat with size), and on
 # stderr each backup's phases (connect, snapshot, upload-start, pg_dump-spawn,
-# row-count, stream, pg_dump-exit, upload-complete, manifest) and the pipeline
+# row-count, stream, pg_dump-exit, last-part, upload-complete, manifest) and the pipeline
 # JVM's CPU time. BENCH_ROUNDS (default 3) alternating rounds, best of each.
 # BENCH_BEFORE_CLASSES=<dir>: an earlier build of the pipeline's packages
 # (crypto, dump, postgres, storage), measured in the same rounds (before_s), e.g.

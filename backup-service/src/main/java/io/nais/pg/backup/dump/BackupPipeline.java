@@ -94,11 +94,14 @@ public final class BackupPipeline {
                     () -> stream(pgDump.stdout(), upload, progress, timings), BackupPipeline::runOnOwnThread);
             Map<String, Long> tableRows;
             try (var phase = timings.start("row-count")) {
-                tableRows = RowCounts.count(admin);
+                tableRows = RowCounts.countBesideADump(admin);
             }
             HashingOutputStream stored = awaitStreaming(streaming);
             try (var phase = timings.start("pg_dump-exit")) {
                 pgDump.awaitSuccess();
+            }
+            try (var phase = timings.start("last-part")) {
+                upload.awaitParts();
             }
             try (var phase = timings.start("upload-complete")) {
                 upload.complete();
@@ -145,7 +148,12 @@ public final class BackupPipeline {
                 "--dbname=" + source.connInfo().toConnectionString());
     }
 
-    /** pg_dump's stdout through age into the upload; runs on its own thread while the rows are counted. */
+    /**
+     * pg_dump's stdout through age into the upload; runs on its own thread
+     * while the rows are counted. At the end of the data the last part leaves
+     * at once, so its upload overlaps pg_dump's exit and the rest of the count
+     * (pg_dump's exit status still decides whether the upload completes).
+     */
     private HashingOutputStream stream(InputStream dump, MultipartUpload upload, AtomicLong progress,
                                        PhaseTimings timings) {
         try (var phase = timings.start("stream")) {
@@ -156,14 +164,17 @@ public final class BackupPipeline {
     private HashingOutputStream stream(InputStream dump, MultipartUpload upload, AtomicLong progress) {
         HashingOutputStream hashing = new HashingOutputStream(new ProgressOutputStream(upload, progress));
         byte[] buffer = new byte[COPY_BUFFER];
-        try (WritableByteChannel encrypted = cipher.encrypt(Channels.newChannel(hashing))) {
-            int n;
-            while ((n = dump.read(buffer)) >= 0) {
-                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-                while (chunk.hasRemaining()) {
-                    encrypted.write(chunk);
+        try {
+            try (WritableByteChannel encrypted = cipher.encrypt(Channels.newChannel(hashing))) {
+                int n;
+                while ((n = dump.read(buffer)) >= 0) {
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                    while (chunk.hasRemaining()) {
+                        encrypted.write(chunk);
+                    }
                 }
-            }
+            } // closing writes age's last chunk
+            upload.endOfData();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -51,6 +51,8 @@ public final class MultipartUpload extends OutputStream {
     private byte[] current;
     private int filled;
     private boolean finished;
+    private boolean dataEnded;
+    private List<CompletedPart> completedParts;
 
     private MultipartUpload(S3Client s3, String bucket, String key, int partSize, int uploadsInFlight) {
         this.s3 = s3;
@@ -84,6 +86,9 @@ public final class MultipartUpload extends OutputStream {
 
     @Override
     public void write(byte[] data, int offset, int length) throws IOException {
+        if (dataEnded) {
+            throw new IOException("the data of " + key + " has ended; nothing more may be written");
+        }
         while (length > 0) {
             if (current == null) {
                 current = takeBuffer();
@@ -100,23 +105,46 @@ public final class MultipartUpload extends OutputStream {
         }
     }
 
-    /** Uploads the last part, waits for every part and completes the upload: now the object exists. */
-    public void complete() throws IOException {
+    /**
+     * The data is all written: hands the last, short part to the uploader now,
+     * without waiting for it. Its upload then overlaps what the caller still
+     * does before {@link #complete()} (waiting for pg_dump's exit, the row
+     * count), instead of being the backup's tail. Nothing more may be written.
+     */
+    public void endOfData() throws IOException {
+        if (dataEnded) {
+            return;
+        }
+        dataEnded = true;
         if (current != null || parts.isEmpty()) {
             if (current == null) {
-                current = takeBuffer();
+                current = takeBuffer(); // an empty object is one empty part
                 filled = 0;
             }
             sendCurrent();
+        }
+    }
+
+    /** Waits until every part is stored (after {@link #endOfData()}, which it implies). */
+    public void awaitParts() throws IOException {
+        endOfData();
+        if (completedParts != null) {
+            return;
         }
         List<CompletedPart> done = new ArrayList<>();
         for (Future<CompletedPart> part : parts) {
             done.add(await(part));
         }
         done.sort(Comparator.comparing(CompletedPart::partNumber));
+        completedParts = done;
+    }
+
+    /** Uploads the last part unless {@link #endOfData()} did, waits for every part and completes the upload: now the object exists. */
+    public void complete() throws IOException {
+        awaitParts();
         String id = awaitUploadId();
         s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id)
-                .multipartUpload(m -> m.parts(done)));
+                .multipartUpload(m -> m.parts(completedParts)));
         finished = true;
         uploader.shutdown();
     }
