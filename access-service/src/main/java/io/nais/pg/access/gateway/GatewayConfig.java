@@ -127,6 +127,13 @@ public interface GatewayConfig {
             @WithDefault("500")
             int batchSize();
 
+            /**
+             * The audit thread drains the queue on this tick instead of being woken per statement:
+             * about 1/tick wake-ups a second at any rate, each taking one batch.
+             */
+            @WithDefault("20ms")
+            Duration drainInterval();
+
             /** A send not acknowledged within this goes to the spool. */
             @WithDefault("5s")
             Duration ackTimeout();

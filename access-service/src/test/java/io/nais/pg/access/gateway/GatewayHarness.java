@@ -99,9 +99,19 @@ final class GatewayHarness {
         return other;
     }
 
-    /** Statement audit of every cluster to the broker at {@code bootstrapServers}, spooling to {@code spool}. */
+    /**
+     * Statement audit of every cluster to the broker at {@code bootstrapServers}, spooling to {@code spool}; the
+     * audit thread's tick is the production default (20 ms) unless {@code -Dgateway.audit.drain-interval-ms} says
+     * otherwise, and statements are audited unless {@code -Dgateway.audit.statements=false} (an A/A run of
+     * bench/gateway-audit.sh: both gateways unaudited); {@code -Dgateway.audit.queue-capacity=2} drops nearly
+     * every statement after the tap (the event loop's share of the cost alone). These knobs are for the
+     * benchmark, through WORLD_JAVA_OPTS.
+     */
     static AuditSettings auditSettings(String bootstrapServers, Path spool, long spoolMaxBytes, FullSpoolPolicy policy) {
-        return new AuditSettings(true, Map.of(), 4096, 100_000, 500, spool, spoolMaxBytes, 64 * 1024, policy,
+        Duration drainInterval = Duration.ofMillis(Long.getLong("gateway.audit.drain-interval-ms", 20));
+        boolean enabled = Boolean.parseBoolean(System.getProperty("gateway.audit.statements", "true"));
+        int queueCapacity = Integer.getInteger("gateway.audit.queue-capacity", 100_000);
+        return new AuditSettings(enabled, Map.of(), 4096, queueCapacity, 500, drainInterval, spool, spoolMaxBytes, 64 * 1024, policy,
                 Duration.ofMillis(500), Duration.ofSeconds(2),
                 OutboxRelay.producerConfig(Map.of("bootstrap.servers", bootstrapServers), "gateway-audit-test"));
     }

@@ -47,6 +47,8 @@ class SessionLifecycleTest {
             assertThat(ended.getMessage()).contains("access to \"team-a/demo-app\" has ended");
             assertThat(currentUser(aliceSession)).as("others keep their sessions").isEqualTo(ALICE);
         }
+        // SessionClosed is recorded once the gateway side has closed, possibly just after the client saw the error
+        Awaitility.await().until(() -> h.events.closed.stream().anyMatch(c -> c.session().email().equals(carol)));
         RecordedEvents.Closed closed = h.events.closed.stream().filter(c -> c.session().email().equals(carol))
                 .findFirst().orElseThrow();
         assertThat(closed.reason()).isEqualTo("revoked:member-removed");

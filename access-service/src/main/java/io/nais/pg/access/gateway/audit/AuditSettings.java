@@ -13,6 +13,7 @@ import java.util.Map;
  * @param maxStatementBytes longer statement text is cut here (UTF-8 bytes) and flagged {@code truncated}
  * @param queueCapacity     statements waiting for the audit thread; beyond this they are dropped and counted
  * @param batchSize         most statements sent (or spooled) in one go
+ * @param drainInterval     the audit thread's tick: how long it sleeps between rounds that did not fill a batch
  * @param spoolDirectory    where events wait while Kafka is unavailable
  * @param spoolMaxBytes     the spool's size limit
  * @param spoolSegmentBytes size at which a spool file is closed and a new one begun
@@ -22,12 +23,15 @@ import java.util.Map;
  * @param producerConfig    the service's Kafka producer settings
  */
 public record AuditSettings(boolean enabled, Map<String, Boolean> clusters, int maxStatementBytes, int queueCapacity,
-                            int batchSize, Path spoolDirectory, long spoolMaxBytes, long spoolSegmentBytes,
+                            int batchSize, Duration drainInterval, Path spoolDirectory, long spoolMaxBytes, long spoolSegmentBytes,
                             FullSpoolPolicy fullPolicy, Duration retryInterval, Duration ackTimeout,
                             Map<String, Object> producerConfig) {
 
     public AuditSettings {
         clusters = Map.copyOf(clusters);
+        if (drainInterval.isNegative() || drainInterval.isZero()) {
+            throw new IllegalArgumentException("drainInterval must be positive");
+        }
         producerConfig = Map.copyOf(producerConfig);
     }
 

@@ -70,12 +70,33 @@ final class KafkaDelivery implements AutoCloseable {
         try {
             Producer<String, byte[]> p = producer();
             for (SpoolRecord record : records) {
-                acks.add(p.send(new ProducerRecord<>(topic, record.key(), record.value())));
+                Future<RecordMetadata> ack = p.send(new ProducerRecord<>(topic, record.key(), record.value()));
+                acks.add(ack);
+                // Failed already (no metadata within max.block.ms: broker unreachable): every further send
+                // would block as long again, so a batch of n would hold the audit thread n times the timeout.
+                if (failed(ack)) {
+                    break;
+                }
             }
         } catch (RuntimeException e) {
             LOG.warnf("audit events could not be handed to Kafka: %s", e.toString());
         }
         return new InFlight(records, acks);
+    }
+
+    private static boolean failed(Future<RecordMetadata> ack) {
+        if (!ack.isDone()) {
+            return false;
+        }
+        try {
+            ack.get();
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     /** @return how many records of {@code inFlight}, from the first, the broker acknowledged */
