@@ -2,6 +2,7 @@ package io.nais.pg.access.gateway.audit;
 
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.EventCodec;
+import io.nais.pg.events.InvalidEventException;
 import io.nais.pg.events.StatementExecuted;
 import io.netty.util.internal.PlatformDependent;
 import java.nio.file.Path;
@@ -91,11 +92,18 @@ final class AuditBatcher implements StatementSink, AutoCloseable {
         List<AuditedStatement> batch = new ArrayList<>(batchSize);
         while (running || !queue.isEmpty()) {
             boolean full = takeBatch(batch);
-            List<SpoolRecord> records = encode(batch);
-            batch.clear();
-            settleInFlight();
-            deliver(records);
-            drainSpoolWhenDue();
+            try {
+                List<SpoolRecord> records = encode(batch);
+                settleInFlight();
+                deliver(records);
+                drainSpoolWhenDue();
+            } catch (RuntimeException e) {
+                // The audit thread must outlive any one failure, or every later statement would be dropped.
+                LOG.errorf("statement audit round failed, going on: %s", e.getClass().getName());
+                outage();
+            } finally {
+                batch.clear();
+            }
             logDropsLoudly();
             awaitTickUnless(full);
         }
@@ -140,13 +148,40 @@ final class AuditBatcher implements StatementSink, AutoCloseable {
         }
     }
 
-    /** One codec call per batch: its batch path skips the schema for what already passed it (see the codec). */
+    /**
+     * One codec call per batch: its batch path skips the schema for what already
+     * passed it (see the codec). A batch the codec refuses is encoded again one by
+     * one, so only the invalid statements are lost (counted as dropped), not their
+     * neighbours.
+     */
     private List<SpoolRecord> encode(List<AuditedStatement> batch) {
         List<Envelope<StatementExecuted>> envelopes = new ArrayList<>(batch.size());
         for (AuditedStatement statement : batch) {
             envelopes.add(Envelope.of(PRODUCER, statement.toEvent()));
         }
-        List<byte[]> values = EventCodec.encodeAll(envelopes);
+        try {
+            return records(envelopes, EventCodec.encodeAll(envelopes));
+        } catch (InvalidEventException e) {
+            return encodeOneByOne(envelopes);
+        }
+    }
+
+    private List<SpoolRecord> encodeOneByOne(List<Envelope<StatementExecuted>> envelopes) {
+        List<SpoolRecord> records = new ArrayList<>(envelopes.size());
+        for (Envelope<StatementExecuted> envelope : envelopes) {
+            try {
+                records.add(new SpoolRecord(envelope.key(), EventCodec.encode(envelope)));
+            } catch (InvalidEventException e) {
+                // pointer only: the problem text may quote the statement's values
+                LOG.errorf("statement event not valid, dropped: %s at %s (session %s)", e.type(), e.pointer(),
+                        envelope.data().sessionId());
+                dropped.incrementAndGet();
+            }
+        }
+        return records;
+    }
+
+    private static List<SpoolRecord> records(List<Envelope<StatementExecuted>> envelopes, List<byte[]> values) {
         List<SpoolRecord> records = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             records.add(new SpoolRecord(envelopes.get(i).key(), values.get(i)));

@@ -103,6 +103,25 @@ class AuditBatcherTest {
                 .containsExactly("select 1", "select 2", "select 3");
     }
 
+    @Test
+    void aStatementTheCodecRefusesIsDroppedAloneAndTheAuditThreadGoesOn() throws Exception {
+        AuditBatcher batcher = batcher(1024, Duration.ofMillis(10));
+        UUID session = UUID.randomUUID();
+        batcher.offer(statement(session, "select 1"));
+        batcher.offer(new AuditedStatement(session, CLUSTER, "not an email address",
+                new StatementText("select 2".getBytes(StandardCharsets.UTF_8), false), 0, Instant.now()));
+        batcher.offer(statement(session, "select 3"));
+        batcher.start();
+        Thread.sleep(200);
+
+        batcher.offer(statement(session, "select 4"));
+        batcher.close();
+
+        assertThat(batcher.dropped()).isEqualTo(1);
+        assertThat(spooledStatements()).extracting(StatementExecuted::statement)
+                .containsExactly("select 1", "select 3", "select 4");
+    }
+
     private AuditBatcher batcher(int queueCapacity, Duration drainInterval) {
         Duration ackTimeout = Duration.ofSeconds(1);
         AuditSettings settings = new AuditSettings(true, Map.of(), 4096, queueCapacity, 500, drainInterval, spool,
