@@ -21,5 +21,5 @@ sizes=("$@")
 ./mvnw -B -q -pl backup-service dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$PWD/backup-service/target/bench.classpath"
 cp="backup-service/target/test-classes:backup-service/target/classes:$(cat backup-service/target/bench.classpath)"
-exec java -cp "$cp" -Dbench.heap="${BENCH_HEAP:-160m}" -Dbench.rounds="${BENCH_ROUNDS:-3}" \
+exec java -cp "$cp" -Dnais.child-jvm.tuning=throughput -Dbench.heap="${BENCH_HEAP:-160m}" -Dbench.rounds="${BENCH_ROUNDS:-3}" \
   -Dbench.before.classes="${BENCH_BEFORE_CLASSES:-}" io.nais.pg.backup.bench.BackupThroughput "${sizes[@]}"

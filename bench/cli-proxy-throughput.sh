@@ -63,7 +63,7 @@ for service in access-service dba-grant-service backup-service console-sync-serv
 done
 javac -nowarn -d "$WORK/lp-classes" -cp "$(cat "$ROOT/local-platform/target/classpath.txt")" \
   $(find "$ROOT/local-platform/src/main/java" -name '*.java')
-LAUNCHER=(java -Xmx512m -XX:+UseSerialGC -Djava.io.tmpdir="$STATE/tmp" -Dnais.repo.root="$WORK/repo" -Dnais.local.state="$STATE"
+LAUNCHER=(java -Xmx512m -XX:+UseSerialGC -Dnais.child-jvm.tuning=throughput -Djava.io.tmpdir="$STATE/tmp" -Dnais.repo.root="$WORK/repo" -Dnais.local.state="$STATE"
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
   -cp "$WORK/lp-classes:$(cat "$ROOT/local-platform/target/classpath.txt")" io.nais.pg.local.LocalPlatform)
 platform() { "${LAUNCHER[@]}" "$@"; }

@@ -16,13 +16,13 @@ GRANTS=${1:-1000}
 CLUSTERS=${2:-10}
 PARTS=${3:-both}
 if [[ "$PARTS" != access-service ]]; then
-  ./mvnw -B -q -pl dba-grant-service test -Dtest=DbaExpiryBench -Dbench=true -Dbench.grants="$GRANTS" \
+  ./mvnw -B -q -pl dba-grant-service test -Dtest=DbaExpiryBench -Dbench=true -Dnais.child-jvm.tuning=throughput -Dbench.grants="$GRANTS" \
     -Dsurefire.failIfNoSpecifiedTests=false >/dev/null
   cat dba-grant-service/target/dba-expiry-bench.txt
 fi
 if [[ "$PARTS" != grant-service ]]; then
   ./mvnw -B -q -pl access-service package -DskipTests
-  ./mvnw -B -q -pl access-service org.codehaus.mojo:exec-maven-plugin:java \
+  ./mvnw -B -q -pl access-service org.codehaus.mojo:exec-maven-plugin:java -Dnais.child-jvm.tuning=throughput \
     -Dexec.classpathScope=test \
     -Dexec.mainClass=io.nais.pg.access.bench.GrantExpiryBench \
     -Dexec.args="$PWD/access-service/target/quarkus-app/quarkus-run.jar $GRANTS $CLUSTERS"

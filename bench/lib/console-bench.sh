@@ -22,6 +22,6 @@ console_bench_run() {
   cp -r target/classes "$work/classes"; cp -r target/test-classes "$work/test-classes"; cp -r target/quarkus-app "$work/quarkus-app"
   # shellcheck disable=SC2064  # expand $work now: it is local to this function
   trap "rm -rf '$work/classes' '$work/test-classes' '$work/quarkus-app'" EXIT
-  java -Xmx512m -Djava.io.tmpdir="$work" -cp "$work/test-classes:$work/classes:$(cat "$work/cp")" \
+  java -Xmx512m -Dnais.child-jvm.tuning=throughput -Djava.io.tmpdir="$work" -cp "$work/test-classes:$work/classes:$(cat "$work/cp")" \
     "$main" "$work/quarkus-app/quarkus-run.jar" "$@"
 }

@@ -38,7 +38,7 @@ world_start() {
   world_build
   trap world_cleanup EXIT
   log "starting the world (cluster, issuer, gateway${1:+, kafka and an auditing gateway})"
-  java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${WORLD_JAVA_OPTS:-} -cp "$CP" io.nais.pg.access.gateway.GatewayBenchWorld "$WORK" "$@" >"$WORK/world.log" 2>&1 &
+  java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dnais.child-jvm.tuning=throughput ${WORLD_JAVA_OPTS:-} -cp "$CP" io.nais.pg.access.gateway.GatewayBenchWorld "$WORK" "$@" >"$WORK/world.log" 2>&1 &
   WORLD_PID=$!
   for _ in $(seq 1 180); do [[ -f "$WORK/env" ]] && break; sleep 1; done
   [[ -f "$WORK/env" ]] || { cat "$WORK/world.log"; exit 1; }

@@ -22,9 +22,24 @@ import java.util.function.BooleanSupplier;
  */
 public final class ChildJvm implements AutoCloseable {
 
-    /** Small heap and flags that favour start-up time over peak throughput. */
+    /**
+     * Chooses the children's JIT: {@code fast-start} (the default, for tests) or
+     * {@code throughput} (for benchmarks, {@code -Dnais.child-jvm.tuning=throughput}).
+     */
+    public static final String TUNING_PROPERTY = "nais.child-jvm.tuning";
+
+    /** Small heap and flags that favour start-up time over peak throughput: C1 only, no profiling. */
     private static final List<String> FAST_START = List.of(
             "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto",
+            "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true");
+
+    /**
+     * The JVM's full tiered JIT. A benchmark's broker, S3 server or service runs for
+     * minutes under load, where C1-only code costs several times the CPU of C2's, and
+     * on two shared cores that CPU is taken from the thing being measured.
+     */
+    private static final List<String> THROUGHPUT = List.of(
+            "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
             "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true");
 
     private final String name;
@@ -42,6 +57,17 @@ public final class ChildJvm implements AutoCloseable {
                        List<String> args, Map<String, String> environment, Path directory) {
     }
 
+    /** The JVM options a child gets before its own, per {@link #TUNING_PROPERTY}. */
+    static List<String> tuning() {
+        String tuning = System.getProperty(TUNING_PROPERTY, "fast-start");
+        return switch (tuning) {
+            case "fast-start" -> FAST_START;
+            case "throughput" -> THROUGHPUT;
+            default -> throw new IllegalArgumentException(
+                    TUNING_PROPERTY + " must be fast-start or throughput, not " + tuning);
+        };
+    }
+
     /** Starts the child and returns at once; use {@link #awaitReady} or {@link #awaitExit}. */
     public static ChildJvm start(Spec spec) {
         return start(spec, RuntimeClasspath.of(spec.runtime()));
@@ -56,7 +82,7 @@ public final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + spec.maxHeap());
-        command.addAll(FAST_START);
+        command.addAll(tuning());
         command.addAll(spec.jvmArgs());
         command.add("-cp");
         command.add(guardLocation() + File.pathSeparator + classpath);
