@@ -6,6 +6,12 @@
 #
 #   bench/access-provisioning.sh [events=200] [clusters=50] [members-per-cluster=40]
 #
+# Bulk prints (a) the time to publish every event (sent asynchronously, one
+# flush), (b) first publish -> last role visible in every cluster, (c) the
+# direct-SQL baseline, and the ratio (b)/(c). Phase timings of the service
+# (per membership batch and per cluster pass) go to the service log with
+# -Dbench.trace=true on the exec step below.
+#
 # The main lives in access-service's test sources (it uses test-support); the
 # script packages the service first so the bench runs the real artifact.
 set -euo pipefail

@@ -70,6 +70,13 @@ final class BenchSupport {
         }
     }
 
+    /** A producer callback for sends nobody waits on: a lost bench event must stop the run, not skew it. */
+    static void failOnError(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {
+        if (error != null) {
+            throw new IllegalStateException("a bench event was not acknowledged", error);
+        }
+    }
+
     /** The p-th percentile (nearest rank) of sorted values. */
     static long percentile(long[] sorted, int p) {
         return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1))];

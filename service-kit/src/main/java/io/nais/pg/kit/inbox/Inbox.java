@@ -2,7 +2,12 @@ package io.nais.pg.kit.inbox;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -20,6 +25,12 @@ public class Inbox {
     private static final String RECORD = """
             INSERT INTO processed_event (event_id, consumer) VALUES (?, ?)
             ON CONFLICT (event_id, consumer) DO NOTHING
+            """;
+    private static final String RECORD_ALL = """
+            INSERT INTO processed_event (event_id, consumer)
+            SELECT DISTINCT event_id, ?::text FROM unnest(?::uuid[]) AS e(event_id) ORDER BY event_id
+            ON CONFLICT (event_id, consumer) DO NOTHING
+            RETURNING event_id
             """;
 
     private final DataSource dataSource;
@@ -46,6 +57,35 @@ public class Inbox {
             return insert.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("could not record event " + eventId + " for " + consumer, e);
+        }
+    }
+
+    /**
+     * Records that {@code consumer} processes all of {@code eventIds} now, in one statement: the batch form of
+     * {@link #firstDelivery}, with the same guarantees (inside the handler's transaction; a concurrent duplicate
+     * waits on the first one's row lock and then counts as seen). An id given twice is a first delivery once.
+     *
+     * @return the ids seen for the first time; the others are duplicate deliveries
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Set<UUID> firstDeliveries(Collection<UUID> eventIds, String consumer) {
+        if (eventIds.isEmpty()) {
+            return Set.of();
+        }
+        // sorted (ORDER BY), so two batches sharing ids lock their rows in one order and cannot deadlock
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement(RECORD_ALL)) {
+            insert.setString(1, consumer);
+            insert.setArray(2, connection.createArrayOf("uuid", new LinkedHashSet<>(eventIds).toArray()));
+            Set<UUID> first = new HashSet<>();
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    first.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return first;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record " + eventIds.size() + " events for " + consumer, e);
         }
     }
 }

@@ -3,7 +3,12 @@ package io.nais.pg.kit.inbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionalException;
@@ -53,6 +58,83 @@ class InboxTest {
     void recordingOutsideTheHandlersTransactionIsRefused() {
         assertThatThrownBy(() -> inbox.firstDelivery(UUID.randomUUID(), "consumer-a"))
                 .isInstanceOf(TransactionalException.class);
+    }
+
+    @Test
+    void aBatchReturnsOnlyTheEventsNotSeenBefore() {
+        UUID seen = UUID.randomUUID();
+        UUID fresh = UUID.randomUUID();
+        UUID alsoFresh = UUID.randomUUID();
+        assertThat(firstDelivery(seen, "consumer-a")).isTrue();
+
+        assertThat(firstDeliveries(List.of(seen, fresh, alsoFresh), "consumer-a")).containsExactlyInAnyOrder(fresh,
+                alsoFresh);
+        assertThat(firstDeliveries(List.of(seen, fresh, alsoFresh), "consumer-a")).isEmpty();
+        // the single-event form sees what the batch recorded
+        assertThat(firstDelivery(fresh, "consumer-a")).isFalse();
+    }
+
+    @Test
+    void anEventTwiceInOneBatchIsAFirstDeliveryOnce() {
+        UUID twice = UUID.randomUUID();
+
+        assertThat(firstDeliveries(List.of(twice, twice), "consumer-a")).containsExactly(twice);
+    }
+
+    @Test
+    void aBatchIsRecordedPerConsumer() {
+        UUID eventId = UUID.randomUUID();
+        assertThat(firstDeliveries(List.of(eventId), "consumer-a")).containsExactly(eventId);
+
+        assertThat(firstDeliveries(List.of(eventId), "consumer-b")).containsExactly(eventId);
+    }
+
+    @Test
+    void rolledBackBatchLeavesEveryEventUnprocessed() {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            inbox.firstDeliveries(List.of(first, second), "consumer-a");
+            throw new IllegalStateException("handler failed");
+        })).hasMessageContaining("handler failed");
+
+        assertThat(firstDeliveries(List.of(second, first), "consumer-a")).containsExactlyInAnyOrder(first, second);
+    }
+
+    @Test
+    void aBatchRacingItsOwnRedeliveryAppliesEachEventOnce() throws Exception {
+        UUID shared = UUID.randomUUID();
+        UUID onlyFirst = UUID.randomUUID();
+        CountDownLatch firstHoldsItsRows = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Set<UUID>> first = CompletableFuture.supplyAsync(() -> QuarkusTransaction.requiringNew()
+                .call(() -> {
+                    Set<UUID> claimed = inbox.firstDeliveries(List.of(shared, onlyFirst), "consumer-a");
+                    firstHoldsItsRows.countDown();
+                    release.await(10, TimeUnit.SECONDS);
+                    return claimed;
+                }));
+        assertThat(firstHoldsItsRows.await(10, TimeUnit.SECONDS)).isTrue();
+        // the redelivery waits on the first transaction's row lock and sees the conflict once it commits
+        CompletableFuture<Set<UUID>> redelivery = CompletableFuture.supplyAsync(
+                () -> firstDeliveries(List.of(shared), "consumer-a"));
+        Thread.sleep(200);
+        assertThat(redelivery).isNotDone();
+        release.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).containsExactlyInAnyOrder(shared, onlyFirst);
+        assertThat(redelivery.get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
+    void recordingABatchOutsideTheHandlersTransactionIsRefused() {
+        assertThatThrownBy(() -> inbox.firstDeliveries(List.of(UUID.randomUUID()), "consumer-a"))
+                .isInstanceOf(TransactionalException.class);
+    }
+
+    private Set<UUID> firstDeliveries(List<UUID> eventIds, String consumer) {
+        return QuarkusTransaction.requiringNew().call(() -> inbox.firstDeliveries(eventIds, consumer));
     }
 
     private boolean firstDelivery(UUID eventId, String consumer) {

@@ -185,6 +185,41 @@ class ProvisioningFlowTest {
     }
 
     @Test
+    void oneBatchWithDuplicatesAndARemovedThenReAddedPersonConvergesAndAReplayChangesNothing() throws Exception {
+        String returning = "batch-returning@example.com";
+        String steady = "batch-steady@example.com";
+        Instant now = Instant.now();
+        byte[] reAdded = encoded(new TeamMemberAdded(TEAM_A, returning), now.minusMillis(10));
+        byte[] steadyAdded = encoded(new TeamMemberAdded(TEAM_A, steady), now.minusMillis(10));
+        byte[][] batch = {
+                encoded(new TeamMemberAdded(TEAM_A, returning), now.minusMillis(30)),
+                encoded(new TeamMemberRemoved(TEAM_A, returning), now.minusMillis(20)),
+                reAdded,
+                steadyAdded,
+                reAdded, // the same event twice in one batch
+                steadyAdded,
+                encoded(new TeamMemberRemoved(TEAM_A, returning), now.minusMillis(40)), // late: older than the re-add
+        };
+        publishTogether(batch);
+        barrierOn(TEAM_A, "barrier-4@example.com");
+
+        awaitLogin(humansA, appA, returning);
+        awaitLogin(humansA, appA, steady);
+        assertThat(directory.isMember(TEAM_A, returning)).isTrue();
+        assertThat(provisionedEventsFor(returning)).isEqualTo(1);
+        assertThat(provisionedEventsFor(steady)).isEqualTo(1);
+
+        publishTogether(batch); // a replay of the whole batch
+        barrierOn(TEAM_A, "barrier-5@example.com");
+
+        assertThat(directory.isMember(TEAM_A, returning)).isTrue();
+        assertThat(roleExists(clusterA, appA, returning)).isTrue();
+        assertThat(provisionedEventsFor(returning)).isEqualTo(1);
+        assertThat(provisionedEventsFor(steady)).isEqualTo(1);
+        assertThat(removedEventsFor(returning)).isZero();
+    }
+
+    @Test
     void poisonEventGoesToTheDeadLetterTopicAndConsumptionGoesOn() throws Exception {
         String email = "after-poison@example.com";
         publishTogether("{not an event".getBytes(StandardCharsets.UTF_8),
@@ -297,6 +332,12 @@ class ProvisioningFlowTest {
     private static long provisionedEventsFor(String email) {
         return events.readAll(EventTopic.ACCESS).stream()
                 .filter(e -> e.data() instanceof HumanRoleProvisioned p && p.email().equals(email))
+                .count();
+    }
+
+    private static long removedEventsFor(String email) {
+        return events.readAll(EventTopic.ACCESS).stream()
+                .filter(e -> e.data() instanceof HumanRoleRemoved r && r.email().equals(email))
                 .count();
     }
 
