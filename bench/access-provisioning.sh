@@ -20,7 +20,7 @@ EVENTS=${1:-200}
 CLUSTERS=${2:-50}
 PER_CLUSTER=${3:-40}
 ./mvnw -B -q -pl access-service package -DskipTests
-./mvnw -B -q -pl access-service org.codehaus.mojo:exec-maven-plugin:java \
+./mvnw -B -q -pl access-service org.codehaus.mojo:exec-maven-plugin:java -Dnais.child-jvm.tuning=throughput \
   -Dexec.classpathScope=test \
   -Dexec.mainClass=io.nais.pg.access.bench.ProvisioningBench \
   -Dexec.args="$PWD/access-service/target/quarkus-app/quarkus-run.jar $EVENTS $CLUSTERS $PER_CLUSTER"

@@ -124,8 +124,17 @@ public interface GatewayConfig {
             @WithDefault("100000")
             int queueCapacity();
 
-            @WithDefault("500")
+            /**
+             * Most statements encoded and handed to Kafka in one round. The audit thread waits for a
+             * round's acknowledgements before the next round, so at most batchSize per (linger + round
+             * trip) go out: 5000 per ~55 ms is about 90,000 a second.
+             */
+            @WithDefault("5000")
             int batchSize();
+
+            /** How long the producer gathers statements into one produce request (linger.ms). */
+            @WithDefault("50ms")
+            Duration linger();
 
             /**
              * The audit thread drains the queue on this tick instead of being woken per statement:

@@ -161,7 +161,7 @@ public class GatewayService {
         Path spoolDirectory = spool.directory()
                 .orElse(Path.of(System.getProperty("java.io.tmpdir"), "nais-gateway-audit-spool"));
         return new AuditSettings(statements.enabled(), statements.clusters(), statements.maxBytes(),
-                statements.queueCapacity(), statements.batchSize(), statements.drainInterval(), spoolDirectory,
+                statements.queueCapacity(), statements.batchSize(), statements.drainInterval(), statements.linger(), spoolDirectory,
                 spool.maxBytes(), spool.segmentBytes(), spool.whenFull(), statements.retryInterval(), statements.ackTimeout(),
                 OutboxRelay.producerConfig(kafkaConfig, "access-service-gateway-audit"));
     }

@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
+import io.nais.pg.access.provisioning.DirectReconcile;
 import io.nais.pg.access.provisioning.HumanSessions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,8 +50,9 @@ import io.nais.pg.testsupport.postgres.SeededApplication;
  *       baseline: the admin terminates the session directly;</li>
  *   <li>bulk: N ClusterDiscovered and N×M TeamMemberAdded sent asynchronously (then one flush) →
  *       every role visible in every cluster, timed from the first send, with the publish time apart;
- *       baseline: the same number of roles created directly, one admin connection per cluster,
- *       with the service's parallelism.</li>
+ *       baseline: the same cluster work done directly ({@link DirectReconcile}: the service's own
+ *       reconcile, one pass per cluster, group set-up and per-role guards included), one admin connection
+ *       per cluster, with the service's parallelism.</li>
  * </ol>
  * Ten uncounted warm-up events come first.
  * Arguments: {@code <quarkus-run.jar> [events=200] [clusters=50] [membersPerCluster=40]}.
@@ -195,7 +198,6 @@ public final class ProvisioningBench {
         for (int c = 0; c < clusters.size(); c++) {
             apps.add(clusters.get(c).seedApplication("bulk-app"));
         }
-        long baseline = directBaseline(clusters, apps, perCluster, parallelism);
         List<byte[]> discoveredEvents = new ArrayList<>();
         List<String> discoveredKeys = new ArrayList<>();
         for (int c = 0; c < clusters.size(); c++) {
@@ -234,6 +236,7 @@ public final class ProvisioningBench {
             long published = System.nanoTime() - start;
             long service = watch.awaitAll(start, Duration.ofMinutes(5));
             Duration serviceCpu = serviceProcess.cpu().minus(cpuBefore);
+            long baseline = directBaseline(clusters, perCluster, parallelism);
 
             int roles = clusters.size() * perCluster;
             System.out.printf("bulk: %d roles in %d clusters from %d events: (a) publish %.2f s;"
@@ -248,20 +251,28 @@ public final class ProvisioningBench {
         }
     }
 
-    /** The same number of roles, created directly with the service's parallelism, one admin session per cluster. */
-    private static long directBaseline(List<PostgresCluster> clusters, List<SeededApplication> apps, int perCluster,
-                                       int parallelism) throws Exception {
-        long start = System.nanoTime();
+    /**
+     * The same cluster work done directly: per cluster, the service's own reconcile of {@code perCluster} new
+     * roles in one pass (group set-up, role SQL, per-role guards), with the service's parallelism, on a second
+     * application database of the same clusters. Run after the service's run, so its roles do not count there.
+     */
+    private static long directBaseline(List<PostgresCluster> clusters, int perCluster, int parallelism)
+            throws Exception {
+        List<SeededApplication> apps = new ArrayList<>();
+        for (PostgresCluster cluster : clusters) {
+            apps.add(cluster.seedApplication("baseline-app"));
+        }
+        Map<String, String> guards = Map.of("statement_timeout", "5min", "idle_in_transaction_session_timeout", "10min");
+        List<String> emails = IntStream.range(0, perCluster).mapToObj(m -> "baseline" + m + "@example.com").toList();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+        long start = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < clusters.size(); c++) {
             PostgresCluster pg = clusters.get(c);
-            String database = apps.get(c).database();
+            SeededApplication app = apps.get(c);
             done.add(pool.submit(() -> {
-                try (Connection admin = pg.connect(database); Statement st = admin.createStatement()) {
-                    for (int m = 0; m < perCluster; m++) {
-                        st.execute("CREATE ROLE \"baseline" + m + "@example.com\" LOGIN");
-                    }
+                try (Connection admin = pg.connect(app.database())) {
+                    DirectReconcile.provision(admin, app.owner(), List.of("public"), emails, guards);
                 }
                 return null;
             }));
@@ -269,8 +280,9 @@ public final class ProvisioningBench {
         for (Future<?> f : done) {
             f.get();
         }
+        long elapsed = System.nanoTime() - start;
         pool.shutdown();
-        return System.nanoTime() - start;
+        return elapsed;
     }
 
     /**

@@ -111,7 +111,10 @@ final class GatewayHarness {
         Duration drainInterval = Duration.ofMillis(Long.getLong("gateway.audit.drain-interval-ms", 20));
         boolean enabled = Boolean.parseBoolean(System.getProperty("gateway.audit.statements", "true"));
         int queueCapacity = Integer.getInteger("gateway.audit.queue-capacity", 100_000);
-        return new AuditSettings(enabled, Map.of(), 4096, queueCapacity, 500, drainInterval, spool, spoolMaxBytes, 64 * 1024, policy,
+        int batchSize = Integer.getInteger("gateway.audit.batch-size", 5000);
+        Duration linger = Duration.ofMillis(Long.getLong("gateway.audit.linger-ms", 50));
+        return new AuditSettings(enabled, Map.of(), 4096, queueCapacity, batchSize, drainInterval, linger, spool,
+                spoolMaxBytes, 64 * 1024, policy,
                 Duration.ofMillis(500), Duration.ofSeconds(2),
                 OutboxRelay.producerConfig(Map.of("bootstrap.servers", bootstrapServers), "gateway-audit-test"));
     }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param queueCapacity     statements waiting for the audit thread; beyond this they are dropped and counted
  * @param batchSize         most statements sent (or spooled) in one go
  * @param drainInterval     the audit thread's tick: how long it sleeps between rounds that did not fill a batch
+ * @param linger            how long the producer gathers records into one request (Kafka's {@code linger.ms})
  * @param spoolDirectory    where events wait while Kafka is unavailable
  * @param spoolMaxBytes     the spool's size limit
  * @param spoolSegmentBytes size at which a spool file is closed and a new one begun
@@ -23,7 +24,7 @@ import java.util.Map;
  * @param producerConfig    the service's Kafka producer settings
  */
 public record AuditSettings(boolean enabled, Map<String, Boolean> clusters, int maxStatementBytes, int queueCapacity,
-                            int batchSize, Duration drainInterval, Path spoolDirectory, long spoolMaxBytes, long spoolSegmentBytes,
+                            int batchSize, Duration drainInterval, Duration linger, Path spoolDirectory, long spoolMaxBytes, long spoolSegmentBytes,
                             FullSpoolPolicy fullPolicy, Duration retryInterval, Duration ackTimeout,
                             Map<String, Object> producerConfig) {
 

@@ -33,14 +33,16 @@ final class KafkaDelivery implements AutoCloseable {
     private Producer<String, byte[]> producer;
 
     /** @param producerConfig the service's producer settings (bootstrap servers, security, serializers, idempotence) */
-    KafkaDelivery(String topic, Map<String, Object> producerConfig, Duration ackTimeout) {
+    KafkaDelivery(String topic, Map<String, Object> producerConfig, Duration linger, Duration ackTimeout) {
         this.topic = topic;
         this.ackTimeout = ackTimeout;
         Map<String, Object> config = new HashMap<>(producerConfig);
         int timeout = (int) ackTimeout.toMillis();
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // Statements arrive in thousands per second: 64 KiB batches mean fewer produce requests.
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        // Statements arrive in thousands per second and may wait a little: few, large produce requests
+        // cost the broker far less than many small ones (on a shared 2-core bench, 50 ms and 1 MiB batches
+        // instead of 5 ms and 64 KiB took TPS with audit on from about 0.81-0.84 to 0.85-0.97 of audit off).
+        config.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger.toMillis());
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, timeout - 500));
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout + 10);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);

@@ -30,7 +30,7 @@ public final class StatementAudit implements AutoCloseable {
 
     /** Starts the audit thread; spooled events of an earlier run are sent first. */
     public static StatementAudit start(AuditSettings settings) {
-        KafkaDelivery kafka = new KafkaDelivery(EventTopic.ACCESS.topicName(), settings.producerConfig(),
+        KafkaDelivery kafka = new KafkaDelivery(EventTopic.ACCESS.topicName(), settings.producerConfig(), settings.linger(),
                 settings.ackTimeout());
         AuditBatcher batcher = new AuditBatcher(settings, kafka);
         batcher.start();

@@ -124,10 +124,10 @@ class AuditBatcherTest {
 
     private AuditBatcher batcher(int queueCapacity, Duration drainInterval) {
         Duration ackTimeout = Duration.ofSeconds(1);
-        AuditSettings settings = new AuditSettings(true, Map.of(), 4096, queueCapacity, 500, drainInterval, spool,
+        AuditSettings settings = new AuditSettings(true, Map.of(), 4096, queueCapacity, 500, drainInterval, Duration.ofMillis(5), spool,
                 64L * 1024 * 1024, 64 * 1024, FullSpoolPolicy.KEEP_SERVING, Duration.ofMinutes(5), ackTimeout,
                 OutboxRelay.producerConfig(Map.of("bootstrap.servers", NO_BROKER), "audit-batcher-test"));
-        return new AuditBatcher(settings, new KafkaDelivery("nais.pg.access.v1", settings.producerConfig(), ackTimeout));
+        return new AuditBatcher(settings, new KafkaDelivery("nais.pg.access.v1", settings.producerConfig(), settings.linger(), ackTimeout));
     }
 
     private static AuditedStatement statement(UUID session, String text) {
