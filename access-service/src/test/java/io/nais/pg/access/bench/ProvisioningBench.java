@@ -21,9 +21,14 @@ import java.util.stream.IntStream;
 
 import io.nais.pg.access.provisioning.DirectReconcile;
 import io.nais.pg.access.provisioning.HumanSessions;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -60,6 +65,8 @@ import io.nais.pg.testsupport.postgres.SeededApplication;
 public final class ProvisioningBench {
 
     private static final String PRODUCER = "bench";
+    /** The service's consumer group (mp.messaging.connector.smallrye-kafka.group.id). */
+    private static final String SERVICE_GROUP = "access-service";
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -222,6 +229,7 @@ public final class ProvisioningBench {
             // metadata fetched and every cluster's watch connection open before the clock starts
             producer.partitionsFor(Topics.CLUSTERS);
             producer.partitionsFor(Topics.TEAM_MEMBERSHIP);
+            warmUp(producer, bootstrapServers, members.size());
             Duration cpuBefore = serviceProcess.cpu();
 
             // Every event sent without waiting for its acknowledgement, as a team sync would; the clusters are
@@ -249,6 +257,43 @@ public final class ProvisioningBench {
                     100.0 * serviceCpu.toNanos() / service / Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().availableProcessors());
         }
+    }
+
+    /**
+     * A running service has decoded, checked and applied membership events before: {@code count} TeamMemberAdded
+     * of a team that owns no cluster (decoding, schema checks, inbox, projection and marks, but no cluster work),
+     * consumed before the clock starts, so the bulk run does not measure the JIT's warm-up of that path.
+     */
+    private static void warmUp(KafkaProducer<String, byte[]> producer, String bootstrapServers, int count)
+            throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            Envelope<TeamMemberAdded> added = Envelope.of(PRODUCER,
+                    new TeamMemberAdded("warm-up", "w" + i + "@warm-up.no"));
+            producer.send(new ProducerRecord<>(Topics.TEAM_MEMBERSHIP, added.key(), EventCodec.encode(added)),
+                    BenchSupport::failOnError);
+        }
+        producer.flush();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            TopicPartition partition = new TopicPartition(Topics.TEAM_MEMBERSHIP, 0);
+            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get()
+                    .offset();
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (committed(admin, partition) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the service did not consume the warm-up events");
+                }
+                Thread.sleep(50);
+            }
+        }
+        System.out.printf("bulk: warm-up, %d membership events of a team without clusters consumed in %.2f s%n",
+                count, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static long committed(Admin admin, TopicPartition partition) throws Exception {
+        OffsetAndMetadata offset = admin.listConsumerGroupOffsets(SERVICE_GROUP).partitionsToOffsetAndMetadata().get()
+                .get(partition);
+        return offset == null ? -1 : offset.offset();
     }
 
     /**
