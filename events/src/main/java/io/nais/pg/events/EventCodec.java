@@ -1,7 +1,6 @@
 package io.nais.pg.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -12,7 +11,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -60,7 +58,7 @@ public final class EventCodec {
      * The same bytes as {@link #encode} for each envelope, in order, for producers of
      * high-rate events (the gateway's statement audit). A {@link StatementExecuted}
      * whose format-checked strings already passed the schema is written straight to
-     * bytes without a tree or a schema run ({@link StatementFastPath} says why that
+     * bytes by {@link StatementDocument}, without a tree or a schema run ({@link StatementFastPath} says why that
      * cannot let through what {@link #decode} would reject); everything else goes
      * through {@link #encode}.
      *
@@ -68,39 +66,18 @@ public final class EventCodec {
      */
     public static List<byte[]> encodeAll(List<? extends Envelope<?>> envelopes) {
         List<byte[]> encoded = new ArrayList<>(envelopes.size());
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
+        StatementFastPath fastPath = new StatementFastPath();
+        StatementDocument document = new StatementDocument();
         for (Envelope<?> envelope : envelopes) {
-            if (StatementFastPath.trusted(envelope)) {
-                buffer.reset();
-                writeDirectly(envelope, buffer);
-                encoded.add(buffer.toByteArray());
+            StatementDocument.Escaped trusted = fastPath.trusted(envelope);
+            if (trusted != null) {
+                encoded.add(document.write(envelope, (StatementExecuted) envelope.data(), trusted));
             } else {
                 encoded.add(encode(envelope));
                 StatementFastPath.passed(envelope);
             }
         }
         return encoded;
-    }
-
-    /** The document of {@link #toDocument}, property for property, without the tree. */
-    private static void writeDirectly(Envelope<?> envelope, ByteArrayOutputStream out) {
-        EventMetadata metadata = envelope.metadata();
-        try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("specversion", SPEC_VERSION);
-            json.writeStringField("id", metadata.id().toString());
-            json.writeStringField("type", envelope.eventType().name());
-            json.writeStringField("source", metadata.producer());
-            json.writeStringField("subject", envelope.key());
-            json.writeStringField("time", metadata.time().toString());
-            json.writeStringField("datacontenttype", CONTENT_TYPE);
-            json.writeStringField("correlationid", metadata.correlationId());
-            json.writeFieldName("data");
-            MAPPER.writeValue(json, envelope.data());
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + envelope.type(), e);
-        }
     }
 
     public static String encodeToString(Envelope<?> envelope) {

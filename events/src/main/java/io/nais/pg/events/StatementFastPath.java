@@ -1,7 +1,7 @@
 package io.nais.pg.events;
 
 import java.time.Instant;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,6 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * goes through the full schema path, and once it passed, later envelopes with the
  * same three strings are written directly. Those three repeat for a whole session, so
  * the schema still runs about once per session.
+ *
+ * <p>The trusted triples are shared by all threads; an instance (one per
+ * {@link EventCodec#encodeAll} call) only remembers the last one it found.
  */
 final class StatementFastPath {
 
@@ -32,20 +35,38 @@ final class StatementFastPath {
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
-    private static final Set<Trusted> TRUSTED = ConcurrentHashMap.newKeySet();
+    private static final Map<Trusted, StatementDocument.Escaped> TRUSTED = new ConcurrentHashMap<>();
 
     private record Trusted(String producer, String clusterId, String email) {
     }
 
-    private StatementFastPath() {
-    }
+    /** The last triple found trusted: a batch is mostly one person's statements, so most lookups end here. */
+    private Trusted last;
+    private StatementDocument.Escaped lastEscaped;
 
-    /** Whether {@code envelope} may skip the schema: a StatementExecuted whose format-checked strings passed before. */
-    static boolean trusted(Envelope<?> envelope) {
-        return envelope.data() instanceof StatementExecuted statement
-                && plainInstant(envelope.metadata().time())
-                && plainInstant(statement.executedAt())
-                && TRUSTED.contains(key(envelope.metadata().producer(), statement));
+    /**
+     * Whether {@code envelope} may skip the schema: a StatementExecuted whose
+     * format-checked strings passed before.
+     *
+     * @return their escaped JSON for {@link StatementDocument}, or null when it may not
+     */
+    StatementDocument.Escaped trusted(Envelope<?> envelope) {
+        if (!(envelope.data() instanceof StatementExecuted statement)
+                || !plainInstant(envelope.metadata().time()) || !plainInstant(statement.executedAt())) {
+            return null;
+        }
+        String producer = envelope.metadata().producer();
+        if (last != null && last.producer.equals(producer) && last.clusterId.equals(statement.clusterId())
+                && last.email.equals(statement.email())) {
+            return lastEscaped;
+        }
+        Trusted key = new Trusted(producer, statement.clusterId(), statement.email());
+        StatementDocument.Escaped escaped = TRUSTED.get(key);
+        if (escaped != null) {
+            last = key;
+            lastEscaped = escaped;
+        }
+        return escaped;
     }
 
     /** Called after {@code envelope} passed the full schema path. */
@@ -54,15 +75,13 @@ final class StatementFastPath {
             if (TRUSTED.size() >= MAX_TRUSTED) {
                 TRUSTED.clear();
             }
-            TRUSTED.add(key(envelope.metadata().producer(), statement));
+            String producer = envelope.metadata().producer();
+            TRUSTED.put(new Trusted(producer, statement.clusterId(), statement.email()),
+                    StatementDocument.Escaped.of(producer, statement.clusterId(), statement.email()));
         }
     }
 
     private static boolean plainInstant(Instant instant) {
         return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
-    }
-
-    private static Trusted key(String producer, StatementExecuted statement) {
-        return new Trusted(producer, statement.clusterId(), statement.email());
     }
 }

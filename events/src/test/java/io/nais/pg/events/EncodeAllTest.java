@@ -3,6 +3,7 @@ package io.nais.pg.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,61 @@ class EncodeAllTest {
 
         assertThat(encoded.get(1)).isEqualTo(EventCodec.encode(tricky));
         assertThat(EventCodec.decode(encoded.get(1))).isEqualTo(tricky);
+    }
+
+    @Test
+    void everyCharacterOfTheBasicPlaneAndSurrogatePairsAreWrittenAsJacksonWritesThem() {
+        List<Envelope<?>> envelopes = new ArrayList<>(statements("every-char@example.com", 1));
+        StringBuilder chunk = new StringBuilder();
+        for (int c = 0; c <= 0xFFFF; c++) {
+            chunk.append((char) c);
+            if (chunk.length() == 2048 || c == 0xFFFF) {
+                envelopes.add(statement("every-char@example.com", chunk.toString(), false, 1, Instant.now()));
+                chunk.setLength(0);
+            }
+        }
+        // pairs, a lone high and a lone low surrogate, at the start and at the end
+        envelopes.add(statement("every-char@example.com", "🐘 \uD83D \uDC18 😀🐘", false, 0, Instant.now()));
+        envelopes.add(statement("every-char@example.com", "\uDC18x\uD83D", false, 0, Instant.now()));
+
+        assertSameBytesAsTheTreePath(envelopes);
+    }
+
+    @Test
+    void timesOfEveryFractionLengthAndEdgeYearAndCountsOfEveryWidthAreWrittenAsJacksonWritesThem() {
+        List<Envelope<?>> envelopes = new ArrayList<>(statements("instants@example.com", 1));
+        List<Instant> instants = List.of(
+                Instant.parse("2026-11-24T18:00:00Z"), Instant.parse("2026-11-24T18:00:00.100Z"),
+                Instant.parse("2026-11-24T18:00:00.000001Z"), Instant.parse("2026-11-24T18:00:00.000000001Z"),
+                Instant.parse("2026-11-24T18:00:00.120300Z"), Instant.parse("2026-11-24T23:59:59.999999999Z"),
+                Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("0999-12-31T23:59:59.5Z"),
+                Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"));
+        int[] counts = {0, 7, 10, 99, 100, 12_345, 65_535, Integer.MAX_VALUE};
+        for (int i = 0; i < instants.size(); i++) {
+            envelopes.add(statement("instants@example.com", "select " + i, i % 2 == 0, counts[i % counts.length],
+                    instants.get(i)));
+            envelopes.add(new Envelope<>(new EventMetadata(UUID.randomUUID(), instants.get(i), "access-service",
+                    "correlation \"" + i + "\""),
+                    new StatementExecuted(EventFixtures.CLUSTER, new UUID(i, -i), "instants@example.com", "select 1",
+                            false, counts[counts.length - 1 - i % counts.length], Instant.now())));
+        }
+
+        assertSameBytesAsTheTreePath(envelopes);
+    }
+
+    private static void assertSameBytesAsTheTreePath(List<Envelope<?>> envelopes) {
+        List<byte[]> encoded = EventCodec.encodeAll(envelopes);
+        for (int i = 0; i < envelopes.size(); i++) {
+            assertThat(new String(encoded.get(i), StandardCharsets.UTF_8)).as("envelope %d", i)
+                    .isEqualTo(EventCodec.encodeToString(envelopes.get(i)));
+            assertThat(EventCodec.decode(encoded.get(i))).as("envelope %d decoded", i).isEqualTo(envelopes.get(i));
+        }
+    }
+
+    private static Envelope<StatementExecuted> statement(String email, String text, boolean truncated, int parameters,
+                                                         Instant executedAt) {
+        return Envelope.of("access-service", new StatementExecuted(EventFixtures.CLUSTER, UUID.randomUUID(), email,
+                text, truncated, parameters, executedAt));
     }
 
     private static List<Envelope<StatementExecuted>> statements(String email, int count) {
