@@ -7,7 +7,8 @@
 #   bench/access-provisioning.sh [events=200] [clusters=50] [members-per-cluster=40]
 #
 # Bulk prints (a) the time to publish every event (sent asynchronously, one
-# flush), (b) first publish -> last role visible in every cluster, (c) the
+# flush), (b) first publish -> the last role announced (HumanRoleProvisioned on
+# the access topic; every cluster is then checked to hold every role), (c) the
 # direct-SQL baseline, and the ratio (b)/(c). Phase timings of the service
 # (per membership batch and per cluster pass) go to the service log with
 # -Dbench.trace=true on the exec step below.
@@ -20,7 +21,7 @@ EVENTS=${1:-200}
 CLUSTERS=${2:-50}
 PER_CLUSTER=${3:-40}
 ./mvnw -B -q -pl access-service package -DskipTests
-./mvnw -B -q -pl access-service org.codehaus.mojo:exec-maven-plugin:java -Dnais.child-jvm.tuning=throughput \
+./mvnw -B -q -pl access-service org.codehaus.mojo:exec-maven-plugin:java -Dnais.child-jvm.tuning=throughput ${BENCH_OPTS:-} \
   -Dexec.classpathScope=test \
   -Dexec.mainClass=io.nais.pg.access.bench.ProvisioningBench \
   -Dexec.args="$PWD/access-service/target/quarkus-app/quarkus-run.jar $EVENTS $CLUSTERS $PER_CLUSTER"

@@ -38,9 +38,11 @@
  * <li><b>A batch path for the high-rate event.</b> {@link io.nais.pg.events.EventCodec#encodeAll}
  *     gives the same bytes as {@code encode} per envelope, but a {@code StatementExecuted} (thousands a
  *     second from each gateway) is schema-checked once per (producer, cluster, person) and then written
- *     straight to bytes: every other field's validity follows from its Java type and the record's
- *     constructor (reasoning in {@code StatementFastPath}; a test compares the bytes with
- *     {@code encode}'s). Consumers still validate everything on decode.</li>
+ *     straight to bytes by {@code StatementDocument} (prepared constant fragments, the person's strings
+ *     escaped once, the time formatted once per second): every other field's validity follows from its
+ *     Java type and the record's constructor (reasoning in {@code StatementFastPath}; tests compare the
+ *     bytes with {@code encode}'s for every character of the basic plane and every instant form).
+ *     Consumers still validate everything on decode.</li>
  * <li><b>Errors name the field, never the value</b>:
  *     {@link io.nais.pg.events.InvalidEventException} carries the type and a JSON pointer
  *     ({@code /data/email}); parse errors do not echo the document.</li>

@@ -1,12 +1,12 @@
 package io.nais.pg.access.provisioning;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.transaction.Transactional;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.nais.pg.access.directory.AccessRevoked;
@@ -20,11 +20,14 @@ import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.logging.LogContext;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
  * Cluster events update the projection. A discovered or updated cluster gets its
  * group role (re)applied and every current member of the team marked dirty; a
- * removed cluster is forgotten, with no SQL sent to it.
+ * removed cluster is forgotten, with no SQL sent to it. A polled batch is one
+ * transaction ({@link PolledBatch}): a platform start that discovers fifty
+ * clusters wakes all fifty at one commit, not one after another.
  */
 @ApplicationScoped
 public class ClusterConsumer {
@@ -52,9 +55,20 @@ public class ClusterConsumer {
 
     @Incoming(Channels.CLUSTERS)
     @Blocking(ordered = true)
-    @Transactional
-    public void on(ConsumerRecord<String, Envelope<?>> record) {
-        Envelope<?> envelope = Poison.require(record);
+    public CompletionStage<Void> on(KafkaRecordBatch<String, Envelope<?>> batch) {
+        return PolledBatch.apply(batch, envelope -> null, this::applyAll);
+    }
+
+    /**
+     * The batch's events in log order, in one transaction. Every team of the batch is locked first, in sorted
+     * order, as the membership consumer locks its teams: locking them event by event could deadlock with it.
+     */
+    private void applyAll(List<Envelope<?>> envelopes) {
+        queue.lockTeams(envelopes.stream().map(ClusterConsumer::team).filter(Objects::nonNull).toList());
+        envelopes.forEach(this::apply);
+    }
+
+    private void apply(Envelope<?> envelope) {
         try (LogContext log = LogContext.forEvent(envelope.metadata().id(), envelope.metadata().correlationId())) {
             if (!inbox.firstDelivery(envelope.metadata().id(), CONSUMER)) {
                 return;
@@ -70,6 +84,14 @@ public class ClusterConsumer {
             }
             // other event types on the topic are not ours to handle
         }
+    }
+
+    /** The team a cluster event is about; null for event types on the topic that are not ours. */
+    private static String team(Envelope<?> envelope) {
+        if (envelope.data() instanceof ClusterState c) {
+            return c.team();
+        }
+        return envelope.data() instanceof ClusterRemoved c ? c.team() : null;
     }
 
     private void clusterPresent(Envelope<?> envelope, ClusterFacts facts) {

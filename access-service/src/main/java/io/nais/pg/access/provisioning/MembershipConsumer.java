@@ -1,13 +1,11 @@
 package io.nais.pg.access.provisioning;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,12 +22,8 @@ import io.nais.pg.events.InvalidEventException;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
-import io.nais.pg.kit.logging.LogContext;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
  * Team membership events update the projection and mark the person dirty in
@@ -39,10 +33,8 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * batch changed there (a team sync of 2,000 members is a few dozen passes, not
  * 2,000).
  *
- * <p>A record that is not a membership event is nacked on its own, so only it
- * goes to the dead-letter topic; if the batch's transaction fails, each record
- * is retried in a transaction of its own and only those that fail again are
- * dead-lettered, exactly as with one record at a time.
+ * <p>Poison records and a failing batch are handled as {@link PolledBatch} says:
+ * only the records that cannot be applied on their own reach the dead-letter topic.
  */
 @ApplicationScoped
 public class MembershipConsumer {
@@ -70,60 +62,26 @@ public class MembershipConsumer {
     @Incoming(Channels.MEMBERSHIP)
     @Blocking(ordered = true)
     public CompletionStage<Void> on(KafkaRecordBatch<String, Envelope<?>> batch) {
-        List<KafkaRecord<String, Envelope<?>>> valid = new ArrayList<>();
-        List<CompletionStage<Void>> deadLetters = new ArrayList<>();
-        for (KafkaRecord<String, Envelope<?>> record : batch.getRecords()) {
-            RuntimeException poison = poison(record);
-            if (poison == null) {
-                valid.add(record);
-            } else {
-                deadLetters.add(record.nack(poison));
-            }
-        }
-        applyAll(valid, deadLetters);
-        // the batch's offsets are committed only once every dead letter is on its topic
-        return CompletableFuture.allOf(deadLetters.stream().map(CompletionStage::toCompletableFuture)
-                .toArray(CompletableFuture[]::new)).thenCompose(done -> batch.ack());
+        return PolledBatch.apply(batch, MembershipConsumer::refusal, this::applyAll);
     }
 
-    /** One transaction for the batch; if it fails, one per record, dead-lettering only those that fail alone. */
-    private void applyAll(List<KafkaRecord<String, Envelope<?>>> records, List<CompletionStage<Void>> deadLetters) {
-        if (records.isEmpty()) {
-            return;
-        }
+    /** The batch's inbox, projection and marks: four statements whatever its size (inside its transaction). */
+    private void applyAll(List<Envelope<?>> envelopes) {
         long start = System.nanoTime();
-        long[] phases = new long[3];
-        // a lone record (a quiet topic, or the one-by-one retry of a failed batch) logs with its event's context
-        try (LogContext log = records.size() == 1 ? LogContext.forEvent(records.get(0).getPayload())
-                : LogContext.open()) {
-            int changed = QuarkusTransaction.requiringNew().call(() -> {
-                List<Envelope<?>> first = firstDeliveries(records);
-                phases[0] = System.nanoTime();
-                List<MembershipProjection.Change> changes = project(first);
-                phases[1] = System.nanoTime();
-                markAll(changes);
-                phases[2] = System.nanoTime();
-                return changes.size();
-            });
-            // phase times of a batch, to see what bounds throughput (bench: -Dbench.trace=true)
-            LOG.debugf("batch of %d membership events (%d changes) applied in %.1f ms: inbox %.1f ms, projection"
-                    + " %.1f ms, marks %.1f ms, commit %.1f ms", records.size(), changed,
-                    (System.nanoTime() - start) / 1e6, (phases[0] - start) / 1e6, (phases[1] - phases[0]) / 1e6,
-                    (phases[2] - phases[1]) / 1e6, (System.nanoTime() - phases[2]) / 1e6);
-        } catch (RuntimeException batchFailed) {
-            if (records.size() == 1) {
-                deadLetters.add(records.get(0).nack(batchFailed));
-                return;
-            }
-            LOG.warnf("a batch of %d membership events failed (%s); applying them one by one", records.size(),
-                    batchFailed.toString());
-            records.forEach(record -> applyAll(List.of(record), deadLetters));
-        }
+        List<Envelope<?>> first = firstDeliveries(envelopes);
+        long inboxed = System.nanoTime();
+        List<MembershipProjection.Change> changes = project(first);
+        long projected = System.nanoTime();
+        markAll(changes);
+        // phase times of a batch, to see what bounds throughput (bench: -Dbench.trace=true)
+        LOG.debugf("batch of %d membership events (%d changes) applied in %.1f ms before commit: inbox %.1f ms,"
+                        + " projection %.1f ms, marks %.1f ms", envelopes.size(), changes.size(),
+                (System.nanoTime() - start) / 1e6, (inboxed - start) / 1e6, (projected - inboxed) / 1e6,
+                (System.nanoTime() - projected) / 1e6);
     }
 
     /** The batch's events not applied before, in log order, each once: one inbox statement for the batch. */
-    private List<Envelope<?>> firstDeliveries(List<KafkaRecord<String, Envelope<?>>> records) {
-        List<Envelope<?>> envelopes = records.stream().<Envelope<?>>map(KafkaRecord::getPayload).toList();
+    private List<Envelope<?>> firstDeliveries(List<Envelope<?>> envelopes) {
         Set<UUID> first = new HashSet<>(inbox.firstDeliveries(
                 envelopes.stream().map(envelope -> envelope.metadata().id()).toList(), CONSUMER));
         return envelopes.stream().filter(envelope -> first.remove(envelope.metadata().id())).toList();
@@ -145,7 +103,7 @@ public class MembershipConsumer {
         if (envelope.data() instanceof TeamMemberAdded added) {
             return new MembershipProjection.Fact(added.team(), added.email(), true, time, id);
         }
-        TeamMemberRemoved removed = (TeamMemberRemoved) envelope.data(); // poison() let nothing else through
+        TeamMemberRemoved removed = (TeamMemberRemoved) envelope.data(); // refusal() let nothing else through
         return new MembershipProjection.Fact(removed.team(), removed.email(), false, time, id);
     }
 
@@ -171,14 +129,8 @@ public class MembershipConsumer {
         });
     }
 
-    /** Why the record cannot be applied, or {@code null} when it is a membership event. */
-    private static RuntimeException poison(KafkaRecord<String, Envelope<?>> record) {
-        Envelope<?> envelope = record.getPayload();
-        if (envelope == null) {
-            long offset = record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
-                    .orElse(-1L);
-            return Poison.refusal(record.getTopic(), offset);
-        }
+    /** Why the event cannot be applied here, or {@code null} when it is a membership event. */
+    private static RuntimeException refusal(Envelope<?> envelope) {
         if (envelope.data() instanceof TeamMemberAdded || envelope.data() instanceof TeamMemberRemoved) {
             return null;
         }

@@ -47,16 +47,9 @@ public class ReconcileQueue {
         if (teams.isEmpty()) {
             return List.of();
         }
+        // a statement of its own, so the insert below reads what a ClusterDiscovered that held a lock committed
+        lockTeams(teams);
         try (Connection c = dataSource.getConnection()) {
-            // sorted, so two transactions locking overlapping teams cannot deadlock; a statement of its own, so
-            // the insert below reads what a ClusterDiscovered that held a lock committed
-            try (PreparedStatement lock = c.prepareStatement("""
-                    SELECT pg_advisory_xact_lock(hashtext('nais-team:' || t))
-                      FROM (SELECT DISTINCT t FROM unnest(?::text[]) AS t ORDER BY t) AS teams
-                    """)) {
-                lock.setArray(1, c.createArrayOf("text", teams.toArray()));
-                lock.execute();
-            }
             List<Marked> marked = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO role_sync (cluster_id, email)
@@ -77,6 +70,23 @@ public class ReconcileQueue {
             return marked;
         } catch (SQLException e) {
             throw new IllegalStateException("could not mark " + emails.size() + " members", e);
+        }
+    }
+
+    /**
+     * Takes every team's lock for the caller's transaction, in sorted order, so two transactions that lock
+     * overlapping sets of teams (a membership batch, a batch of cluster events) cannot deadlock.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockTeams(List<String> teams) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement lock = c.prepareStatement("""
+                SELECT pg_advisory_xact_lock(hashtext('nais-team:' || t))
+                  FROM (SELECT DISTINCT t FROM unnest(?::text[]) AS t ORDER BY t) AS teams
+                """)) {
+            lock.setArray(1, c.createArrayOf("text", teams.toArray()));
+            lock.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not lock " + teams.size() + " teams", e);
         }
     }
 

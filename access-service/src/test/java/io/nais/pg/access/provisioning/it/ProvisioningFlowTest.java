@@ -177,7 +177,7 @@ class ProvisioningFlowTest {
     void addedThenRemovedInOneBatchEndsWithoutARole() throws Exception {
         String email = "fleeting@example.com";
         Instant now = Instant.now();
-        publishTogether(encoded(new TeamMemberAdded(TEAM_A, email), now.minusMillis(2)),
+        publishTogether(Topics.TEAM_MEMBERSHIP, TEAM_A, encoded(new TeamMemberAdded(TEAM_A, email), now.minusMillis(2)),
                 encoded(new TeamMemberRemoved(TEAM_A, email), now.minusMillis(1)));
         barrierOn(TEAM_A, "barrier-3@example.com");
         await().atMost(WAIT).until(() -> !roleExists(clusterA, appA, email));
@@ -200,7 +200,7 @@ class ProvisioningFlowTest {
                 steadyAdded,
                 encoded(new TeamMemberRemoved(TEAM_A, returning), now.minusMillis(40)), // late: older than the re-add
         };
-        publishTogether(batch);
+        publishTogether(Topics.TEAM_MEMBERSHIP, TEAM_A, batch);
         barrierOn(TEAM_A, "barrier-4@example.com");
 
         awaitLogin(humansA, appA, returning);
@@ -209,7 +209,7 @@ class ProvisioningFlowTest {
         assertThat(provisionedEventsFor(returning)).isEqualTo(1);
         assertThat(provisionedEventsFor(steady)).isEqualTo(1);
 
-        publishTogether(batch); // a replay of the whole batch
+        publishTogether(Topics.TEAM_MEMBERSHIP, TEAM_A, batch); // a replay of the whole batch
         barrierOn(TEAM_A, "barrier-5@example.com");
 
         assertThat(directory.isMember(TEAM_A, returning)).isTrue();
@@ -222,7 +222,7 @@ class ProvisioningFlowTest {
     @Test
     void poisonEventGoesToTheDeadLetterTopicAndConsumptionGoesOn() throws Exception {
         String email = "after-poison@example.com";
-        publishTogether("{not an event".getBytes(StandardCharsets.UTF_8),
+        publishTogether(Topics.TEAM_MEMBERSHIP, TEAM_A, "{not an event".getBytes(StandardCharsets.UTF_8),
                 encoded(new TeamMemberAdded(TEAM_A, email), Instant.now()));
         awaitLogin(humansA, appA, email);
         await().atMost(WAIT).until(() -> !events.readAllRaw(Topics.TEAM_MEMBERSHIP_DLQ).isEmpty());
@@ -230,6 +230,32 @@ class ProvisioningFlowTest {
         assertThat(dead.headers().lastHeader("dead-letter-reason")).isNotNull();
         // consumed in one batch with the poison, the valid event was applied and not dead-lettered with it
         assertThat(events.readAllRaw(Topics.TEAM_MEMBERSHIP_DLQ)).hasSize(1);
+    }
+
+    @Test
+    void aPoisonClusterEventIsDeadLetteredAloneAndTheClustersPolledWithItAreProvisioned() throws Exception {
+        PostgresCluster first = infra.newCluster("team-d-app", b -> HumanSessions.withCertificateLogins(b, ca));
+        PostgresCluster second = infra.newCluster("team-e-app", b -> HumanSessions.withCertificateLogins(b, ca));
+        try {
+            SeededApplication appD = first.seedApplication("app-d");
+            SeededApplication appE = second.seedApplication("app-e");
+            publish(new TeamMemberAdded("team-d", "d@example.com"));
+            publish(new TeamMemberAdded("team-e", "e@example.com"));
+
+            publishTogether(Topics.CLUSTERS, "batch", encoded(discovered(first, appD, "team-d", "app-d"), Instant.now()),
+                    "{not an event".getBytes(StandardCharsets.UTF_8),
+                    encoded(discovered(second, appE, "team-e", "app-e"), Instant.now()));
+
+            awaitLogin(new HumanSessions(first, ca), appD, "d@example.com");
+            awaitLogin(new HumanSessions(second, ca), appE, "e@example.com");
+            await().atMost(WAIT).until(() -> !events.readAllRaw(Topics.CLUSTERS_DLQ).isEmpty());
+            assertThat(events.readAllRaw(Topics.CLUSTERS_DLQ)).hasSize(1);
+            assertThat(events.readAllRaw(Topics.CLUSTERS_DLQ).get(0).headers().lastHeader("dead-letter-reason"))
+                    .isNotNull();
+        } finally {
+            first.close();
+            second.close();
+        }
     }
 
     @Test
@@ -303,16 +329,13 @@ class ProvisioningFlowTest {
                 UUID.randomUUID().toString()), event));
     }
 
-    /**
-     * Sends the values to the membership topic (key: team A) in one produce request, so the consumer polls
-     * them in one batch.
-     */
-    private void publishTogether(byte[]... values) {
+    /** Sends the values to {@code topic} under one key in one produce request, so the consumer polls them in one batch. */
+    private void publishTogether(String topic, String key, byte[]... values) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 1000), new StringSerializer(), new ByteArraySerializer())) {
             for (byte[] value : values) {
-                producer.send(new ProducerRecord<>(Topics.TEAM_MEMBERSHIP, TEAM_A, value));
+                producer.send(new ProducerRecord<>(topic, key, value));
             }
             producer.flush();
         }

@@ -1,0 +1,94 @@
+package io.nais.pg.access.provisioning;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.jboss.logging.Logger;
+
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.InvalidEventException;
+import io.nais.pg.kit.logging.LogContext;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+
+/**
+ * How the provisioning consumers take a polled batch: the records that are not
+ * theirs (undecodable, or the wrong event type) are nacked one by one, so only
+ * they reach the dead-letter topic; the rest is applied in ONE transaction of
+ * the service database. If that transaction fails, each record is applied in a
+ * transaction of its own and only those that fail alone are dead-lettered,
+ * exactly as with one record at a time. The batch's offsets are committed once
+ * every dead letter is on its topic.
+ *
+ * <p>Why batches: a transaction per record made a burst (a team sync, or a
+ * platform start that discovers fifty clusters) a serial chain of commits, and
+ * the clusters at the end of it waited for all the others before their first pass.
+ */
+final class PolledBatch {
+
+    private static final Logger LOG = Logger.getLogger(PolledBatch.class);
+
+    private PolledBatch() {
+    }
+
+    /**
+     * @param refusal        why a record cannot be applied by this consumer, or null when it can
+     * @param inTransaction  applies the valid envelopes, in log order; called inside the transaction
+     */
+    static CompletionStage<Void> apply(KafkaRecordBatch<String, Envelope<?>> batch,
+                                       Function<Envelope<?>, RuntimeException> refusal,
+                                       Consumer<List<Envelope<?>>> inTransaction) {
+        List<KafkaRecord<String, Envelope<?>>> valid = new ArrayList<>();
+        List<CompletionStage<Void>> deadLetters = new ArrayList<>();
+        for (KafkaRecord<String, Envelope<?>> record : batch.getRecords()) {
+            RuntimeException refused = record.getPayload() == null ? undecodable(record)
+                    : refusal.apply(record.getPayload());
+            if (refused == null) {
+                valid.add(record);
+            } else {
+                deadLetters.add(record.nack(refused));
+            }
+        }
+        applyAll(valid, inTransaction, deadLetters);
+        return CompletableFuture.allOf(deadLetters.stream().map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new)).thenCompose(done -> batch.ack());
+    }
+
+    private static void applyAll(List<KafkaRecord<String, Envelope<?>>> records,
+                                 Consumer<List<Envelope<?>>> inTransaction, List<CompletionStage<Void>> deadLetters) {
+        if (records.isEmpty()) {
+            return;
+        }
+        // a lone record (a quiet topic, or the one-by-one retry of a failed batch) logs with its event's context
+        try (LogContext log = records.size() == 1 ? LogContext.forEvent(records.get(0).getPayload())
+                : LogContext.open()) {
+            List<Envelope<?>> envelopes = records.stream().<Envelope<?>>map(KafkaRecord::getPayload).toList();
+            QuarkusTransaction.requiringNew().run(() -> inTransaction.accept(envelopes));
+        } catch (RuntimeException batchFailed) {
+            if (records.size() == 1) {
+                deadLetters.add(records.get(0).nack(batchFailed));
+                return;
+            }
+            LOG.warnf("a batch of %d events on %s failed (%s); applying them one by one", records.size(),
+                    records.get(0).getTopic(), batchFailed.toString());
+            records.forEach(record -> applyAll(List.of(record), inTransaction, deadLetters));
+        }
+    }
+
+    /**
+     * The channels do not fail on a record they cannot deserialize (the kit's convention): it arrives without a
+     * value and is refused here, so the channel's failure strategy sends it to {@code <topic>.dlq}.
+     */
+    private static InvalidEventException undecodable(KafkaRecord<String, Envelope<?>> record) {
+        long offset = record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L);
+        return new InvalidEventException(null, "", "record on " + record.getTopic() + " at offset " + offset
+                + " is not a valid event");
+    }
+}
