@@ -18,6 +18,7 @@ import io.nais.pg.events.ClusterRemoved;
 import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.inbox.PolledBatch;
 import io.nais.pg.kit.logging.LogContext;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -56,7 +57,7 @@ public class ClusterConsumer {
     @Incoming(Channels.CLUSTERS)
     @Blocking(ordered = true)
     public CompletionStage<Void> on(KafkaRecordBatch<String, Envelope<?>> batch) {
-        return PolledBatch.apply(batch, envelope -> null, this::applyAll);
+        return PolledBatch.apply(batch, this::applyAll);
     }
 
     /**

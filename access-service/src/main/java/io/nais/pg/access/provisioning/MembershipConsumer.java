@@ -22,6 +22,7 @@ import io.nais.pg.events.InvalidEventException;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.inbox.PolledBatch;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 

@@ -30,6 +30,7 @@ import io.nais.pg.events.RestoreVerified;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.inbox.PolledBatch;
 import io.nais.pg.kit.logging.LogContext;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -39,7 +40,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
  * event in the inbox in the same transaction as its effect, so a redelivery
  * is skipped; the projections converge anyway (see {@link Projections}).
  * Audit-relevant topics (access, grants, backups) arrive in polled batches
- * ({@link BatchFold}): one transaction per batch, the audit lines appended to
+ * ({@link PolledBatch}): one transaction per batch, the audit lines appended to
  * the store's hash chains at its end, once per cluster; a lone event is a
  * batch of one. The gateway emits thousands of statements a second, which
  * one chain-head lock and commit per event could not keep up with.
@@ -94,19 +95,19 @@ class ReadModelConsumer {
     @Incoming(Channels.ACCESS)
     @Blocking(ordered = true)
     CompletionStage<Void> onAccess(KafkaRecordBatch<String, Envelope<?>> batch) {
-        return BatchFold.fold(batch, envelopes -> foldAudited(envelopes, this::access));
+        return PolledBatch.apply(batch, envelopes -> foldAudited(envelopes, this::access));
     }
 
     @Incoming(Channels.DBA_GRANTS)
     @Blocking(ordered = true)
     CompletionStage<Void> onGrant(KafkaRecordBatch<String, Envelope<?>> batch) {
-        return BatchFold.fold(batch, envelopes -> foldAudited(envelopes, this::grant));
+        return PolledBatch.apply(batch, envelopes -> foldAudited(envelopes, this::grant));
     }
 
     @Incoming(Channels.BACKUPS)
     @Blocking(ordered = true)
     CompletionStage<Void> onBackup(KafkaRecordBatch<String, Envelope<?>> batch) {
-        return BatchFold.fold(batch, envelopes -> foldAudited(envelopes, this::backup));
+        return PolledBatch.apply(batch, envelopes -> foldAudited(envelopes, this::backup));
     }
 
     /**

@@ -13,5 +13,10 @@
  * answers with the ids not seen before. The ids are inserted in sorted order,
  * so two batches that share ids (a redelivery racing the original on another
  * replica) take their row locks in the same order and cannot deadlock.
+ *
+ * <p>{@link io.nais.pg.kit.inbox.PolledBatch} is how such a consumer takes the
+ * batch: poison records dead-lettered alone, the rest in one transaction, and a
+ * failed batch retried record by record so only what fails alone is
+ * dead-lettered.
  */
 package io.nais.pg.kit.inbox;

@@ -1,4 +1,4 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.kit.inbox;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,32 +18,38 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /**
- * How the provisioning consumers take a polled batch: the records that are not
- * theirs (undecodable, or the wrong event type) are nacked one by one, so only
- * they reach the dead-letter topic; the rest is applied in ONE transaction of
- * the service database. If that transaction fails, each record is applied in a
- * transaction of its own and only those that fail alone are dead-lettered,
- * exactly as with one record at a time. The batch's offsets are committed once
- * every dead letter is on its topic.
+ * How a consumer takes a polled batch ({@code mp.messaging.incoming.<channel>.batch=true}):
+ * the records it cannot apply (undecodable, or an event type that is not its own)
+ * are nacked one by one, so only they reach the dead-letter topic; the rest is
+ * applied in ONE transaction of the service database. If that transaction fails,
+ * each record is applied in a transaction of its own and only those that fail
+ * alone are dead-lettered, exactly as with one record at a time. The batch's
+ * offsets are committed once every dead letter is on its topic.
  *
- * <p>Why batches: a transaction per record made a burst (a team sync, or a
- * platform start that discovers fifty clusters) a serial chain of commits, and
- * the clusters at the end of it waited for all the others before their first pass.
+ * <p>Why batches: a transaction per record turns a burst (a team sync, a platform
+ * start that discovers fifty clusters, a console catching up) into a serial chain
+ * of commits, each with its round trips; a batch is one.
  */
-final class PolledBatch {
+public final class PolledBatch {
 
     private static final Logger LOG = Logger.getLogger(PolledBatch.class);
 
     private PolledBatch() {
     }
 
+    /** As {@link #apply(KafkaRecordBatch, Function, Consumer)} for a consumer that takes every decoded event. */
+    public static CompletionStage<Void> apply(KafkaRecordBatch<String, Envelope<?>> batch,
+                                              Consumer<List<Envelope<?>>> inTransaction) {
+        return apply(batch, envelope -> null, inTransaction);
+    }
+
     /**
      * @param refusal        why a record cannot be applied by this consumer, or null when it can
      * @param inTransaction  applies the valid envelopes, in log order; called inside the transaction
      */
-    static CompletionStage<Void> apply(KafkaRecordBatch<String, Envelope<?>> batch,
-                                       Function<Envelope<?>, RuntimeException> refusal,
-                                       Consumer<List<Envelope<?>>> inTransaction) {
+    public static CompletionStage<Void> apply(KafkaRecordBatch<String, Envelope<?>> batch,
+                                              Function<Envelope<?>, RuntimeException> refusal,
+                                              Consumer<List<Envelope<?>>> inTransaction) {
         List<KafkaRecord<String, Envelope<?>>> valid = new ArrayList<>();
         List<CompletionStage<Void>> deadLetters = new ArrayList<>();
         for (KafkaRecord<String, Envelope<?>> record : batch.getRecords()) {
