@@ -1,6 +1,5 @@
 package io.nais.pg.console.api;
 
-import java.util.Collection;
 import java.util.List;
 
 import jakarta.enterprise.context.RequestScoped;
@@ -10,6 +9,7 @@ import jakarta.ws.rs.ForbiddenException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.nais.pg.console.readmodel.ConsoleReadModel;
+import io.nais.pg.kit.identity.CallerClaims;
 
 /**
  * The person behind the request's verified bearer token, and what they may
@@ -30,17 +30,17 @@ public class Viewer {
 
     private List<String> teams;
 
+    /** The person's email claim; a token without one is known by its subject (which matches no membership). */
     public String email() {
-        Object email = token.getClaim(config.emailClaim());
-        return email == null ? token.getSubject() : email.toString();
+        return claims().email(token).orElseGet(token::getSubject);
     }
 
     public boolean admin() {
-        Object groups = token.getClaim(config.groupsClaim());
-        if (groups instanceof Collection<?> list) {
-            return list.stream().anyMatch(group -> config.adminGroup().equals(unquoted(group)));
-        }
-        return groups != null && config.adminGroup().equals(unquoted(groups));
+        return claims().admin(token);
+    }
+
+    private CallerClaims claims() {
+        return new CallerClaims(config.emailClaim(), config.groupsClaim(), config.adminGroup());
     }
 
     /** The viewer's teams from the membership projection (admins may see more than these). */
@@ -66,11 +66,5 @@ public class Viewer {
         if (!admin()) {
             throw new ForbiddenException("platform admins only");
         }
-    }
-
-    /** JSON-P strings arrive as JsonString, whose toString keeps the quotes. */
-    private static String unquoted(Object value) {
-        String text = value.toString();
-        return text.length() > 1 && text.startsWith("\"") && text.endsWith("\"") ? text.substring(1, text.length() - 1) : text;
     }
 }
