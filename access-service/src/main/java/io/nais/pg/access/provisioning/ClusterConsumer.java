@@ -61,19 +61,17 @@ public class ClusterConsumer {
     }
 
     /**
-     * The batch's events in log order, in one transaction. Every team of the batch is locked first, in sorted
-     * order, as the membership consumer locks its teams: locking them event by event could deadlock with it.
+     * The batch's events not applied before, in log order, in one transaction (one inbox statement). Every team
+     * of the batch is locked first, in sorted order, as the membership consumer locks its teams: locking them
+     * event by event could deadlock with it.
      */
     private void applyAll(List<Envelope<?>> envelopes) {
         queue.lockTeams(envelopes.stream().map(ClusterConsumer::team).filter(Objects::nonNull).toList());
-        envelopes.forEach(this::apply);
+        inbox.firstDeliveriesOf(envelopes, CONSUMER).forEach(this::apply);
     }
 
     private void apply(Envelope<?> envelope) {
         try (LogContext log = LogContext.forEvent(envelope.metadata().id(), envelope.metadata().correlationId())) {
-            if (!inbox.firstDelivery(envelope.metadata().id(), CONSUMER)) {
-                return;
-            }
             // ClusterDiscovered and ClusterUpdated both carry the whole state: converge on it
             if (envelope.data() instanceof ClusterState c) {
                 log.cluster(c.clusterId()).team(c.team());

@@ -1,7 +1,6 @@
 package io.nais.pg.access.provisioning;
 
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -69,7 +68,7 @@ public class MembershipConsumer {
     /** The batch's inbox, projection and marks: four statements whatever its size (inside its transaction). */
     private void applyAll(List<Envelope<?>> envelopes) {
         long start = System.nanoTime();
-        List<Envelope<?>> first = firstDeliveries(envelopes);
+        List<Envelope<?>> first = inbox.firstDeliveriesOf(envelopes, CONSUMER);
         long inboxed = System.nanoTime();
         List<MembershipProjection.Change> changes = project(first);
         long projected = System.nanoTime();
@@ -79,13 +78,6 @@ public class MembershipConsumer {
                         + " projection %.1f ms, marks %.1f ms", envelopes.size(), changes.size(),
                 (System.nanoTime() - start) / 1e6, (inboxed - start) / 1e6, (projected - inboxed) / 1e6,
                 (System.nanoTime() - projected) / 1e6);
-    }
-
-    /** The batch's events not applied before, in log order, each once: one inbox statement for the batch. */
-    private List<Envelope<?>> firstDeliveries(List<Envelope<?>> envelopes) {
-        Set<UUID> first = new HashSet<>(inbox.firstDeliveries(
-                envelopes.stream().map(envelope -> envelope.metadata().id()).toList(), CONSUMER));
-        return envelopes.stream().filter(envelope -> first.remove(envelope.metadata().id())).toList();
     }
 
     /**

@@ -118,10 +118,12 @@ public class ReconcileQueue {
         }
     }
 
-    /** Marks every current member of the cluster's team dirty there and asks for the group role. */
+    /**
+     * Marks every current member of the cluster's team dirty there and asks for the group role. The caller holds
+     * the team's lock ({@link #lockTeams}), taken for its whole batch before the first event.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void markCluster(String clusterId, String team) {
-        lockTeam(team);
         update("""
                 INSERT INTO cluster_sync (cluster_id, ensure_groups) VALUES (?, true)
                 ON CONFLICT (cluster_id) DO UPDATE SET ensure_groups = true, attempts = 0, next_attempt_at = now()
@@ -244,10 +246,6 @@ public class ReconcileQueue {
      * membership events keeps its transaction open long enough for that to happen) and the member is never
      * provisioned there. With it, whichever marks second reads after the first committed.
      */
-    private void lockTeam(String team) {
-        strings("SELECT pg_advisory_xact_lock(hashtext(?))::text", "nais-team:" + team);
-    }
-
     private void update(String sql, Object... parameters) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, parameters);

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -14,6 +15,8 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+
+import io.nais.pg.events.Envelope;
 
 /**
  * Remembers which events a consumer has applied, so a redelivered event is
@@ -87,5 +90,17 @@ public class Inbox {
         } catch (SQLException e) {
             throw new IllegalStateException("could not record " + eventIds.size() + " events for " + consumer, e);
         }
+    }
+
+    /**
+     * The envelopes of a polled batch that {@code consumer} has not applied before, in the batch's order and each
+     * once (a duplicate later in the batch is dropped): {@link #firstDeliveries} for a batch of envelopes.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<Envelope<?>> firstDeliveriesOf(List<? extends Envelope<?>> envelopes, String consumer) {
+        Set<UUID> first = new HashSet<>(firstDeliveries(
+                envelopes.stream().map(envelope -> envelope.metadata().id()).toList(), consumer));
+        return envelopes.stream().<Envelope<?>>map(envelope -> envelope)
+                .filter(envelope -> first.remove(envelope.metadata().id())).toList();
     }
 }

@@ -15,6 +15,8 @@ import jakarta.transaction.TransactionalException;
 
 import org.junit.jupiter.api.Test;
 
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -79,6 +81,19 @@ class InboxTest {
         UUID twice = UUID.randomUUID();
 
         assertThat(firstDeliveries(List.of(twice, twice), "consumer-a")).containsExactly(twice);
+    }
+
+    @Test
+    void aBatchOfEnvelopesKeepsTheNewOnesInOrderAndEachOnce() {
+        Envelope<TeamMemberAdded> seen = Envelope.of("test", new TeamMemberAdded("team-a", "seen@example.com"));
+        Envelope<TeamMemberAdded> second = Envelope.of("test", new TeamMemberAdded("team-a", "b@example.com"));
+        Envelope<TeamMemberAdded> first = Envelope.of("test", new TeamMemberAdded("team-a", "a@example.com"));
+        assertThat(firstDelivery(seen.metadata().id(), "consumer-a")).isTrue();
+
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.firstDeliveriesOf(
+                List.of(second, seen, first, second), "consumer-a"))).containsExactly(second, first);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> inbox.firstDeliveriesOf(
+                List.of(second, first), "consumer-a"))).isEmpty();
     }
 
     @Test
