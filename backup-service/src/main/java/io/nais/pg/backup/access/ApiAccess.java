@@ -22,8 +22,7 @@ public class ApiAccess {
     ApiAccess(JsonWebToken token, MembershipProjection members, BackupConfig config) {
         this.token = token;
         this.members = members;
-        this.claims = new CallerClaims(config.api().emailClaim(), config.api().groupsClaim(),
-                config.api().adminGroup());
+        this.claims = config.api().claims();
     }
 
     /** List, verify and request a backup: members of the owning team and platform admins. */

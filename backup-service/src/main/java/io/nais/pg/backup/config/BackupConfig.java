@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.nais.pg.kit.identity.CallerClaims;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -164,6 +165,11 @@ public interface BackupConfig {
         /** The person's identity, as everywhere on the platform. */
         @WithDefault("email")
         String emailClaim();
+
+        /** These claim names, read the platform's one way. */
+        default CallerClaims claims() {
+            return new CallerClaims(emailClaim(), groupsClaim(), adminGroup());
+        }
     }
 
     interface Dump {

@@ -1,5 +1,6 @@
 package io.nais.pg.console.api;
 
+import io.nais.pg.kit.identity.CallerClaims;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -17,4 +18,9 @@ public interface ApiConfig {
     /** The claim naming the person; matched against team membership emails. */
     @WithDefault("email")
     String emailClaim();
+
+    /** These claim names, read the platform's one way. */
+    default CallerClaims claims() {
+        return new CallerClaims(emailClaim(), groupsClaim(), adminGroup());
+    }
 }

@@ -9,7 +9,6 @@ import jakarta.ws.rs.ForbiddenException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import io.nais.pg.console.readmodel.ConsoleReadModel;
-import io.nais.pg.kit.identity.CallerClaims;
 
 /**
  * The person behind the request's verified bearer token, and what they may
@@ -32,15 +31,11 @@ public class Viewer {
 
     /** The person's email claim; a token without one is known by its subject (which matches no membership). */
     public String email() {
-        return claims().email(token).orElseGet(token::getSubject);
+        return config.claims().email(token).orElseGet(token::getSubject);
     }
 
     public boolean admin() {
-        return claims().admin(token);
-    }
-
-    private CallerClaims claims() {
-        return new CallerClaims(config.emailClaim(), config.groupsClaim(), config.adminGroup());
+        return config.claims().admin(token);
     }
 
     /** The viewer's teams from the membership projection (admins may see more than these). */
