@@ -3,6 +3,7 @@ package io.nais.pg.access.provisioning;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -128,9 +129,14 @@ public class ClusterProvisioner {
                 ClusterRoleReconciler.reconcile(roles, cluster, desired, work.fullResync(), work.ensureGroups()));
     }
 
-    /** Only a change is announced, so a replay or a duplicate emits nothing; all of a pass's events in one insert. */
+    /**
+     * Only a change is announced, so a replay or a duplicate emits nothing; all of a pass's events in one insert.
+     * The log gets one line per pass that changed something, with its counts: the events are the record of each
+     * role (a team sync used to write a log line per role, which cost more CPU than announcing it).
+     */
     private void announce(ClusterTarget cluster, List<RoleOutcome> outcomes) {
         List<Envelope<?>> events = new ArrayList<>();
+        Map<ReconcileResult, Integer> changes = new EnumMap<>(ReconcileResult.class);
         for (RoleOutcome outcome : outcomes) {
             ReconcileResult result = outcome.result();
             if (result.provisioned()) {
@@ -146,8 +152,12 @@ public class ClusterProvisioner {
                         outcome.roleName());
             }
             if (result.changed()) {
-                LOG.infof("role %s: %s", outcome.roleName(), result);
+                changes.merge(result, 1, Integer::sum);
+                LOG.debugf("role %s: %s", outcome.roleName(), result);
             }
+        }
+        if (!changes.isEmpty()) {
+            LOG.infof("roles changed: %s", changes);
         }
         outbox.publishAll(events);
     }

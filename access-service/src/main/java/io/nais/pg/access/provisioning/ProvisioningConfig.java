@@ -27,6 +27,10 @@ public interface ProvisioningConfig {
     @WithDefault("PT10M")
     Duration resyncInterval();
 
+    /** When the first full resync runs after start (drift that arose while the service was down). */
+    @WithDefault("PT30S")
+    Duration resyncDelay();
+
     /** How often due work is swept up, for wake-ups lost to a crash or another replica. */
     @WithDefault("PT2S")
     Duration sweepInterval();

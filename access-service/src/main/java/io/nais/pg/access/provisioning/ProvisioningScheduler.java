@@ -76,8 +76,8 @@ public class ProvisioningScheduler {
         sessions.closeIdle();
     }
 
-    @Scheduled(every = "${nais.access.provisioning.resync-interval:PT10M}", delayed = "30s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${nais.access.provisioning.resync-interval:PT10M}",
+            delayed = "${nais.access.provisioning.resync-delay:PT30S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void resync() {
         wake(queue.markAllForResync());
     }

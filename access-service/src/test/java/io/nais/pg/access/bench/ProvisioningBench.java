@@ -12,12 +12,15 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import io.nais.pg.access.provisioning.DirectReconcile;
 import io.nais.pg.access.provisioning.HumanSessions;
@@ -27,9 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.EventCodec;
-import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.HumanRoleProvisioned;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.TeamMemberAdded;
@@ -39,6 +40,7 @@ import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
+import io.nais.pg.testsupport.process.ProcessCpu;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 
 /**
@@ -51,17 +53,27 @@ import io.nais.pg.testsupport.postgres.SeededApplication;
  *   <li>revocation: TeamMemberRemoved published → the person's open session fails;
  *       baseline: the admin terminates the session directly;</li>
  *   <li>bulk: N ClusterDiscovered and N×M TeamMemberAdded sent asynchronously (then one flush) →
- *       every role visible in every cluster, timed from the first send, with the publish time apart;
+ *       the last role announced (every cluster is then checked to hold every role), timed from the first
+ *       send, with the publish time apart; after {@value #WARM_UP_ROUNDS} warm-up bursts of as many roles, sent the same
+ *       way to clusters of their own, so the service runs JIT-compiled, as one that has
+ *       been up for a while;
  *       baseline: the same cluster work done directly ({@link DirectReconcile}: the service's own
  *       reconcile, one pass per cluster, group set-up and per-role guards included), one admin connection
  *       per cluster, with the service's parallelism.</li>
  * </ol>
- * Ten uncounted warm-up events come first.
+ * Ten uncounted warm-up events come before the reaction figures.
  * Arguments: {@code <quarkus-run.jar> [events=200] [clusters=50] [membersPerCluster=40]}.
  */
 public final class ProvisioningBench {
 
     private static final String PRODUCER = "bench";
+    /**
+     * The bulk's warm-up: rounds of as many roles as the measured run, each over clusters of its own. The JIT
+     * compiled about 1,600 methods during the measured run after one such round (C1 and C2 took 0.4 s of the
+     * service's 1.5 s CPU there): tiered compilation of a Quarkus service takes more than one team sync.
+     */
+    private static final int WARM_UP_ROUNDS = 3;
+    private static final int WARM_UP_CLUSTERS = 10 * WARM_UP_ROUNDS;
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -80,8 +92,8 @@ public final class ProvisioningBench {
                     Topics.CLUSTERS_DLQ);
             List<PostgresCluster> bulk = BenchSupport.startClusters("bulk", clusters,
                     b -> b.setting("max_connections", "20"));
-            PostgresCluster warmUp = BenchSupport.startClusters("bulk-warm-up", 1,
-                    b -> b.setting("max_connections", "20")).get(0);
+            List<PostgresCluster> warmUp = BenchSupport.startClusters("bulk-warm-up", WARM_UP_CLUSTERS,
+                    b -> b.setting("max_connections", "20"));
             // provisioning only: the gateway (and its OIDC issuer) is not part of these figures
             try (ServiceProcess service = ServiceProcess.start(jar,
                     BenchSupport.serviceConfig(kafka.bootstrapServers(), serviceDb, parallelism))) {
@@ -94,12 +106,16 @@ public final class ProvisioningBench {
                 warmUp(bus, target, app, humans);
                 reaction(bus, target, app, humans, events);
                 revocation(bus, target, app, humans, events);
-                bulk(kafka.bootstrapServers(), bulk, warmUp, perCluster, parallelism, service);
+                CpuMeter meter = new CpuMeter(service.pid(), serviceDb.pid(),
+                        bulk.stream().map(PostgresCluster::pid).toList(), kafka.pid());
+                bulk(kafka.bootstrapServers(), bulk, warmUp, perCluster, parallelism, service, meter);
             } finally {
                 for (PostgresCluster pg : bulk) {
                     pg.close();
                 }
-                warmUp.close();
+                for (PostgresCluster pg : warmUp) {
+                    pg.close();
+                }
             }
         }
     }
@@ -196,107 +212,160 @@ public final class ProvisioningBench {
         report("revocation: TeamMemberRemoved -> open session ended", service, baseline);
     }
 
-    private static void bulk(String bootstrapServers, List<PostgresCluster> clusters, PostgresCluster warmUpCluster,
-                             int perCluster, int parallelism, ServiceProcess serviceProcess)
-            throws Exception {
-        List<SeededApplication> apps = new ArrayList<>();
-        for (int c = 0; c < clusters.size(); c++) {
-            apps.add(clusters.get(c).seedApplication("bulk-app"));
+    private static void bulk(String bootstrapServers, List<PostgresCluster> clusters,
+                             List<PostgresCluster> warmUpClusters, int perCluster, int parallelism,
+                             ServiceProcess serviceProcess, CpuMeter meter) throws Exception {
+        int roles = clusters.size() * perCluster;
+        Burst measured = Burst.of("team-b", clusters, perCluster);
+        List<Burst> warmUps = new ArrayList<>();
+        int perRound = warmUpClusters.size() / WARM_UP_ROUNDS;
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+            warmUps.add(Burst.of("warm-up" + round + "-", warmUpClusters.subList(round * perRound,
+                    (round + 1) * perRound), roles / perRound));
         }
-        List<byte[]> discoveredEvents = new ArrayList<>();
-        List<String> discoveredKeys = new ArrayList<>();
-        for (int c = 0; c < clusters.size(); c++) {
-            Envelope<ClusterDiscovered> envelope = Envelope.of(PRODUCER,
-                    discovered(clusters.get(c), apps.get(c), "team-b" + c, "bulk-app"));
-            discoveredKeys.add(envelope.key());
-            discoveredEvents.add(EventCodec.encode(envelope));
-        }
-        List<ProducerRecord<String, byte[]>> members = new ArrayList<>();
-        for (int m = 0; m < perCluster; m++) {
-            for (int c = 0; c < clusters.size(); c++) {
-                Envelope<TeamMemberAdded> added = Envelope.of(PRODUCER,
-                        new TeamMemberAdded("team-b" + c, "m" + m + "@team-b" + c + ".no"));
-                members.add(new ProducerRecord<>(Topics.TEAM_MEMBERSHIP, added.key(), EventCodec.encode(added)));
-            }
-        }
-
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
-             RoleWatch watch = new RoleWatch(clusters, apps, perCluster);
+             RoleWatch watch = new RoleWatch(clusters, measured.apps(), perCluster);
              TestEventBus bus = new TestEventBus(bootstrapServers)) {
             // metadata fetched and every cluster's watch connection open before the clock starts
             producer.partitionsFor(Topics.CLUSTERS);
             producer.partitionsFor(Topics.TEAM_MEMBERSHIP);
-            warmUp(producer, bus, warmUpCluster, members.size());
-            Duration cpuBefore = serviceProcess.cpu();
-
-            // Every event sent without waiting for its acknowledgement, as a team sync would; the clusters are
-            // discovered first (they key the clusters topic, so nothing orders them before the members anyway).
-            long start = System.nanoTime();
-            for (int c = 0; c < clusters.size(); c++) {
-                producer.send(new ProducerRecord<>(Topics.CLUSTERS, discoveredKeys.get(c), discoveredEvents.get(c)),
-                        BenchSupport::failOnError);
+            for (Burst warmUp : warmUps) {
+                long warmUpStart = System.nanoTime();
+                long warmUpTime;
+                try (TestEventBus.Tail announced = bus.tail(Topics.ACCESS)) {
+                    warmUp.send(producer);
+                    // announced, not only visible: the outbox relay has no warm-up backlog when the clock starts
+                    warmUpTime = awaitAnnounced(announced, warmUp, warmUpStart);
+                }
+                System.out.printf("bulk: warm-up, %d roles in %d clusters of their own, sent as the measured run"
+                        + " is (not measured), in %.2f s%n", warmUp.roles(), perRound, warmUpTime / 1e9);
             }
-            members.forEach(record -> producer.send(record, BenchSupport::failOnError));
-            producer.flush();
-            long published = System.nanoTime() - start;
-            int roles = clusters.size() * perCluster;
-            long service = awaitAnnounced(bus, "team-b", roles, start);
-            Duration serviceCpu = serviceProcess.cpu().minus(cpuBefore);
+            Map<String, Duration> cpuBefore = meter.read();
+            Map<String, Duration> threadsBefore = ProcessCpu.byThread(serviceProcess.pid());
+
+            long start;
+            long published;
+            long service;
+            try (TestEventBus.Tail announced = bus.tail(Topics.ACCESS)) {
+                start = System.nanoTime();
+                published = measured.send(producer);
+                service = awaitAnnounced(announced, measured, start);
+            }
+            Map<String, Duration> cpuAfter = meter.read();
+            Map<String, Duration> threadsAfter = ProcessCpu.byThread(serviceProcess.pid());
             // the announcements are the clock; every cluster must really hold every role
             watch.awaitAll(System.nanoTime(), Duration.ofSeconds(5));
-            long baseline = directBaseline(clusters, perCluster, parallelism);
+            Measured direct = directBaseline(clusters, perCluster, parallelism, meter);
+            long baseline = direct.nanos();
 
             System.out.printf("bulk: %d roles in %d clusters from %d events: (a) publish %.2f s;"
                             + " (b) first publish -> last role announced %.2f s (%.0f roles/s);"
                             + " (c) direct baseline %.2f s (%.0f roles/s); ratio (b)/(c) %.1f%n",
                     roles, clusters.size(), roles + clusters.size(), published / 1e9, service / 1e9,
                     roles / (service / 1e9), baseline / 1e9, roles / (baseline / 1e9), (double) service / baseline);
-            System.out.printf("bulk: the service JVM used %.1f s CPU in those %.2f s wall (%.0f %% of the %d cores)%n",
-                    serviceCpu.toMillis() / 1e3, service / 1e9,
-                    100.0 * serviceCpu.toNanos() / service / Runtime.getRuntime().availableProcessors(),
-                    Runtime.getRuntime().availableProcessors());
+            System.out.printf("bulk: CPU used during (b), %.2f s wall on %d cores: %s%n", service / 1e9,
+                    Runtime.getRuntime().availableProcessors(), cpuSpent(cpuBefore, cpuAfter, false));
+            System.out.printf("bulk: CPU used during (c), %.2f s wall: %s%n", baseline / 1e9, direct.cpu());
+            System.out.println("bulk: the service's CPU during (b) by thread: "
+                    + cpuSpent(threadsBefore, threadsAfter, true));
+        }
+    }
+
+    /** What each reading's entries grew by between the two readings; {@code sorted}: most first. */
+    private static String cpuSpent(Map<String, Duration> before, Map<String, Duration> after, boolean sorted) {
+        Stream<Map.Entry<String, Duration>> spent = after.entrySet().stream()
+                .map(entry -> Map.entry(entry.getKey(),
+                        entry.getValue().minus(before.getOrDefault(entry.getKey(), Duration.ZERO))))
+                .filter(entry -> !entry.getValue().isZero());
+        if (sorted) {
+            spent = spent.sorted(Map.Entry.<String, Duration>comparingByValue().reversed());
+        }
+        return spent.map(entry -> String.format("%s %.2f s", entry.getKey(), entry.getValue().toMillis() / 1e3))
+                .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Where the machine's CPU goes, by component: the service's JVM, its database, the clusters, the broker,
+     * this bench (it sends the events and tails the access topic), and the rest of the machine.
+     */
+    private record CpuMeter(long service, long serviceDb, List<Long> clusters, long broker) {
+
+        Map<String, Duration> read() {
+            ProcessCpu cpu = ProcessCpu.now();
+            Map<String, Duration> components = new LinkedHashMap<>();
+            components.put("service JVM", cpu.of(service));
+            components.put("service database", cpu.ofTree(serviceDb));
+            components.put("clusters", clusters.stream().map(cpu::ofTree).reduce(Duration.ZERO, Duration::plus));
+            components.put("broker", cpu.of(broker));
+            components.put("bench JVM", cpu.of(ProcessHandle.current().pid()));
+            Duration known = components.values().stream().reduce(Duration.ZERO, Duration::plus);
+            components.put("rest of the machine", cpu.machine().minus(known));
+            return components;
         }
     }
 
     /**
-     * A running service has provisioned roles before: {@code count} TeamMemberAdded of a team that owns a cluster
-     * of its own, not one of the measured ones, all provisioned there before the clock starts. So every path of
-     * the bulk run (decoding, inbox, projection, marks, passes, role SQL, the outbox's encoding and relay) is
-     * JIT-compiled, as in a service that has been running, and the measured clusters still start empty.
+     * A team sync as the bench sends it: one ClusterDiscovered per cluster (team {@code <prefix><n>}), then
+     * {@code perCluster} TeamMemberAdded per team, round robin over the teams, all encoded beforehand.
      */
-    private static void warmUp(KafkaProducer<String, byte[]> producer, TestEventBus bus, PostgresCluster warmUpCluster,
-                               int count) throws Exception {
-        long start = System.nanoTime();
-        SeededApplication app = warmUpCluster.seedApplication("warm-up-app");
-        Envelope<ClusterDiscovered> discovered = Envelope.of(PRODUCER,
-                discovered(warmUpCluster, app, "warm-up", "warm-up-app"));
-        producer.send(new ProducerRecord<>(Topics.CLUSTERS, discovered.key(), EventCodec.encode(discovered)),
-                BenchSupport::failOnError);
-        for (int i = 0; i < count; i++) {
-            Envelope<TeamMemberAdded> added = Envelope.of(PRODUCER,
-                    new TeamMemberAdded("warm-up", "w" + i + "@warm-up.no"));
-            producer.send(new ProducerRecord<>(Topics.TEAM_MEMBERSHIP, added.key(), EventCodec.encode(added)),
-                    BenchSupport::failOnError);
+    private record Burst(String teamPrefix, List<SeededApplication> apps, List<ProducerRecord<String, byte[]>> clusters,
+                         List<ProducerRecord<String, byte[]>> members) {
+
+        static Burst of(String teamPrefix, List<PostgresCluster> clusters, int perCluster) {
+            List<SeededApplication> apps = new ArrayList<>();
+            List<ProducerRecord<String, byte[]>> discoveries = new ArrayList<>();
+            for (int c = 0; c < clusters.size(); c++) {
+                SeededApplication app = clusters.get(c).seedApplication("bulk-app");
+                apps.add(app);
+                discoveries.add(record(Topics.CLUSTERS,
+                        Envelope.of(PRODUCER, discovered(clusters.get(c), app, teamPrefix + c, "bulk-app"))));
+            }
+            List<ProducerRecord<String, byte[]>> members = new ArrayList<>();
+            for (int m = 0; m < perCluster; m++) {
+                for (int c = 0; c < clusters.size(); c++) {
+                    String team = teamPrefix + c;
+                    members.add(record(Topics.TEAM_MEMBERSHIP,
+                            Envelope.of(PRODUCER, new TeamMemberAdded(team, "m" + m + "@" + team + ".no"))));
+                }
+            }
+            return new Burst(teamPrefix, apps, discoveries, members);
         }
-        producer.flush();
-        // announced, not only visible: the outbox relay has no warm-up backlog left when the clock starts
-        awaitAnnounced(bus, "warm-up", count, start);
-        System.out.printf("bulk: warm-up, %d roles provisioned in a cluster of their own (not measured) in %.2f s%n",
-                count, (System.nanoTime() - start) / 1e9);
+
+        private static ProducerRecord<String, byte[]> record(String topic, Envelope<?> envelope) {
+            return new ProducerRecord<>(topic, envelope.key(), EventCodec.encode(envelope));
+        }
+
+        int roles() {
+            return members.size();
+        }
+
+        /**
+         * Every event sent without waiting for its acknowledgement, as a team sync would, then one flush; the
+         * clusters first (they key the clusters topic, so nothing orders them before the members anyway).
+         *
+         * @return nanoseconds until every event was acknowledged
+         */
+        long send(KafkaProducer<String, byte[]> producer) {
+            long start = System.nanoTime();
+            clusters.forEach(record -> producer.send(record, BenchSupport::failOnError));
+            members.forEach(record -> producer.send(record, BenchSupport::failOnError));
+            producer.flush();
+            return System.nanoTime() - start;
+        }
     }
 
     /**
-     * Nanoseconds from {@code start} until the service announced (HumanRoleProvisioned, relayed by its outbox after
-     * the pass committed) {@code roles} roles of the teams whose names start with {@code teamPrefix}. Polling 50
-     * clusters' catalogs every few milliseconds, as this bench once did, cost the very cores the service and the
-     * clusters were working on; reading the access topic costs them nothing, and the announcement comes after
-     * the role is visible, so it never flatters the service.
+     * Nanoseconds from {@code start} until the service announced every role of the burst: HumanRoleProvisioned,
+     * keyed by the cluster id ({@code <team>/<app>}), relayed by the outbox after the pass committed; nothing
+     * else is published under those keys in a burst. Polling 50 clusters' catalogs every few milliseconds, as
+     * this bench once did, cost the very cores the service and the clusters were working on; the access topic's
+     * tail costs them next to nothing, and the announcement comes after the role is visible, so it never
+     * flatters the service.
      */
-    private static long awaitAnnounced(TestEventBus bus, String teamPrefix, int roles, long start) {
-        bus.awaitCount(EventTopic.ACCESS, envelope -> envelope.data() instanceof HumanRoleProvisioned provisioned
-                && provisioned.team().startsWith(teamPrefix), roles, Duration.ofMinutes(5));
+    private static long awaitAnnounced(TestEventBus.Tail announced, Burst burst, long start) {
+        announced.awaitKeys(key -> key.startsWith(burst.teamPrefix()), burst.roles(), Duration.ofMinutes(5));
         return System.nanoTime() - start;
     }
 
@@ -305,8 +374,8 @@ public final class ProvisioningBench {
      * roles in one pass (group set-up, role SQL, per-role guards), with the service's parallelism, on a second
      * application database of the same clusters. Run after the service's run, so its roles do not count there.
      */
-    private static long directBaseline(List<PostgresCluster> clusters, int perCluster, int parallelism)
-            throws Exception {
+    private static Measured directBaseline(List<PostgresCluster> clusters, int perCluster, int parallelism,
+                                           CpuMeter meter) throws Exception {
         List<SeededApplication> apps = new ArrayList<>();
         for (PostgresCluster cluster : clusters) {
             apps.add(cluster.seedApplication("baseline-app"));
@@ -314,6 +383,7 @@ public final class ProvisioningBench {
         Map<String, String> guards = Map.of("statement_timeout", "5min", "idle_in_transaction_session_timeout", "10min");
         List<String> emails = IntStream.range(0, perCluster).mapToObj(m -> "baseline" + m + "@example.com").toList();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+        Map<String, Duration> cpuBefore = meter.read();
         long start = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < clusters.size(); c++) {
@@ -330,8 +400,13 @@ public final class ProvisioningBench {
             f.get();
         }
         long elapsed = System.nanoTime() - start;
+        String cpu = cpuSpent(cpuBefore, meter.read(), false);
         pool.shutdown();
-        return elapsed;
+        return new Measured(elapsed, cpu);
+    }
+
+    /** A baseline's wall time, and where the CPU went meanwhile. */
+    private record Measured(long nanos, String cpu) {
     }
 
     /**

@@ -43,9 +43,8 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** CPU time the service's JVM has used so far, all threads. */
-    java.time.Duration cpu() {
-        return process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+    long pid() {
+        return process.pid();
     }
 
     Path log() {

@@ -113,6 +113,14 @@ public final class KafkaBroker implements AutoCloseable {
         return Admin.create(properties);
     }
 
+    /** The broker JVM's process id (a broker this handle started). */
+    public long pid() {
+        if (broker == null) {
+            throw new IllegalStateException("only a broker this handle started has a process here");
+        }
+        return broker.pid();
+    }
+
     /**
      * Stops the broker process but keeps its storage and port, to simulate an
      * outage; {@link #restart()} brings it back with every record it had.

@@ -93,6 +93,15 @@ public final class PostgresCluster implements AutoCloseable {
         return new PostgresCluster(stateDirectory, state);
     }
 
+    /** The postmaster's process id, from {@code postmaster.pid} (e.g. to account for the cluster's CPU). */
+    public long pid() {
+        try {
+            return Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cluster " + name() + " is not running", e);
+        }
+    }
+
     /** The directory {@link #attach(Path)} reads. */
     public Path stateDirectory() {
         return directory;
