@@ -62,7 +62,7 @@ public class ClusterProvisioner {
         this.config = config;
     }
 
-    /** @return whether work was found (the caller loops while it finds some) */
+    /** @return whether the pass found work */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public boolean reconcile(String clusterId) {
         try (LogContext log = LogContext.open().cluster(clusterId)) {

@@ -61,7 +61,7 @@ public final class ProcessCpu {
         return ticks(ticks);
     }
 
-    /** CPU the whole machine spent, all cores, idle and I/O wait excluded. */
+    /** CPU the whole machine spent, all cores: user, nice, system, irq and softirq (no idle, I/O wait or steal). */
     public Duration machine() {
         return ticks(machineBusyTicks);
     }
@@ -109,14 +109,15 @@ public final class ProcessCpu {
         }
     }
 
-    /** The first line of {@code /proc/stat}: "cpu user nice system idle iowait irq softirq steal …". */
+    /**
+     * The first line of {@code /proc/stat}: "cpu user nice system idle iowait irq softirq steal guest …"; steal
+     * is time a virtual machine's host gave to someone else, and guest time is already in user.
+     */
     private static long machineBusy() throws IOException {
         String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
         long busy = 0;
-        for (int i = 1; i <= 8 && i < fields.length; i++) {
-            if (i != 4 && i != 5) { // idle, iowait
-                busy += Long.parseLong(fields[i]);
-            }
+        for (int field : new int[] {1, 2, 3, 6, 7}) {
+            busy += Long.parseLong(fields[field]);
         }
         return busy;
     }

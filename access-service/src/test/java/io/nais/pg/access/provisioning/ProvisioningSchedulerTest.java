@@ -1,0 +1,143 @@
+package io.nais.pg.access.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scheduler's per-cluster state, with a provisioner that only counts its passes (pure logic: the passes
+ * themselves are proven against real clusters in ProvisioningFlowTest): one pass per wake-up, and every
+ * wake-up that arrives while a pass runs folded into exactly one more.
+ */
+class ProvisioningSchedulerTest {
+
+    private final CountingProvisioner provisioner = new CountingProvisioner();
+    private final ProvisioningScheduler scheduler = new ProvisioningScheduler(provisioner, null, null, config());
+
+    @AfterEach
+    void stop() {
+        scheduler.stop();
+    }
+
+    @Test
+    void aWakeUpIsOnePassEvenWhenThePassFoundWork() throws Exception {
+        provisioner.release();
+        scheduler.wake("team-a/app");
+
+        provisioner.awaitPasses(1);
+        Thread.sleep(200); // a second pass would have started by now
+        assertThat(provisioner.passes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void wakeUpsDuringAPassBringExactlyOneMorePass() throws Exception {
+        scheduler.wake("team-a/app");
+        provisioner.awaitStarted();
+        for (int i = 0; i < 5; i++) {
+            scheduler.wake("team-a/app"); // marks committed while the pass runs
+        }
+        provisioner.release();
+
+        provisioner.awaitPasses(2);
+        Thread.sleep(200);
+        assertThat(provisioner.passes.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aWakeUpAfterThePassEndedIsANewPass() throws Exception {
+        provisioner.release();
+        scheduler.wake("team-a/app");
+        provisioner.awaitPasses(1);
+        Thread.sleep(100); // the run has ended: its state is idle again
+
+        scheduler.wake("team-a/app");
+
+        provisioner.awaitPasses(2);
+        assertThat(provisioner.passes.get()).isEqualTo(2);
+    }
+
+    /** Counts passes; each pass waits until {@link #release} (so a test can wake it meanwhile). */
+    private static final class CountingProvisioner extends ClusterProvisioner {
+
+        final AtomicInteger passes = new AtomicInteger();
+        private final CountDownLatch started = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        CountingProvisioner() {
+            super(null, null, null, null, null, null, null);
+        }
+
+        @Override
+        public boolean reconcile(String clusterId) {
+            started.countDown();
+            try {
+                released.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            passes.incrementAndGet();
+            return true; // work found every time: the old loop never ended on that
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        void awaitStarted() throws InterruptedException {
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+
+        void awaitPasses(int count) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (passes.get() < count && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(passes.get()).isGreaterThanOrEqualTo(count);
+        }
+    }
+
+    private static ProvisioningConfig config() {
+        return new ProvisioningConfig() {
+            @Override
+            public Humans humans() {
+                return null;
+            }
+
+            @Override
+            public int parallelism() {
+                return 2;
+            }
+
+            @Override
+            public Duration initialBackoff() {
+                return Duration.ofMillis(500);
+            }
+
+            @Override
+            public Duration maxBackoff() {
+                return Duration.ofMinutes(1);
+            }
+
+            @Override
+            public Duration resyncInterval() {
+                return Duration.ofMinutes(10);
+            }
+
+            @Override
+            public Duration resyncDelay() {
+                return Duration.ofSeconds(30);
+            }
+
+            @Override
+            public Duration sweepInterval() {
+                return Duration.ofSeconds(2);
+            }
+        };
+    }
+}
