@@ -1,7 +1,6 @@
 package io.nais.pg.console.readmodel;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -111,19 +110,15 @@ class ReadModelConsumer {
     }
 
     /**
-     * Steps, in the batch's transaction: skip redeliveries (inbox), project
-     * each new event in order, then append all their audit lines at once, so
-     * each cluster's chain head is locked once per batch, and last (held for
-     * the shortest time).
+     * Steps, in the batch's transaction: skip redeliveries (one inbox
+     * statement for the batch, which also keeps only the first of an event
+     * the batch holds twice), project each new event in log order, then
+     * append all their audit lines at once, so each cluster's chain head is
+     * locked once per batch, and last (held for the shortest time).
      */
     private void foldAudited(List<Envelope<?>> envelopes, Consumer<Envelope<?>> project) {
-        List<Envelope<?>> fresh = new ArrayList<>(envelopes.size());
-        for (Envelope<?> envelope : envelopes) {
-            if (firstDelivery(envelope)) {
-                project.accept(envelope);
-                fresh.add(envelope);
-            }
-        }
+        List<Envelope<?>> fresh = inbox.firstDeliveriesOf(envelopes, CONSUMER);
+        fresh.forEach(project);
         audit.appendAll(fresh);
     }
 

@@ -196,6 +196,27 @@ class AuditTrailTest {
     }
 
     @Test
+    void anEventDeliveredTwiceInOneBatchOrInALaterOneIsFoldedOnce() {
+        Fixture f = new Fixture();
+        Envelope<SessionOpened> a = f.session();
+        Envelope<SessionOpened> b = f.session();
+        Envelope<SessionOpened> c = f.session();
+        try (TestEventBus bus = infra.events()) {
+            for (Envelope<?> envelope : List.of(a, a, b, a)) { // one burst: polled as one batch, or a few
+                bus.publish(envelope);
+            }
+            f.awaitLines(2);
+            bus.publish(b); // redelivered after its batch committed
+            bus.publish(c); // folded after b's redelivery, in log order: its line means b's was skipped
+            f.awaitLines(3);
+        }
+
+        assertThat(f.sessionsInChainOrder()).containsExactly(a.data().sessionId(), b.data().sessionId(),
+                c.data().sessionId());
+        assertThat(f.verify(f.memberToken()).getBoolean("ok")).isTrue();
+    }
+
+    @Test
     void aBurstOfStatementsLandsInPublishOrderAndOnlyAnUndecodableRecordIsDeadLettered() {
         Fixture f = new Fixture();
         int statements = 300;
