@@ -31,7 +31,12 @@ import java.util.Map;
 final class ClusterRoles {
 
     static final String SQLSTATE_NOT_MANAGED = "55000";
-    private static final List<String> INSTALL = statements("human-roles.sql");
+    /**
+     * Every function of {@code human-roles.sql} in one string: pgjdbc sends a multi-statement string as one
+     * batch with one Sync, so a new admin session installs them in one round trip, not one per function
+     * (seven round trips fewer per cluster, where a cluster is a network away).
+     */
+    private static final String INSTALL = String.join("\n", statements("human-roles.sql"));
 
     private final Connection admin;
 
@@ -43,9 +48,7 @@ final class ClusterRoles {
     static ClusterRoles on(Connection admin) throws SQLException {
         admin.setAutoCommit(true);
         try (Statement st = admin.createStatement()) {
-            for (String sql : INSTALL) {
-                st.execute(sql);
-            }
+            st.execute(INSTALL);
         }
         return new ClusterRoles(admin);
     }

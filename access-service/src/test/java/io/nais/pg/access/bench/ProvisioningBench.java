@@ -52,11 +52,13 @@ import io.nais.pg.testsupport.postgres.SeededApplication;
  *       baseline: the admin creates the same role directly, then the person logs in;</li>
  *   <li>revocation: TeamMemberRemoved published → the person's open session fails;
  *       baseline: the admin terminates the session directly;</li>
- *   <li>bulk: N ClusterDiscovered and N×M TeamMemberAdded sent asynchronously (then one flush) →
+ *   <li>bulk, twice, each on N clusters of its own: the members team by team (as a directory sync sends
+ *       them) and round robin over the teams (the worst case: every polled batch touches every cluster).
+ *       N ClusterDiscovered and N×M TeamMemberAdded sent asynchronously (then one flush) →
  *       the last role announced (every cluster is then checked to hold every role), timed from the first
- *       send, with the publish time apart; after {@value #WARM_UP_ROUNDS} warm-up bursts of as many roles, sent the same
- *       way to clusters of their own, so the service runs JIT-compiled, as one that has
- *       been up for a while;
+ *       send, with the publish time apart; after {@value #WARM_UP_ROUNDS} warm-up bursts of as many roles
+ *       on clusters of their own, in both orders, and once the service's JIT has settled, so the service
+ *       runs as one that has been up for a while; the CPU of every component during each run is printed;
  *       baseline: the same cluster work done directly ({@link DirectReconcile}: the service's own
  *       reconcile, one pass per cluster, group set-up and per-role guards included), one admin connection
  *       per cluster, with the service's parallelism.</li>
@@ -90,7 +92,7 @@ public final class ProvisioningBench {
              TestEventBus bus = new TestEventBus(kafka.bootstrapServers())) {
             kafka.createTopics(Topics.TEAM_MEMBERSHIP, Topics.CLUSTERS, Topics.ACCESS, Topics.TEAM_MEMBERSHIP_DLQ,
                     Topics.CLUSTERS_DLQ);
-            List<PostgresCluster> bulk = BenchSupport.startClusters("bulk", clusters,
+            List<PostgresCluster> bulk = BenchSupport.startClusters("bulk", 2 * clusters,
                     b -> b.setting("max_connections", "20"));
             List<PostgresCluster> warmUp = BenchSupport.startClusters("bulk-warm-up", WARM_UP_CLUSTERS,
                     b -> b.setting("max_connections", "20"));
@@ -106,8 +108,7 @@ public final class ProvisioningBench {
                 warmUp(bus, target, app, humans);
                 reaction(bus, target, app, humans, events);
                 revocation(bus, target, app, humans, events);
-                CpuMeter meter = new CpuMeter(service.pid(), serviceDb.pid(),
-                        bulk.stream().map(PostgresCluster::pid).toList(), kafka.pid());
+                CpuMeter meter = new CpuMeter(service.pid(), serviceDb.pid(), List.of(), kafka.pid());
                 bulk(kafka.bootstrapServers(), bulk, warmUp, perCluster, parallelism, service, meter);
             } finally {
                 for (PostgresCluster pg : bulk) {
@@ -212,23 +213,27 @@ public final class ProvisioningBench {
         report("revocation: TeamMemberRemoved -> open session ended", service, baseline);
     }
 
+    /**
+     * The bulk twice, each on clusters of its own: the members team by team, as a directory sync that walks
+     * its teams sends them, then round robin over the teams, the worst case for the service (every polled
+     * batch touches every cluster, so every cluster gets a pass per batch).
+     */
     private static void bulk(String bootstrapServers, List<PostgresCluster> clusters,
                              List<PostgresCluster> warmUpClusters, int perCluster, int parallelism,
                              ServiceProcess serviceProcess, CpuMeter meter) throws Exception {
-        int roles = clusters.size() * perCluster;
-        Burst measured = Burst.of("team-b", clusters, perCluster);
+        int half = clusters.size() / 2;
+        int roles = half * perCluster;
         List<Burst> warmUps = new ArrayList<>();
         int perRound = warmUpClusters.size() / WARM_UP_ROUNDS;
         for (int round = 0; round < WARM_UP_ROUNDS; round++) {
             warmUps.add(Burst.of("warm-up" + round + "-", warmUpClusters.subList(round * perRound,
-                    (round + 1) * perRound), roles / perRound));
+                    (round + 1) * perRound), roles / perRound, Order.values()[round % Order.values().length]));
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
-             RoleWatch watch = new RoleWatch(clusters, measured.apps(), perCluster);
              TestEventBus bus = new TestEventBus(bootstrapServers)) {
-            // metadata fetched and every cluster's watch connection open before the clock starts
+            // metadata fetched before any clock starts
             producer.partitionsFor(Topics.CLUSTERS);
             producer.partitionsFor(Topics.TEAM_MEMBERSHIP);
             for (Burst warmUp : warmUps) {
@@ -239,9 +244,24 @@ public final class ProvisioningBench {
                     // announced, not only visible: the outbox relay has no warm-up backlog when the clock starts
                     warmUpTime = awaitAnnounced(announced, warmUp, warmUpStart);
                 }
-                System.out.printf("bulk: warm-up, %d roles in %d clusters of their own, sent as the measured run"
-                        + " is (not measured), in %.2f s%n", warmUp.roles(), perRound, warmUpTime / 1e9);
+                System.out.printf("bulk: warm-up, %d roles in %d clusters of their own, %s (not measured), in"
+                        + " %.2f s%n", warmUp.roles(), perRound, warmUp.order().label, warmUpTime / 1e9);
             }
+            Bulk run = new Bulk(producer, bus, perCluster, parallelism, serviceProcess);
+            run.measure("team-g", clusters.subList(0, half), Order.TEAM_BY_TEAM, meter);
+            run.measure("team-i", clusters.subList(half, clusters.size()), Order.ROUND_ROBIN, meter);
+        }
+    }
+
+    /** One measured bulk run and its direct baseline, on clusters nobody provisioned yet. */
+    private record Bulk(KafkaProducer<String, byte[]> producer, TestEventBus bus, int perCluster, int parallelism,
+                        ServiceProcess serviceProcess) {
+
+        void measure(String teamPrefix, List<PostgresCluster> clusters, Order order, CpuMeter allClusters)
+                throws Exception {
+            Burst measured = Burst.of(teamPrefix, clusters, perCluster, order);
+            CpuMeter meter = allClusters.on(clusters);
+            int roles = measured.roles();
             awaitJitSettled(serviceProcess.pid());
             long start;
             long published;
@@ -250,30 +270,46 @@ public final class ProvisioningBench {
             CpuMeter.Reading cpuAfter;
             Map<String, Duration> threadsBefore;
             Map<String, Duration> threadsAfter;
-            try (TestEventBus.Tail announced = bus.tail(Topics.ACCESS)) {
-                threadsBefore = ProcessCpu.byThread(serviceProcess.pid());
-                cpuBefore = meter.read();
-                start = System.nanoTime();
-                published = measured.send(producer);
-                service = awaitAnnounced(announced, measured, start);
-                cpuAfter = meter.read();
-                threadsAfter = ProcessCpu.byThread(serviceProcess.pid());
+            // every cluster's watch connection open before the clock starts
+            try (RoleWatch watch = new RoleWatch(clusters, measured.apps(), perCluster)) {
+                try (TestEventBus.Tail announced = bus.tail(Topics.ACCESS)) {
+                    threadsBefore = ProcessCpu.byThread(serviceProcess.pid());
+                    cpuBefore = meter.read();
+                    start = System.nanoTime();
+                    published = measured.send(producer);
+                    service = awaitAnnounced(announced, measured, start);
+                    cpuAfter = meter.read();
+                    threadsAfter = ProcessCpu.byThread(serviceProcess.pid());
+                }
+                // the announcements are the clock; every cluster must really hold every role
+                watch.awaitAll(System.nanoTime(), Duration.ofSeconds(5));
             }
-            // the announcements are the clock; every cluster must really hold every role
-            watch.awaitAll(System.nanoTime(), Duration.ofSeconds(5));
             Measured direct = directBaseline(clusters, perCluster, parallelism, meter);
             long baseline = direct.nanos();
 
-            System.out.printf("bulk: %d roles in %d clusters from %d events: (a) publish %.2f s;"
+            String label = "bulk, " + order.label;
+            System.out.printf("%s: %d roles in %d clusters from %d events: (a) publish %.2f s;"
                             + " (b) first publish -> last role announced %.2f s (%.0f roles/s);"
-                            + " (c) direct baseline %.2f s (%.0f roles/s); ratio (b)/(c) %.1f%n",
+                            + " (c) direct baseline %.2f s (%.0f roles/s); ratio (b)/(c) %.1f%n", label,
                     roles, clusters.size(), roles + clusters.size(), published / 1e9, service / 1e9,
                     roles / (service / 1e9), baseline / 1e9, roles / (baseline / 1e9), (double) service / baseline);
-            System.out.printf("bulk: CPU used during (b), on %d cores: %s%n",
+            System.out.printf("%s: CPU used during (b), on %d cores: %s%n", label,
                     Runtime.getRuntime().availableProcessors(), cpuAfter.since(cpuBefore));
-            System.out.printf("bulk: CPU used during (c): %s%n", direct.cpu());
-            System.out.println("bulk: the service's CPU during (b) by thread: "
-                    + cpuSpent(threadsBefore, threadsAfter, true));
+            System.out.printf("%s: CPU used during (c): %s%n", label, direct.cpu());
+            System.out.printf("%s: the service's CPU during (b) by thread: %s%n", label,
+                    cpuSpent(threadsBefore, threadsAfter, true));
+        }
+    }
+
+    /** The order a burst's TeamMemberAdded events are sent in. */
+    private enum Order {
+        TEAM_BY_TEAM("members team by team"),
+        ROUND_ROBIN("members round robin over the teams");
+
+        final String label;
+
+        Order(String label) {
+            this.label = label;
         }
     }
 
@@ -323,6 +359,11 @@ public final class ProvisioningBench {
      */
     private record CpuMeter(long service, long serviceDb, List<Long> clusters, long broker) {
 
+        /** The same meter, with these clusters as "clusters". */
+        CpuMeter on(List<PostgresCluster> measured) {
+            return new CpuMeter(service, serviceDb, measured.stream().map(PostgresCluster::pid).toList(), broker);
+        }
+
         /** Each component's CPU so far, and when it was read. */
         record Reading(long nanos, Map<String, Duration> cpu) {
 
@@ -350,12 +391,12 @@ public final class ProvisioningBench {
 
     /**
      * A team sync as the bench sends it: one ClusterDiscovered per cluster (team {@code <prefix><n>}), then
-     * {@code perCluster} TeamMemberAdded per team, round robin over the teams, all encoded beforehand.
+     * {@code perCluster} TeamMemberAdded per team in the given order, all encoded beforehand.
      */
-    private record Burst(String teamPrefix, List<SeededApplication> apps, List<ProducerRecord<String, byte[]>> clusters,
-                         List<ProducerRecord<String, byte[]>> members) {
+    private record Burst(String teamPrefix, Order order, List<SeededApplication> apps,
+                         List<ProducerRecord<String, byte[]>> clusters, List<ProducerRecord<String, byte[]>> members) {
 
-        static Burst of(String teamPrefix, List<PostgresCluster> clusters, int perCluster) {
+        static Burst of(String teamPrefix, List<PostgresCluster> clusters, int perCluster, Order order) {
             List<SeededApplication> apps = new ArrayList<>();
             List<ProducerRecord<String, byte[]>> discoveries = new ArrayList<>();
             for (int c = 0; c < clusters.size(); c++) {
@@ -365,14 +406,14 @@ public final class ProvisioningBench {
                         Envelope.of(PRODUCER, discovered(clusters.get(c), app, teamPrefix + c, "bulk-app"))));
             }
             List<ProducerRecord<String, byte[]>> members = new ArrayList<>();
-            for (int m = 0; m < perCluster; m++) {
-                for (int c = 0; c < clusters.size(); c++) {
-                    String team = teamPrefix + c;
-                    members.add(record(Topics.TEAM_MEMBERSHIP,
-                            Envelope.of(PRODUCER, new TeamMemberAdded(team, "m" + m + "@" + team + ".no"))));
-                }
+            for (int i = 0; i < perCluster * clusters.size(); i++) {
+                int c = order == Order.TEAM_BY_TEAM ? i / perCluster : i % clusters.size();
+                int m = order == Order.TEAM_BY_TEAM ? i % perCluster : i / clusters.size();
+                String team = teamPrefix + c;
+                members.add(record(Topics.TEAM_MEMBERSHIP,
+                        Envelope.of(PRODUCER, new TeamMemberAdded(team, "m" + m + "@" + team + ".no"))));
             }
-            return new Burst(teamPrefix, apps, discoveries, members);
+            return new Burst(teamPrefix, order, apps, discoveries, members);
         }
 
         private static ProducerRecord<String, byte[]> record(String topic, Envelope<?> envelope) {
