@@ -51,7 +51,12 @@ final class BenchSupport {
     }
 
     static ClusterDiscovered discovered(PostgresCluster pg, SeededApplication app, String team, String name) {
-        return new ClusterDiscovered(team + "/" + name, team, name, pg.host(), pg.port(), app.database(), app.owner(),
+        return discovered(pg, pg.port(), app, team, name);
+    }
+
+    /** As if the cluster listened on {@code port} (a proxy in front of it). */
+    static ClusterDiscovered discovered(PostgresCluster pg, int port, SeededApplication app, String team, String name) {
+        return new ClusterDiscovered(team + "/" + name, team, name, pg.host(), port, app.database(), app.owner(),
                 List.of("public"), "file:" + pg.adminSecretFile(), "15", "Running");
     }
 

@@ -39,6 +39,7 @@ import io.nais.pg.events.Topics;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.kafka.TestEventBus;
+import io.nais.pg.testsupport.net.LatencyProxy;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.process.ProcessCpu;
 import io.nais.pg.testsupport.postgres.SeededApplication;
@@ -76,6 +77,11 @@ public final class ProvisioningBench {
      */
     private static final int WARM_UP_ROUNDS = 3;
     private static final int WARM_UP_CLUSTERS = 10 * WARM_UP_ROUNDS;
+    /**
+     * {@code -Dbench.clusterLatency=PT0.01S}: the measured clusters as if a network away (a {@link LatencyProxy}
+     * in front of each, for the service and the baseline alike), as clusters at another site are; 0 by default.
+     */
+    private static final Duration CLUSTER_LATENCY = Duration.parse(System.getProperty("bench.clusterLatency", "PT0S"));
 
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]);
@@ -259,7 +265,22 @@ public final class ProvisioningBench {
 
         void measure(String teamPrefix, List<PostgresCluster> clusters, Order order, CpuMeter allClusters)
                 throws Exception {
-            Burst measured = Burst.of(teamPrefix, clusters, perCluster, order);
+            List<LatencyProxy> proxies = new ArrayList<>();
+            try {
+                if (!CLUSTER_LATENCY.isZero()) {
+                    clusters.forEach(pg -> proxies.add(LatencyProxy.start(pg.host(), pg.port(), CLUSTER_LATENCY)));
+                }
+                measure(teamPrefix, clusters, proxies.stream().map(LatencyProxy::port).toList(), order, allClusters);
+            } finally {
+                proxies.forEach(LatencyProxy::close);
+            }
+        }
+
+        /** @param ports where the service and the baseline reach each cluster (empty: directly) */
+        private void measure(String teamPrefix, List<PostgresCluster> clusters, List<Integer> ports, Order order,
+                             CpuMeter allClusters) throws Exception {
+            Burst measured = ports.isEmpty() ? Burst.of(teamPrefix, clusters, perCluster, order)
+                    : Burst.of(teamPrefix, clusters, ports, perCluster, order);
             CpuMeter meter = allClusters.on(clusters);
             int roles = measured.roles();
             awaitJitSettled(serviceProcess.pid());
@@ -284,10 +305,11 @@ public final class ProvisioningBench {
                 // the announcements are the clock; every cluster must really hold every role
                 watch.awaitAll(System.nanoTime(), Duration.ofSeconds(5));
             }
-            Measured direct = directBaseline(clusters, perCluster, parallelism, meter);
+            Measured direct = directBaseline(clusters, ports, perCluster, parallelism, meter);
             long baseline = direct.nanos();
 
-            String label = "bulk, " + order.label;
+            String label = "bulk, " + order.label + (CLUSTER_LATENCY.isZero() ? ""
+                    : ", clusters " + CLUSTER_LATENCY.toMillis() + " ms away each way");
             System.out.printf("%s: %d roles in %d clusters from %d events: (a) publish %.2f s;"
                             + " (b) first publish -> last role announced %.2f s (%.0f roles/s);"
                             + " (c) direct baseline %.2f s (%.0f roles/s); ratio (b)/(c) %.1f%n", label,
@@ -397,13 +419,19 @@ public final class ProvisioningBench {
                          List<ProducerRecord<String, byte[]>> clusters, List<ProducerRecord<String, byte[]>> members) {
 
         static Burst of(String teamPrefix, List<PostgresCluster> clusters, int perCluster, Order order) {
+            return of(teamPrefix, clusters, clusters.stream().map(PostgresCluster::port).toList(), perCluster, order);
+        }
+
+        /** With each cluster announced at the port given for it ({@code ports}: proxies in front of them). */
+        static Burst of(String teamPrefix, List<PostgresCluster> clusters, List<Integer> ports, int perCluster,
+                        Order order) {
             List<SeededApplication> apps = new ArrayList<>();
             List<ProducerRecord<String, byte[]>> discoveries = new ArrayList<>();
             for (int c = 0; c < clusters.size(); c++) {
                 SeededApplication app = clusters.get(c).seedApplication("bulk-app");
                 apps.add(app);
-                discoveries.add(record(Topics.CLUSTERS,
-                        Envelope.of(PRODUCER, discovered(clusters.get(c), app, teamPrefix + c, "bulk-app"))));
+                discoveries.add(record(Topics.CLUSTERS, Envelope.of(PRODUCER,
+                        discovered(clusters.get(c), ports.get(c), app, teamPrefix + c, "bulk-app"))));
             }
             List<ProducerRecord<String, byte[]>> members = new ArrayList<>();
             for (int i = 0; i < perCluster * clusters.size(); i++) {
@@ -457,8 +485,8 @@ public final class ProvisioningBench {
      * roles in one pass (group set-up, role SQL, per-role guards), with the service's parallelism, on a second
      * application database of the same clusters. Run after the service's run, so its roles do not count there.
      */
-    private static Measured directBaseline(List<PostgresCluster> clusters, int perCluster, int parallelism,
-                                           CpuMeter meter) throws Exception {
+    private static Measured directBaseline(List<PostgresCluster> clusters, List<Integer> ports, int perCluster,
+                                           int parallelism, CpuMeter meter) throws Exception {
         List<SeededApplication> apps = new ArrayList<>();
         for (PostgresCluster cluster : clusters) {
             apps.add(cluster.seedApplication("baseline-app"));
@@ -472,8 +500,9 @@ public final class ProvisioningBench {
         for (int c = 0; c < clusters.size(); c++) {
             PostgresCluster pg = clusters.get(c);
             SeededApplication app = apps.get(c);
+            int port = ports.isEmpty() ? pg.port() : ports.get(c);
             done.add(pool.submit(() -> {
-                try (Connection admin = pg.connect(app.database())) {
+                try (Connection admin = pg.connectVia(port, app.database())) {
                     DirectReconcile.provision(admin, app.owner(), List.of("public"), emails, guards);
                 }
                 return null;

@@ -200,6 +200,10 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     public String jdbcUrl(String database) {
+        return jdbcUrl(database, port);
+    }
+
+    private static String jdbcUrl(String database, int port) {
         return "jdbc:postgresql://" + HOST + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -230,11 +234,20 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     public Connection connect(String database, String user, String password) throws SQLException {
+        return open(jdbcUrl(database), user, password);
+    }
+
+    /** As {@link #connect(String)}, through something that forwards {@code port} to this cluster (a proxy). */
+    public Connection connectVia(int port, String database) throws SQLException {
+        return open(jdbcUrl(database, port), adminUser(), adminPassword);
+    }
+
+    private static Connection open(String url, String user, String password) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password);
         properties.setProperty("sslmode", "disable");
-        return DriverManager.getConnection(jdbcUrl(database), properties);
+        return DriverManager.getConnection(url, properties);
     }
 
     /** Runs {@code sql} as the superuser in {@code database}. */
