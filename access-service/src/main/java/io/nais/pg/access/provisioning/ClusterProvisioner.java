@@ -62,20 +62,20 @@ public class ClusterProvisioner {
         this.config = config;
     }
 
-    /** @return whether the pass found work */
+    /** One pass; nothing when the cluster is gone, held by another replica, in backoff or without work. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public boolean reconcile(String clusterId) {
+    public void reconcile(String clusterId) {
         try (LogContext log = LogContext.open().cluster(clusterId)) {
             Optional<ClusterTarget> target = clusters.live(clusterId);
             if (target.isEmpty()) {
                 queue.forget(clusterId);
                 sessions.forget(clusterId);
-                return false;
+                return;
             }
             long start = System.nanoTime();
             Optional<ReconcileQueue.Pending> work = queue.claim(clusterId);
             if (work.isEmpty()) {
-                return false;
+                return;
             }
             Map<String, HumanRoleSpec> desired = desiredRoles(target.get(), work.get());
             long planned = System.nanoTime();
@@ -89,10 +89,8 @@ public class ClusterProvisioner {
                 LOG.debugf("pass over %d roles: claim+plan %.1f ms, cluster %.1f ms, announce %.1f ms, done %.1f ms",
                         desired.size(), (planned - start) / 1e6, (converged - planned) / 1e6,
                         (announced - converged) / 1e6, (System.nanoTime() - announced) / 1e6);
-                return true;
             } catch (SQLException e) {
                 retryLater(clusterId, work.get(), e);
-                return false;
             }
         }
     }

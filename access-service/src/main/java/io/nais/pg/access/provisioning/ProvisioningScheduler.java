@@ -81,7 +81,8 @@ public class ProvisioningScheduler {
     }
 
     @Scheduled(every = "${nais.access.provisioning.resync-interval:PT10M}",
-            delayed = "${nais.access.provisioning.resync-delay:PT30S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            delayed = "${nais.access.provisioning.resync-delay:PT30S}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void resync() {
         wake(queue.markAllForResync());
     }

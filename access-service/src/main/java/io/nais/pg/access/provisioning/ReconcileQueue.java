@@ -74,8 +74,12 @@ public class ReconcileQueue {
     }
 
     /**
-     * Takes every team's lock for the caller's transaction, in sorted order, so two transactions that lock
-     * overlapping sets of teams (a membership batch, a batch of cluster events) cannot deadlock.
+     * Takes every team's lock until the caller's transaction ends. A member added while the team's cluster is
+     * being discovered must be marked by one of the two transactions: without the lock each reads before the
+     * other commits (a batch of membership events keeps its transaction open long enough for that to happen) and
+     * the member is never provisioned there. With it, whichever marks second reads after the first committed.
+     * Sorted, so two transactions that lock overlapping sets of teams (a membership batch, a batch of cluster
+     * events) cannot deadlock.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void lockTeams(List<String> teams) {
@@ -240,12 +244,6 @@ public class ReconcileQueue {
                 """, attempts, error, retryIn.toMillis() / 1000.0, clusterId);
     }
 
-    /**
-     * Until the caller's transaction ends. A member added while the team's cluster is being discovered must be
-     * marked by one of the two transactions: without the lock each reads before the other commits (a batch of
-     * membership events keeps its transaction open long enough for that to happen) and the member is never
-     * provisioned there. With it, whichever marks second reads after the first committed.
-     */
     private void update(String sql, Object... parameters) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, parameters);

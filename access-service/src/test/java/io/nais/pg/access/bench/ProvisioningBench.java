@@ -114,7 +114,7 @@ public final class ProvisioningBench {
                 warmUp(bus, target, app, humans);
                 reaction(bus, target, app, humans, events);
                 revocation(bus, target, app, humans, events);
-                CpuMeter meter = new CpuMeter(service.pid(), serviceDb.pid(), List.of(), kafka.pid());
+                CpuMeter meter = new CpuMeter(service.pid(), serviceDb.pid(), kafka.pid());
                 bulk(kafka.bootstrapServers(), bulk, warmUp, perCluster, parallelism, service, meter);
             } finally {
                 for (PostgresCluster pg : bulk) {
@@ -263,25 +263,26 @@ public final class ProvisioningBench {
     private record Bulk(KafkaProducer<String, byte[]> producer, TestEventBus bus, int perCluster, int parallelism,
                         ServiceProcess serviceProcess) {
 
-        void measure(String teamPrefix, List<PostgresCluster> clusters, Order order, CpuMeter allClusters)
+        void measure(String teamPrefix, List<PostgresCluster> clusters, Order order, CpuMeter meter)
                 throws Exception {
             List<LatencyProxy> proxies = new ArrayList<>();
             try {
                 if (!CLUSTER_LATENCY.isZero()) {
                     clusters.forEach(pg -> proxies.add(LatencyProxy.start(pg.host(), pg.port(), CLUSTER_LATENCY)));
                 }
-                measure(teamPrefix, clusters, proxies.stream().map(LatencyProxy::port).toList(), order, allClusters);
+                List<Integer> ports = proxies.isEmpty() ? clusters.stream().map(PostgresCluster::port).toList()
+                        : proxies.stream().map(LatencyProxy::port).toList();
+                measure(teamPrefix, clusters, ports, order, meter);
             } finally {
                 proxies.forEach(LatencyProxy::close);
             }
         }
 
-        /** @param ports where the service and the baseline reach each cluster (empty: directly) */
+        /** @param ports where the service and the baseline reach each cluster: its own, or its proxy's */
         private void measure(String teamPrefix, List<PostgresCluster> clusters, List<Integer> ports, Order order,
-                             CpuMeter allClusters) throws Exception {
-            Burst measured = ports.isEmpty() ? Burst.of(teamPrefix, clusters, perCluster, order)
-                    : Burst.of(teamPrefix, clusters, ports, perCluster, order);
-            CpuMeter meter = allClusters.on(clusters);
+                             CpuMeter meter) throws Exception {
+            Burst measured = Burst.of(teamPrefix, clusters, ports, perCluster, order);
+            List<Long> postmasters = clusters.stream().map(PostgresCluster::pid).toList();
             int roles = measured.roles();
             awaitJitSettled(serviceProcess.pid());
             long start;
@@ -295,11 +296,11 @@ public final class ProvisioningBench {
             try (RoleWatch watch = new RoleWatch(clusters, measured.apps(), perCluster)) {
                 try (TestEventBus.Tail announced = bus.tail(Topics.ACCESS)) {
                     threadsBefore = ProcessCpu.byThread(serviceProcess.pid());
-                    cpuBefore = meter.read();
+                    cpuBefore = meter.read(postmasters);
                     start = System.nanoTime();
                     published = measured.send(producer);
                     service = awaitAnnounced(announced, measured, start);
-                    cpuAfter = meter.read();
+                    cpuAfter = meter.read(postmasters);
                     threadsAfter = ProcessCpu.byThread(serviceProcess.pid());
                 }
                 // the announcements are the clock; every cluster must really hold every role
@@ -351,7 +352,7 @@ public final class ProvisioningBench {
             }
             before = now;
         }
-        System.out.printf("bulk: the service's JIT settled %.1f s after the warm-up%n",
+        System.out.printf("bulk: the service's JIT settled after %.1f s%n",
                 (System.nanoTime() - start) / 1e9);
     }
 
@@ -379,12 +380,7 @@ public final class ProvisioningBench {
      * kernel's interrupt and softirq time, which no process is charged for, here the loopback traffic between
      * all of them.
      */
-    private record CpuMeter(long service, long serviceDb, List<Long> clusters, long broker) {
-
-        /** The same meter, with these clusters as "clusters". */
-        CpuMeter on(List<PostgresCluster> measured) {
-            return new CpuMeter(service, serviceDb, measured.stream().map(PostgresCluster::pid).toList(), broker);
-        }
+    private record CpuMeter(long service, long serviceDb, long broker) {
 
         /** Each component's CPU so far, and when it was read. */
         record Reading(long nanos, Map<String, Duration> cpu) {
@@ -396,7 +392,8 @@ public final class ProvisioningBench {
             }
         }
 
-        Reading read() {
+        /** Each component's CPU so far, with the postmasters {@code clusters} (and their backends) as "clusters". */
+        Reading read(List<Long> clusters) {
             long nanos = System.nanoTime();
             ProcessCpu cpu = ProcessCpu.now();
             Map<String, Duration> components = new LinkedHashMap<>();
@@ -494,13 +491,14 @@ public final class ProvisioningBench {
         Map<String, String> guards = Map.of("statement_timeout", "5min", "idle_in_transaction_session_timeout", "10min");
         List<String> emails = IntStream.range(0, perCluster).mapToObj(m -> "baseline" + m + "@example.com").toList();
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
-        CpuMeter.Reading cpuBefore = meter.read();
+        List<Long> postmasters = clusters.stream().map(PostgresCluster::pid).toList();
+        CpuMeter.Reading cpuBefore = meter.read(postmasters);
         long start = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
         for (int c = 0; c < clusters.size(); c++) {
             PostgresCluster pg = clusters.get(c);
             SeededApplication app = apps.get(c);
-            int port = ports.isEmpty() ? pg.port() : ports.get(c);
+            int port = ports.get(c);
             done.add(pool.submit(() -> {
                 try (Connection admin = pg.connectVia(port, app.database())) {
                     DirectReconcile.provision(admin, app.owner(), List.of("public"), emails, guards);
@@ -512,7 +510,7 @@ public final class ProvisioningBench {
             f.get();
         }
         long elapsed = System.nanoTime() - start;
-        String cpu = meter.read().since(cpuBefore);
+        String cpu = meter.read(postmasters).since(cpuBefore);
         pool.shutdown();
         return new Measured(elapsed, cpu);
     }

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.smallrye.config.SmallRyeConfigBuilder;
+
 /**
  * The scheduler's per-cluster state, with a provisioner that only counts its passes (pure logic: the passes
  * themselves are proven against real clusters in ProvisioningFlowTest): one pass per wake-up, and every
@@ -26,7 +28,7 @@ class ProvisioningSchedulerTest {
     }
 
     @Test
-    void aWakeUpIsOnePassEvenWhenThePassFoundWork() throws Exception {
+    void aWakeUpIsExactlyOnePass() throws Exception {
         provisioner.release();
         scheduler.wake("team-a/app");
 
@@ -74,7 +76,7 @@ class ProvisioningSchedulerTest {
         }
 
         @Override
-        public boolean reconcile(String clusterId) {
+        public void reconcile(String clusterId) {
             started.countDown();
             try {
                 released.await(5, TimeUnit.SECONDS);
@@ -82,7 +84,6 @@ class ProvisioningSchedulerTest {
                 Thread.currentThread().interrupt();
             }
             passes.incrementAndGet();
-            return true; // work found every time: the old loop never ended on that
         }
 
         void release() {
@@ -102,42 +103,9 @@ class ProvisioningSchedulerTest {
         }
     }
 
+    /** The service's own mapping with its defaults (parallelism 8), as the application would build it. */
     private static ProvisioningConfig config() {
-        return new ProvisioningConfig() {
-            @Override
-            public Humans humans() {
-                return null;
-            }
-
-            @Override
-            public int parallelism() {
-                return 2;
-            }
-
-            @Override
-            public Duration initialBackoff() {
-                return Duration.ofMillis(500);
-            }
-
-            @Override
-            public Duration maxBackoff() {
-                return Duration.ofMinutes(1);
-            }
-
-            @Override
-            public Duration resyncInterval() {
-                return Duration.ofMinutes(10);
-            }
-
-            @Override
-            public Duration resyncDelay() {
-                return Duration.ofSeconds(30);
-            }
-
-            @Override
-            public Duration sweepInterval() {
-                return Duration.ofSeconds(2);
-            }
-        };
+        return new SmallRyeConfigBuilder().withMapping(ProvisioningConfig.class).build()
+                .getConfigMapping(ProvisioningConfig.class);
     }
 }

@@ -57,19 +57,22 @@ public final class LatencyProxy implements AutoCloseable {
 
     private void acceptUntilClosed() {
         while (open) {
+            Socket client;
             try {
-                Socket client = server.accept();
+                client = server.accept();
+            } catch (IOException closed) {
+                continue; // close() ends the loop; anything else, keep serving the others
+            }
+            sockets.add(client);
+            try {
                 Socket target = new Socket(targetHost, targetPort);
+                sockets.add(target);
                 client.setTcpNoDelay(true);
                 target.setTcpNoDelay(true);
-                sockets.add(client);
-                sockets.add(target);
                 pipe(client, target);
                 pipe(target, client);
-            } catch (IOException e) {
-                if (open) {
-                    continue; // one failed connection; keep serving the others
-                }
+            } catch (IOException unreachable) {
+                closeQuietly(client); // as an unreachable server would: the client sees the connection end
             }
         }
     }
@@ -129,12 +132,14 @@ public final class LatencyProxy implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        for (Socket socket : sockets) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+        sockets.forEach(LatencyProxy::closeQuietly);
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 }
