@@ -30,7 +30,23 @@ class DockerComposeTest {
             for (String key : ServiceConfig.CONTRACT_KEYS) {
                 assertThat(env).as(service).containsKey(ServiceConfig.envName(key));
             }
+            for (String key : ServiceConfig.requiredOidc(service)) {
+                assertThat(env).as(service + " needs " + key).containsKey(ServiceConfig.envName(key));
+            }
         }
+    }
+
+    /** A token from the compose issuer works at the gateway and at every API, with the audience of the manifests. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeGivesTheGatewayAndEveryApiTheSameIssuerAndAudience() {
+        Map<String, Map<String, Object>> services = services();
+        List<OidcSettings> verifiers = KustomizeOverlaysTest.SERVICES.stream()
+                .flatMap(service -> OidcSettings.of(service,
+                        ProvidedConfig.ofCompose((Map<String, Object>) services.get(service).get("environment"))).stream())
+                .toList();
+        assertThat(verifiers).extracting(OidcSettings::service).contains(KustomizeOverlaysTest.SERVICES.toArray(String[]::new));
+        assertThat(OidcSettings.disagreements(verifiers)).isEmpty();
     }
 
     @Test
