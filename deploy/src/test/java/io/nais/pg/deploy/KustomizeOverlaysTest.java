@@ -32,11 +32,11 @@ class KustomizeOverlaysTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void everyRenderedObjectIsTypedByTheFabric8ModelExceptStrimziTopics(RenderedOverlay overlay) {
+    void everyRenderedObjectIsTypedByTheFabric8ModelExceptStrimziResources(RenderedOverlay overlay) {
         assertThat(overlay.objects()).isNotEmpty();
         assertThat(overlay.all(GenericKubernetesResource.class))
                 .as("only CRD kinds may fall back to the generic model")
-                .allSatisfy(o -> assertThat(o.getKind()).isEqualTo("KafkaTopic"));
+                .allSatisfy(o -> assertThat(o.getKind()).isIn("KafkaTopic", "KafkaUser"));
         assertThat(overlay.objects()).allSatisfy(o -> assertThat(o.getMetadata().getName()).isNotBlank());
     }
 
