@@ -59,7 +59,7 @@ class KustomizeOverlaysTest {
     void everyDeploymentHasProbesLimitsAndANonRootLockedDownSecurityContext(RenderedOverlay overlay) {
         assertThat(overlay.deployments()).hasSize(SERVICES.size());
         for (Deployment deployment : overlay.deployments()) {
-            assertThat(DeploymentRules.violations(deployment)).as(deployment.getMetadata().getName()).isEmpty();
+            assertThat(DeploymentRules.violations(overlay, deployment)).as(deployment.getMetadata().getName()).isEmpty();
         }
     }
 
