@@ -63,6 +63,14 @@ class KustomizeOverlaysTest {
         }
     }
 
+    /** Certificates are read at start: a rotated Kafka client certificate or CA must restart the pods (Reloader). */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyDeploymentRestartsWhenASecretItUsesChanges(RenderedOverlay overlay) {
+        assertThat(overlay.deployments()).allSatisfy(d -> assertThat(d.getMetadata().getAnnotations())
+                .as(d.getMetadata().getName()).containsEntry("reloader.stakater.com/auto", "true"));
+    }
+
     @ParameterizedTest
     @MethodSource("overlays")
     void onlyTheGatewayIsExposedOutsideTheClusterAsATcpLoadBalancer(RenderedOverlay overlay) {
