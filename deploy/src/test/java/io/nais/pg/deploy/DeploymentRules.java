@@ -26,14 +26,14 @@ import java.util.regex.Pattern;
  */
 final class DeploymentRules {
 
-    private DeploymentRules() {
-    }
-
     /** What the JVM needs after the drain to stop (flush logs, close pools). */
     static final Duration STOP_MARGIN = Duration.ofSeconds(10);
     /** How long a service drains after SIGTERM: the gateway its sessions, a REST API its requests. */
     static final List<String> DRAIN_KEYS = List.of("nais.access.gateway.drain-timeout", "quarkus.shutdown.timeout");
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    private DeploymentRules() {
+    }
 
     /** The rules, with the drain the service is configured with in that overlay. */
     static List<String> violations(RenderedOverlay overlay, Deployment deployment) {
