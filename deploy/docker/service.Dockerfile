@@ -1,6 +1,13 @@
 # One image recipe for the four services (Quarkus fast-jar, target/quarkus-app).
 #   docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=access-service .
-# The build context is the repository root: the jar is built from the repo.
+# The build context is the repository root: the jar is built from the repo
+# (.dockerignore keeps .git, target/ and .local/ out).
+#
+# Release step (README, "Images"): pin both base images by digest, e.g.
+#   FROM eclipse-temurin:17-jre@sha256:<digest of the tag you tested>
+# (`docker buildx imagetools inspect eclipse-temurin:17-jre` shows it), so a
+# rebuild gets the same JRE and OS packages. Not pinned in the repository: a
+# digest copied without testing is worse than a moving tag.
 FROM eclipse-temurin:17-jdk AS build
 ARG SERVICE
 WORKDIR /src
@@ -10,12 +17,32 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 FROM eclipse-temurin:17-jre
 ARG SERVICE
-# backup-service needs pg_dump/pg_restore (major >= the clusters'); others none.
-ARG EXTRA_PACKAGES=""
-RUN if [ -n "${EXTRA_PACKAGES}" ]; then \
-      apt-get update && apt-get install -y --no-install-recommends ${EXTRA_PACKAGES} && rm -rf /var/lib/apt/lists/*; \
-    fi \
- && useradd --uid 185 --user-group --no-create-home --shell /usr/sbin/nologin quarkus
+# backup-service runs pg_dump and pg_restore, which must be at least as new as
+# the newest cluster's server: the PostgreSQL client from PGDG
+# (apt.postgresql.org, its signing key checked by fingerprint) at this pinned
+# major, not the distribution's. Raise it before the first cluster of a newer
+# major appears (ImageBuildTest: at least 17 and every PostgreSQL of compose).
+# PgTools finds it in /usr/lib/postgresql/<major>/bin. Other services: none.
+ENV PG_MAJOR=17
+ENV PGDG_KEY_FINGERPRINT=B97B0AFCAA1A47F044F244A07FCC7D46ACCC4CF8
+RUN set -eux; \
+    if [ "${SERVICE}" = backup-service ]; then \
+      apt-get update; \
+      apt-get install -y --no-install-recommends ca-certificates curl gnupg; \
+      install -d /usr/share/postgresql-common/pgdg; \
+      curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc https://www.postgresql.org/media/keys/ACCC4CF8.asc; \
+      gpg --show-keys --with-colons /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        | grep -q "^fpr:::::::::${PGDG_KEY_FINGERPRINT}:"; \
+      . /etc/os-release; \
+      echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list; \
+      apt-get update; \
+      apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}"; \
+      apt-get purge -y --auto-remove curl gnupg; \
+      rm -rf /var/lib/apt/lists/*; \
+      "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump" --version; \
+    fi; \
+    useradd --uid 185 --user-group --no-create-home --shell /usr/sbin/nologin quarkus
 WORKDIR /app
 # fast-jar layout: dependencies change least, so they form the lowest layers
 COPY --from=build --chown=185:185 /src/${SERVICE}/target/quarkus-app/lib/ /app/lib/

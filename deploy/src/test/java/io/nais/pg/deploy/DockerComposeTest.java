@@ -5,18 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml parses (SnakeYAML, which resolves the {@code <<:} merge
  * keys Compose uses), runs the infrastructure, and builds every service from
- * the repository.
+ * the repository with the keys production needs (the manifests' checks) and the
+ * manifests' one issuer and audience.
  */
 class DockerComposeTest {
 
+    /**
+     * Keys production must set that compose leaves to the service's local default: without TLS and CA
+     * files the gateway makes throwaway ones (README, "Run it with Docker": local use only).
+     */
+    static final Set<String> LOCAL_DEFAULTS = Set.of("nais.access.gateway.tls.cert-file", "nais.access.gateway.tls.key-file",
+            "nais.access.gateway.ca.cert-file", "nais.access.gateway.ca.key-file");
+
     @Test
-    void composeFileBuildsEveryServiceFromTheRepositoryWithItsConfiguration() {
+    void composeFileBuildsEveryServiceFromTheRepositoryWithEveryKeyProductionNeeds() {
         Map<String, Map<String, Object>> services = services();
         for (String service : KustomizeOverlaysTest.SERVICES) {
             Map<String, Object> definition = services.get(service);
@@ -30,7 +39,25 @@ class DockerComposeTest {
             for (String key : ServiceConfig.CONTRACT_KEYS) {
                 assertThat(env).as(service).containsKey(ServiceConfig.envName(key));
             }
+            for (String key : ServiceConfig.requiredInProd(service)) {
+                if (!LOCAL_DEFAULTS.contains(key)) {
+                    assertThat(env).as(service + " needs " + key).containsKey(ServiceConfig.envName(key));
+                }
+            }
         }
+    }
+
+    /** A token from the compose issuer works at the gateway and at every API, with the audience of the manifests. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeGivesTheGatewayAndEveryApiTheSameIssuerAndAudience() {
+        Map<String, Map<String, Object>> services = services();
+        List<OidcSettings> verifiers = KustomizeOverlaysTest.SERVICES.stream()
+                .flatMap(service -> OidcSettings.of(service,
+                        ProvidedConfig.ofCompose((Map<String, Object>) services.get(service).get("environment"))).stream())
+                .toList();
+        assertThat(verifiers).extracting(OidcSettings::service).contains(KustomizeOverlaysTest.SERVICES.toArray(String[]::new));
+        assertThat(OidcSettings.disagreements(verifiers)).isEmpty();
     }
 
     @Test

@@ -5,15 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.nais.pg.events.EventTopic;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every topic the code uses, and its dead-letter topic, is a Strimzi KafkaTopic; audit topics keep a year. */
+/**
+ * Every topic the code uses, and its dead-letter topic, is a Strimzi KafkaTopic; audit topics keep a
+ * year; topics and users live where Strimzi's operators watch; each service's KafkaUser grants
+ * exactly what its channels and events need.
+ */
 class KafkaTopicsTest {
 
     /**
@@ -23,6 +32,8 @@ class KafkaTopicsTest {
     static final Set<EventTopic> AUDIT = Set.of(EventTopic.TEAM_MEMBERSHIP, EventTopic.ACCESS, EventTopic.DBA_GRANTS,
             EventTopic.BACKUPS);
     static final Duration AUDIT_RETENTION = Duration.ofDays(365);
+    /** Strimzi's bootstrap Service: {@code <cluster>-kafka-bootstrap.<namespace>.svc}. */
+    private static final Pattern STRIMZI_BOOTSTRAP = Pattern.compile("^([a-z0-9-]+)-kafka-bootstrap\\.([a-z0-9-]+)\\.svc");
 
     static Stream<RenderedOverlay> overlays() {
         return KustomizeOverlaysTest.overlays();
@@ -56,6 +67,76 @@ class KafkaTopicsTest {
                         .isTrue();
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void topicsAndUsersLiveInTheKafkaClustersNamespaceWhereStrimziWatches(RenderedOverlay overlay) {
+        String bootstrap = ProvidedConfig.of(overlay, overlay.deployment(KustomizeOverlaysTest.SERVICES.get(0))).literals()
+                .get("KAFKA_BOOTSTRAP_SERVERS");
+        Matcher service = STRIMZI_BOOTSTRAP.matcher(bootstrap);
+        assertThat(service.find()).as("a Strimzi bootstrap service: " + bootstrap).isTrue();
+        Stream.concat(overlay.custom("KafkaTopic").stream(), overlay.custom("KafkaUser").stream()).forEach(resource -> {
+            assertThat(resource.getMetadata().getNamespace()).as(resource.getKind() + " " + resource.getMetadata().getName())
+                    .isEqualTo(service.group(2));
+            assertThat(resource.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", service.group(1));
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyServiceHasATlsKafkaUserWithExactlyTheAclsItsChannelsAndEventsNeed(RenderedOverlay overlay) {
+        Map<String, GenericKubernetesResource> users = overlay.custom("KafkaUser").stream()
+                .collect(Collectors.toMap(u -> u.getMetadata().getName(), Function.identity()));
+        Set<String> topics = topicsByName(overlay).keySet();
+        for (String service : KustomizeOverlaysTest.SERVICES) {
+            String user = clientCertificateSecret(overlay, service);
+            assertThat(users).as(service + " mounts the Secret of KafkaUser " + user).containsKey(user);
+            Map<String, Object> spec = spec(users.get(user));
+            assertThat(((Map<?, ?>) spec.get("authentication")).get("type")).isEqualTo("tls");
+            Map<?, ?> authorization = (Map<?, ?>) spec.get("authorization");
+            assertThat(authorization.get("type")).isEqualTo("simple");
+            Set<KafkaAccess.Acl> granted = acls((List<?>) authorization.get("acls"));
+            assertThat(granted).as(overlay + "/" + service).containsExactlyInAnyOrderElementsOf(KafkaAccess.needed(service));
+            assertThat(granted).filteredOn(acl -> acl.resourceType().equals("topic"))
+                    .allSatisfy(acl -> assertThat(topics).contains(acl.name()));
+        }
+    }
+
+    @Test
+    void theNeededAclsComeFromTheChannelsAndTheConstructedEvents() {
+        // guards the derivation itself: if it found nothing, the check above would compare two empty sets
+        assertThat(KafkaAccess.needed("access-service")).contains(
+                new KafkaAccess.Acl("topic", EventTopic.TEAM_MEMBERSHIP.topicName(), "Read"),
+                new KafkaAccess.Acl("topic", EventTopic.TEAM_MEMBERSHIP.dlqTopicName(), "Write"),
+                new KafkaAccess.Acl("topic", EventTopic.ACCESS.topicName(), "Write"),
+                new KafkaAccess.Acl("group", "access-service", "Read"));
+        assertThat(KafkaAccess.needed("access-service"))
+                .doesNotContain(new KafkaAccess.Acl("topic", EventTopic.BACKUPS.topicName(), "Read"));
+        assertThat(KafkaAccess.publishedTopics("console-sync-service"))
+                .containsExactlyInAnyOrder(EventTopic.CLUSTERS.topicName(), EventTopic.TEAM_MEMBERSHIP.topicName());
+    }
+
+    /** The Secret mounted at the Kafka client path is the KafkaUser's (Strimzi names it after the user). */
+    private static String clientCertificateSecret(RenderedOverlay overlay, String service) {
+        var pod = overlay.deployment(service).getSpec().getTemplate().getSpec();
+        String volume = pod.getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals("/var/run/secrets/kafka/client")).findFirst()
+                .orElseThrow(() -> new AssertionError(service + ": no Kafka client certificate mount")).getName();
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(volume)).findFirst()
+                .orElseThrow().getSecret().getSecretName();
+    }
+
+    private static Set<KafkaAccess.Acl> acls(List<?> rules) {
+        Set<KafkaAccess.Acl> acls = new TreeSet<>();
+        for (Object rule : rules) {
+            Map<?, ?> resource = (Map<?, ?>) ((Map<?, ?>) rule).get("resource");
+            assertThat(resource.get("patternType")).as("no prefixed or wildcard ACLs: " + resource).isEqualTo("literal");
+            for (Object operation : (List<?>) ((Map<?, ?>) rule).get("operations")) {
+                acls.add(new KafkaAccess.Acl((String) resource.get("type"), (String) resource.get("name"), (String) operation));
+            }
+        }
+        return acls;
     }
 
     static Map<String, GenericKubernetesResource> topicsByName(RenderedOverlay overlay) {

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -13,6 +15,8 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,11 +32,11 @@ class KustomizeOverlaysTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void everyRenderedObjectIsTypedByTheFabric8ModelExceptStrimziTopics(RenderedOverlay overlay) {
+    void everyRenderedObjectIsTypedByTheFabric8ModelExceptStrimziResources(RenderedOverlay overlay) {
         assertThat(overlay.objects()).isNotEmpty();
         assertThat(overlay.all(GenericKubernetesResource.class))
                 .as("only CRD kinds may fall back to the generic model")
-                .allSatisfy(o -> assertThat(o.getKind()).isEqualTo("KafkaTopic"));
+                .allSatisfy(o -> assertThat(o.getKind()).isIn("KafkaTopic", "KafkaUser", "ExternalSecret", "SecretStore"));
         assertThat(overlay.objects()).allSatisfy(o -> assertThat(o.getMetadata().getName()).isNotBlank());
     }
 
@@ -55,8 +59,16 @@ class KustomizeOverlaysTest {
     void everyDeploymentHasProbesLimitsAndANonRootLockedDownSecurityContext(RenderedOverlay overlay) {
         assertThat(overlay.deployments()).hasSize(SERVICES.size());
         for (Deployment deployment : overlay.deployments()) {
-            assertThat(DeploymentRules.violations(deployment)).as(deployment.getMetadata().getName()).isEmpty();
+            assertThat(DeploymentRules.violations(overlay, deployment)).as(deployment.getMetadata().getName()).isEmpty();
         }
+    }
+
+    /** Certificates are read at start: a rotated Kafka client certificate or CA must restart the pods (Reloader). */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyDeploymentRestartsWhenASecretItUsesChanges(RenderedOverlay overlay) {
+        assertThat(overlay.deployments()).allSatisfy(d -> assertThat(d.getMetadata().getAnnotations())
+                .as(d.getMetadata().getName()).containsEntry("reloader.stakater.com/auto", "true"));
     }
 
     @ParameterizedTest
@@ -97,6 +109,28 @@ class KustomizeOverlaysTest {
         assertThat(openIngress).singleElement()
                 .satisfies(rule -> assertThat(rule.getPorts()).singleElement()
                         .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("gateway")));
+    }
+
+    /** The CLI's dba.url, backup.url and api.url, and the console page: one TLS host, routed by path; never access-service. */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theRestApisAreRoutedThroughOneTlsIngressAndAccessServiceIsNot(RenderedOverlay overlay) {
+        Ingress ingress = overlay.all(Ingress.class).stream().filter(i -> i.getMetadata().getName().equals("nais-pg-api"))
+                .findFirst().orElseThrow(() -> new AssertionError(overlay + ": no Ingress nais-pg-api"));
+        var rule = ingress.getSpec().getRules().get(0);
+        assertThat(ingress.getSpec().getTls()).singleElement()
+                .satisfies(tls -> assertThat(tls.getHosts()).containsExactly(rule.getHost()));
+        Map<String, String> backends = rule.getHttp().getPaths().stream().collect(Collectors.toMap(HTTPIngressPath::getPath,
+                path -> path.getBackend().getService().getName()));
+        assertThat(backends).containsExactlyInAnyOrderEntriesOf(Map.of("/api/grants", "dba-grant-service",
+                "/api/backups", "backup-service", "/api", "console-sync-service", "/console", "console-sync-service"));
+        assertThat(rule.getHttp().getPaths()).allSatisfy(path -> {
+            assertThat(path.getPathType()).isEqualTo("Prefix");
+            assertThat(path.getBackend().getService().getPort().getName()).isEqualTo("http");
+        });
+        assertThat(overlay.all(Ingress.class)).allSatisfy(i -> assertThat(i.getSpec().getRules())
+                .allSatisfy(r -> assertThat(r.getHttp().getPaths())
+                        .noneSatisfy(p -> assertThat(p.getBackend().getService().getName()).isEqualTo("access-service"))));
     }
 
     @ParameterizedTest

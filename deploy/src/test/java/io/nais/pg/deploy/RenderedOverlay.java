@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,9 +27,12 @@ record RenderedOverlay(String name, List<HasMetadata> objects) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    /** Rendered once per JVM: the checks only read the objects (a test that breaks one clones it first). */
+    private static final Map<String, RenderedOverlay> RENDERED = new ConcurrentHashMap<>();
+
     static RenderedOverlay render(String overlay) {
-        String yaml = kustomize(Repository.DEPLOY.resolve("overlays").resolve(overlay));
-        return new RenderedOverlay(overlay, parse(yaml));
+        return RENDERED.computeIfAbsent(overlay,
+                name -> new RenderedOverlay(name, parse(kustomize(Repository.DEPLOY.resolve("overlays").resolve(name)))));
     }
 
     static String kustomize(Path directory) {

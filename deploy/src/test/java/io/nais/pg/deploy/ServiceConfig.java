@@ -70,7 +70,30 @@ final class ServiceConfig {
                     .forEach(required::add);
         }
         required.addAll(ON_IN_PROD.getOrDefault(service, List.of()));
+        required.addAll(requiredOidc(service));
         return required;
+    }
+
+    /**
+     * A service with quarkus-oidc refuses to start outside dev mode without an auth-server-url (unless
+     * its tenant is switched off), and without a token audience it would take any token the issuer
+     * signs, for any client: both must be set, by the properties or the environment.
+     */
+    static Set<String> requiredOidc(String service) {
+        Properties prod = prodView(Repository.read(applicationProperties(service)));
+        if (!usesQuarkusOidc(service) || "false".equals(prod.getProperty("quarkus.oidc.tenant-enabled"))
+                || "false".equals(prod.getProperty("quarkus.oidc.enabled"))) {
+            return Set.of();
+        }
+        Set<String> required = new TreeSet<>(Set.of("quarkus.oidc.auth-server-url", "quarkus.oidc.token.audience"));
+        required.removeIf(prod::containsKey);
+        return required;
+    }
+
+    /** The service depends on the quarkus-oidc extension directly (its pom), where the tenant config is read. */
+    static boolean usesQuarkusOidc(String service) {
+        return Repository.read(Repository.ROOT.resolve(service).resolve("pom.xml"))
+                .contains("<artifactId>quarkus-oidc</artifactId>");
     }
 
     /** The properties as the prod profile sees them: other profiles' {@code %x.} lines left out. */

@@ -2,7 +2,9 @@ package io.nais.pg.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,36 @@ class ServiceConfigKeysTest {
                         .doesNotContain(ServiceConfig.envName(key));
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theGatewayAndEveryApiAcceptTheSameLoginToken(RenderedOverlay overlay) {
+        List<OidcSettings> verifiers = KustomizeOverlaysTest.SERVICES.stream()
+                .flatMap(service -> OidcSettings.of(service, ProvidedConfig.of(overlay, overlay.deployment(service))).stream())
+                .toList();
+        assertThat(verifiers).extracting(OidcSettings::service).contains(KustomizeOverlaysTest.SERVICES.toArray(String[]::new));
+        assertThat(OidcSettings.disagreements(verifiers)).as(overlay.name()).isEmpty();
+    }
+
+    @Test
+    void verifiersThatDisagreeOnIssuerOrAudienceAreReported() {
+        var gateway = new OidcSettings("access-service", "gateway", Optional.of("https://a"), Optional.of("nais-pg"));
+        var otherIssuer = new OidcSettings("dba-grant-service", "quarkus-oidc", Optional.of("https://b"), Optional.of("nais-pg"));
+        var otherAudience = new OidcSettings("backup-service", "quarkus-oidc", Optional.of("https://a"), Optional.of("nais-postgres"));
+        var unset = new OidcSettings("console-sync-service", "quarkus-oidc", Optional.empty(), Optional.of("nais-pg"));
+        assertThat(OidcSettings.disagreements(List.of(gateway, otherIssuer))).singleElement().asString().contains("more than one issuer");
+        assertThat(OidcSettings.disagreements(List.of(gateway, otherAudience))).singleElement().asString().contains("audience");
+        assertThat(OidcSettings.disagreements(List.of(gateway, unset))).singleElement().asString().contains("unset");
+    }
+
+    @Test
+    void aServiceWithQuarkusOidcNeedsAnAuthServerUrlAndAnAudience() {
+        // quarkus-oidc refuses to start outside dev mode without auth-server-url; console-sync sets neither in its properties
+        assertThat(ServiceConfig.requiredInProd("console-sync-service"))
+                .contains("quarkus.oidc.auth-server-url", "quarkus.oidc.token.audience");
+        assertThat(ServiceConfig.requiredInProd("dba-grant-service")).contains("quarkus.oidc.auth-server-url");
+        assertThat(ServiceConfig.requiredOidc("access-service")).as("no quarkus-oidc in access-service").isEmpty();
     }
 
     @Test
