@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,6 +42,8 @@ public class ClusterAdminConnections {
 
     /** sqlclient_unable_to_establish_sqlconnection: the client refused, no server was asked. */
     public static final String SQLSTATE_UNABLE_TO_CONNECT = "08001";
+    /** A DNS name, an IPv4 address, or an IPv6 address in brackets: nothing pgjdbc would read as URL syntax. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+]");
 
     private final Map<String, AdminSecretResolver> resolvers;
     private final String applicationName;
@@ -120,7 +123,13 @@ public class ClusterAdminConnections {
         return admin;
     }
 
-    static String jdbcUrl(ClusterAddress cluster) {
+    static String jdbcUrl(ClusterAddress cluster) throws SQLException {
+        // pgjdbc takes settings from the URL over the properties: a "host" such as
+        // "db/x?sslmode=disable&" would undo verify-full, and "a,b" would name several servers
+        if (!HOST.matcher(cluster.host()).matches()) {
+            throw new SQLNonTransientConnectionException("cluster host is not a host name or IP address: "
+                    + cluster.host(), SQLSTATE_UNABLE_TO_CONNECT);
+        }
         // The database name is URL-encoded: pgjdbc decodes it, so names with '/' or '?' stay intact.
         return "jdbc:postgresql://" + cluster.host() + ":" + cluster.port() + "/"
                 + URLEncoder.encode(cluster.database(), StandardCharsets.UTF_8).replace("+", "%20");

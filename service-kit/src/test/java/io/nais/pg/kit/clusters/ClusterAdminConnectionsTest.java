@@ -66,6 +66,17 @@ class ClusterAdminConnectionsTest {
     }
 
     @Test
+    void aHostCarryingUrlParametersCannotTurnVerificationOff() {
+        PostgresCluster cluster = infra.postgres();
+        // pgjdbc prefers URL parameters to properties: this "host" would connect without TLS
+        ClusterAddress address = new ClusterAddress(cluster.host() + ":" + cluster.port() + "/postgres?sslmode=disable&x=",
+                cluster.port(), "postgres", "file:" + cluster.adminSecretFile());
+
+        assertThatThrownBy(() -> connections.open(address)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo(ClusterAdminConnections.SQLSTATE_UNABLE_TO_CONNECT));
+    }
+
+    @Test
     void referenceWithoutAResolverFailsNamingItsScheme() {
         assertThatThrownBy(() -> connections.credentials("k8s:team-a/postgres.app.credentials"))
                 .isInstanceOf(IllegalArgumentException.class)
