@@ -105,6 +105,9 @@ final class PlatformUp {
     /**
      * Each team cluster trusts the gateway's client CA for human roles only
      * ({@code hostssl … +nais_human … cert}): the gateway is the one way in for people.
+     * Its server certificate comes from the local server CA, which its admin secret
+     * file names ({@code sslrootcert}): the services' admin connections verify it
+     * ({@code verify-full}) as they would a production cluster.
      */
     private List<RunningCluster> startClusters(LocalPki pki) {
         status("starting the team clusters " + DEMO_CLUSTERS.stream().map(DemoCluster::id).toList());

@@ -7,23 +7,37 @@
 -- nais_managed are ever altered or dropped.
 --
 -- Statements are separated by a line holding only '--;' (see ClusterRoles).
+--
+-- Nothing here trusts the search path (issue 18): a team owns schema public of
+-- its database and can create there a function or operator whose argument types
+-- match a call more exactly than pg_catalog's (public.format(text, text) beats
+-- pg_catalog.format(text, VARIADIC "any")), which the admin, a superuser, would
+-- then run. So:
+--   * every function call is schema-qualified (pg_catalog.format, pg_temp.…),
+--     and every catalog relation too (pg_catalog.pg_roles, …);
+--   * every function below has SET search_path = pg_catalog, pg_temp;
+--   * the admin session itself starts with search_path = pg_catalog, pg_temp
+--     (service-kit ClusterAdminConnections, set in the startup packet).
+-- Operators (=, <>, ||, = ANY) are left unqualified: with that search path they
+-- resolve in pg_catalog only, because pg_temp is never searched for functions
+-- or operators, and no other schema is on the path.
 
 -- The marker role, the human group role and the group's privileges.
 -- Returns nothing; raises 55000 when a role named nais_human exists that we
 -- did not create, so we never take over somebody else's role.
 CREATE OR REPLACE FUNCTION pg_temp.nais_ensure_groups(app_role text, app_schemas text[])
-RETURNS void LANGUAGE plpgsql AS $fn$
+RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     s text;
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nais_managed') THEN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'nais_managed') THEN
         BEGIN
             CREATE ROLE nais_managed NOLOGIN;
         EXCEPTION WHEN duplicate_object OR unique_violation THEN
             NULL; -- another replica created it a moment ago
         END;
     END IF;
-    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nais_human') THEN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'nais_human') THEN
         BEGIN
             CREATE ROLE nais_human NOLOGIN IN ROLE nais_managed;
         EXCEPTION WHEN duplicate_object OR unique_violation THEN
@@ -39,38 +53,38 @@ BEGIN
 
     -- Before PG15, PUBLIC may CREATE in schema public. Keep the application's
     -- own right to it explicitly, then take it from everybody else.
-    IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public')
-       AND has_schema_privilege('public', 'public', 'CREATE') THEN
-        EXECUTE format('GRANT CREATE ON SCHEMA public TO %I', app_role);
+    IF EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = 'public')
+       AND pg_catalog.has_schema_privilege('public', 'public', 'CREATE') THEN
+        EXECUTE pg_catalog.format('GRANT CREATE ON SCHEMA public TO %I', app_role);
         REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     END IF;
-    EXECUTE format('REVOKE CREATE ON DATABASE %I FROM PUBLIC', current_database());
+    EXECUTE pg_catalog.format('REVOKE CREATE ON DATABASE %I FROM PUBLIC', pg_catalog.current_database());
 
     -- Tables and sequences the application creates later, in any schema; the
     -- schemas the humans may enter are fixed by USAGE below.
-    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO nais_human', app_role);
-    EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO nais_human', app_role);
+    EXECUTE pg_catalog.format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO nais_human', app_role);
+    EXECUTE pg_catalog.format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO nais_human', app_role);
 
     FOREACH s IN ARRAY app_schemas LOOP
-        CONTINUE WHEN NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = s); -- not migrated yet; the resync covers it
-        EXECUTE format('GRANT USAGE ON SCHEMA %I TO nais_human', s);
-        EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM nais_human', s);
-        EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO nais_human', s);
-        EXECUTE format('REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA %I FROM nais_human', s);
-        EXECUTE format('REVOKE GRANT OPTION FOR ALL ON ALL TABLES IN SCHEMA %I FROM nais_human', s);
-        EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %I TO nais_human', s);
-        EXECUTE format('REVOKE GRANT OPTION FOR ALL ON ALL SEQUENCES IN SCHEMA %I FROM nais_human', s);
+        CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = s); -- not migrated yet; the resync covers it
+        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO nais_human', s);
+        EXECUTE pg_catalog.format('REVOKE CREATE ON SCHEMA %I FROM nais_human', s);
+        EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO nais_human', s);
+        EXECUTE pg_catalog.format('REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA %I FROM nais_human', s);
+        EXECUTE pg_catalog.format('REVOKE GRANT OPTION FOR ALL ON ALL TABLES IN SCHEMA %I FROM nais_human', s);
+        EXECUTE pg_catalog.format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %I TO nais_human', s);
+        EXECUTE pg_catalog.format('REVOKE GRANT OPTION FOR ALL ON ALL SEQUENCES IN SCHEMA %I FROM nais_human', s);
     END LOOP;
 END
 $fn$;
 --;
 -- Whether a role carries the platform's managed-by mark (direct membership).
 CREATE OR REPLACE FUNCTION pg_temp.nais_is_managed(role_name text)
-RETURNS boolean LANGUAGE sql STABLE AS $fn$
+RETURNS boolean LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
     SELECT EXISTS (
-        SELECT FROM pg_auth_members m
-        JOIN pg_roles r ON r.oid = m.member
-        JOIN pg_roles g ON g.oid = m.roleid
+        SELECT FROM pg_catalog.pg_auth_members m
+        JOIN pg_catalog.pg_roles r ON r.oid = m.member
+        JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
         WHERE r.rolname = role_name AND g.rolname = 'nais_managed')
 $fn$;
 --;
@@ -80,22 +94,22 @@ CREATE OR REPLACE FUNCTION pg_temp.nais_human_roles(role_names text[], all_manag
 RETURNS TABLE (role_name text, managed boolean, can_login boolean, inherits boolean,
                elevated boolean, has_password boolean, in_group boolean,
                other_memberships text[], settings text[], superuser boolean)
-LANGUAGE sql STABLE AS $fn$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
     SELECT r.rolname::text,
            pg_temp.nais_is_managed(r.rolname),
            r.rolcanlogin,
            r.rolinherit,
            r.rolsuper OR r.rolcreatedb OR r.rolcreaterole OR r.rolreplication OR r.rolbypassrls,
            r.rolpassword IS NOT NULL,
-           EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+           EXISTS (SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
                    WHERE m.member = r.oid AND g.rolname = 'nais_human'),
-           ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+           ARRAY(SELECT g.rolname::text FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
                  WHERE m.member = r.oid AND g.rolname NOT IN ('nais_managed', 'nais_human')
                  ORDER BY 1),
-           COALESCE((SELECT s.setconfig FROM pg_db_role_setting s
+           COALESCE((SELECT s.setconfig FROM pg_catalog.pg_db_role_setting s
                      WHERE s.setrole = r.oid AND s.setdatabase = 0), '{}'),
            r.rolsuper
-    FROM pg_authid r
+    FROM pg_catalog.pg_authid r
     WHERE r.rolname NOT IN ('nais_managed', 'nais_human')
       AND (r.rolname = ANY (role_names) OR (all_managed AND pg_temp.nais_is_managed(r.rolname)))
 $fn$;
@@ -109,7 +123,7 @@ $fn$;
 -- a session could log in again while the role is still a superuser).
 CREATE OR REPLACE FUNCTION pg_temp.nais_patch_human(role_name text, setting_names text[], setting_values text[],
                                                     superuser boolean)
-RETURNS boolean LANGUAGE plpgsql AS $fn$
+RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     other text;
     was_superuser boolean;
@@ -118,22 +132,22 @@ BEGIN
         RAISE EXCEPTION 'role is not managed by the platform'
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    SELECT r.rolsuper INTO was_superuser FROM pg_roles r WHERE r.rolname = role_name;
-    EXECUTE format('ALTER ROLE %I LOGIN INHERIT %s NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL',
+    SELECT r.rolsuper INTO was_superuser FROM pg_catalog.pg_roles r WHERE r.rolname = role_name;
+    EXECUTE pg_catalog.format('ALTER ROLE %I LOGIN INHERIT %s NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL',
                    role_name, CASE WHEN superuser THEN 'SUPERUSER' ELSE 'NOSUPERUSER' END);
 
-    IF NOT EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
                    WHERE r.rolname = role_name AND g.rolname = 'nais_human') THEN
-        EXECUTE format('GRANT nais_human TO %I', role_name);
+        EXECUTE pg_catalog.format('GRANT nais_human TO %I', role_name);
     END IF;
-    FOR other IN SELECT g.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
-                 JOIN pg_roles g ON g.oid = m.roleid
+    FOR other IN SELECT g.rolname FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member
+                 JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
                  WHERE r.rolname = role_name AND g.rolname NOT IN ('nais_managed', 'nais_human') LOOP
-        EXECUTE format('REVOKE %I FROM %I', other, role_name);
+        EXECUTE pg_catalog.format('REVOKE %I FROM %I', other, role_name);
     END LOOP;
-    EXECUTE format('ALTER ROLE %I RESET ALL', role_name);
-    FOR i IN 1 .. coalesce(array_length(setting_names, 1), 0) LOOP
-        EXECUTE format('ALTER ROLE %I SET %I = %L', role_name, setting_names[i], setting_values[i]);
+    EXECUTE pg_catalog.format('ALTER ROLE %I RESET ALL', role_name);
+    FOR i IN 1 .. coalesce(pg_catalog.array_length(setting_names, 1), 0) LOOP
+        EXECUTE pg_catalog.format('ALTER ROLE %I SET %I = %L', role_name, setting_names[i], setting_values[i]);
     END LOOP;
     RETURN coalesce(was_superuser, false) AND NOT superuser;
 END
@@ -143,17 +157,17 @@ $fn$;
 -- (42710: another replica, or a resync racing an event) and is ours.
 CREATE OR REPLACE FUNCTION pg_temp.nais_create_human(role_name text, setting_names text[], setting_values text[],
                                                      superuser boolean)
-RETURNS text LANGUAGE plpgsql AS $fn$
+RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
     BEGIN
-        EXECUTE format('CREATE ROLE %I LOGIN INHERIT %s NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS IN ROLE nais_managed, nais_human',
+        EXECUTE pg_catalog.format('CREATE ROLE %I LOGIN INHERIT %s NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS IN ROLE nais_managed, nais_human',
                        role_name, CASE WHEN superuser THEN 'SUPERUSER' ELSE 'NOSUPERUSER' END);
     EXCEPTION WHEN duplicate_object OR unique_violation THEN
         PERFORM pg_temp.nais_patch_human(role_name, setting_names, setting_values, superuser);
         RETURN 'PATCHED';
     END;
-    FOR i IN 1 .. coalesce(array_length(setting_names, 1), 0) LOOP
-        EXECUTE format('ALTER ROLE %I SET %I = %L', role_name, setting_names[i], setting_values[i]);
+    FOR i IN 1 .. coalesce(pg_catalog.array_length(setting_names, 1), 0) LOOP
+        EXECUTE pg_catalog.format('ALTER ROLE %I SET %I = %L', role_name, setting_names[i], setting_values[i]);
     END LOOP;
     RETURN 'CREATED';
 END
@@ -165,9 +179,9 @@ $fn$;
 -- role_names[i]; the settings are the same for all. One row per role.
 CREATE OR REPLACE FUNCTION pg_temp.nais_create_humans(role_names text[], setting_names text[],
                                                       setting_values text[], superusers boolean[])
-RETURNS TABLE (role_name text, outcome text) LANGUAGE plpgsql AS $fn$
+RETURNS TABLE (role_name text, outcome text) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
-    FOR i IN 1 .. coalesce(array_length(role_names, 1), 0) LOOP
+    FOR i IN 1 .. coalesce(pg_catalog.array_length(role_names, 1), 0) LOOP
         role_name := role_names[i];
         outcome := pg_temp.nais_create_human(role_names[i], setting_names, setting_values, superusers[i]);
         RETURN NEXT;
@@ -178,9 +192,9 @@ $fn$;
 -- Ends every open session of the roles, in one statement: after a demotion or
 -- a removal committed (a session that slipped in before the commit ends too).
 CREATE OR REPLACE FUNCTION pg_temp.nais_end_sessions(role_names text[])
-RETURNS void LANGUAGE sql AS $fn$
-    SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a
-     WHERE a.usename = ANY (role_names) AND a.pid <> pg_backend_pid();
+RETURNS void LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $fn$
+    SELECT pg_catalog.pg_terminate_backend(a.pid) FROM pg_catalog.pg_stat_activity a
+     WHERE a.usename = ANY (role_names) AND a.pid <> pg_catalog.pg_backend_pid();
 $fn$;
 --;
 -- Takes managed human roles away, all in one statement: no new logins first,
@@ -189,13 +203,13 @@ $fn$;
 -- group, and the detail says why. One row per role: DROPPED, DEACTIVATED,
 -- UNMANAGED (not ours: untouched) or ABSENT.
 CREATE OR REPLACE FUNCTION pg_temp.nais_remove_humans(role_names text[])
-RETURNS TABLE (role_name text, outcome text, detail text) LANGUAGE plpgsql AS $fn$
+RETURNS TABLE (role_name text, outcome text, detail text) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     who text;
     ours text[] := '{}';
 BEGIN
     FOREACH who IN ARRAY role_names LOOP
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = who) THEN
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = who) THEN
             role_name := who; outcome := 'ABSENT'; detail := NULL;
             RETURN NEXT;
         ELSIF NOT pg_temp.nais_is_managed(who) THEN
@@ -204,23 +218,23 @@ BEGIN
         ELSE
             -- NOSUPERUSER too: a DBA whose grant ended may own objects, and the role
             -- that stays behind (2BP01 below) must keep no power at all.
-            EXECUTE format('ALTER ROLE %I NOLOGIN NOSUPERUSER', who);
-            ours := ours || who;
+            EXECUTE pg_catalog.format('ALTER ROLE %I NOLOGIN NOSUPERUSER', who);
+            ours := pg_catalog.array_append(ours, who);
         END IF;
     END LOOP;
-    PERFORM pg_terminate_backend(a.pid) FROM pg_stat_activity a
-      WHERE a.usename = ANY (ours) AND a.pid <> pg_backend_pid();
+    PERFORM pg_catalog.pg_terminate_backend(a.pid) FROM pg_catalog.pg_stat_activity a
+      WHERE a.usename = ANY (ours) AND a.pid <> pg_catalog.pg_backend_pid();
     FOREACH who IN ARRAY ours LOOP
         role_name := who; detail := NULL;
         BEGIN
-            EXECUTE format('DROP ROLE %I', who);
+            EXECUTE pg_catalog.format('DROP ROLE %I', who);
             outcome := 'DROPPED';
         EXCEPTION WHEN dependent_objects_still_exist THEN
             GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-            IF EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member
-                       JOIN pg_roles g ON g.oid = m.roleid
+            IF EXISTS (SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member
+                       JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
                        WHERE r.rolname = who AND g.rolname = 'nais_human') THEN
-                EXECUTE format('REVOKE nais_human FROM %I', who);
+                EXECUTE pg_catalog.format('REVOKE nais_human FROM %I', who);
             END IF;
             outcome := 'DEACTIVATED';
         END;

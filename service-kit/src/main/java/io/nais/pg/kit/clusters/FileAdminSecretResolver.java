@@ -12,8 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * {@code file:/abs/path/admin.properties}: a properties file with
- * {@code username} and {@code password}, used by tests and the local platform.
- * Read on every call, so a rotated file takes effect without a restart.
+ * {@code username}, {@code password} and optionally {@code sslrootcert} (the
+ * absolute path of a PEM file with the CA of the cluster's server
+ * certificate), used by tests and the local platform. Read on every call, so a
+ * rotated file takes effect without a restart.
  */
 @ApplicationScoped
 public class FileAdminSecretResolver implements AdminSecretResolver {
@@ -32,6 +34,8 @@ public class FileAdminSecretResolver implements AdminSecretResolver {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read admin secret " + adminSecretRef + ": " + e.getClass().getSimpleName(), e);
         }
-        return new AdminCredentials(properties.getProperty("username"), properties.getProperty("password"));
+        String sslRootCert = properties.getProperty("sslrootcert");
+        return new AdminCredentials(properties.getProperty("username"), properties.getProperty("password"),
+                sslRootCert == null || sslRootCert.isBlank() ? null : Path.of(sslRootCert.strip()));
     }
 }

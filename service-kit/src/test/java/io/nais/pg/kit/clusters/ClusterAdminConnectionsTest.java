@@ -36,15 +36,19 @@ class ClusterAdminConnectionsTest {
     Path secrets;
 
     @Test
-    void opensAConnectionAsTheAdminNamedByAFileSecretRef() throws SQLException {
+    void opensAVerifiedTlsConnectionAsTheAdminNamedByAFileSecretRefWithACatalogOnlySearchPath() throws SQLException {
         PostgresCluster cluster = infra.postgres();
         ClusterAddress address = new ClusterAddress(cluster.host(), cluster.port(), "postgres",
                 "file:" + cluster.adminSecretFile());
 
         try (Connection admin = connections.open(address);
-             ResultSet row = admin.createStatement().executeQuery("SELECT current_user")) {
+             ResultSet row = admin.createStatement().executeQuery("""
+                     SELECT current_user, current_setting('search_path'), s.ssl
+                       FROM pg_catalog.pg_stat_ssl s WHERE s.pid = pg_catalog.pg_backend_pid()""")) {
             row.next();
             assertThat(row.getString(1)).isEqualTo(cluster.adminUser());
+            assertThat(row.getString(2)).isEqualTo("pg_catalog,pg_temp");
+            assertThat(row.getBoolean(3)).isTrue();
         }
     }
 
@@ -53,12 +57,23 @@ class ClusterAdminConnectionsTest {
         PostgresCluster cluster = infra.postgres();
         String password = "not-the-password-5c1e";
         Path secret = Files.writeString(secrets.resolve("admin.properties"),
-                "username=" + cluster.adminUser() + "\npassword=" + password + "\n");
+                "username=" + cluster.adminUser() + "\npassword=" + password + "\nsslrootcert=" + cluster.serverCaFile() + "\n");
         ClusterAddress address = new ClusterAddress(cluster.host(), cluster.port(), "postgres", "file:" + secret);
 
         assertThatThrownBy(() -> connections.open(address))
                 .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"))
                 .message().doesNotContain(password);
+    }
+
+    @Test
+    void aHostCarryingUrlParametersCannotTurnVerificationOff() {
+        PostgresCluster cluster = infra.postgres();
+        // pgjdbc prefers URL parameters to properties: this "host" would connect without TLS
+        ClusterAddress address = new ClusterAddress(cluster.host() + ":" + cluster.port() + "/postgres?sslmode=disable&x=",
+                cluster.port(), "postgres", "file:" + cluster.adminSecretFile());
+
+        assertThatThrownBy(() -> connections.open(address)).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).isEqualTo(ClusterAdminConnections.SQLSTATE_UNABLE_TO_CONNECT));
     }
 
     @Test
@@ -70,7 +85,7 @@ class ClusterAdminConnectionsTest {
 
     @Test
     void credentialsNeverPrintTheirPassword() {
-        assertThat(new AdminCredentials("admin", "s3cret-value")).asString()
+        assertThat(new AdminCredentials("admin", "s3cret-value", null)).asString()
                 .contains("admin").doesNotContain("s3cret-value");
     }
 }

@@ -1,6 +1,7 @@
 package io.nais.pg.testsupport.postgres;
 
 import io.nais.pg.pki.CertificateAuthority;
+import io.nais.pg.pki.Pem;
 import io.nais.pg.testsupport.process.FreePorts;
 import io.nais.pg.testsupport.process.Reaper;
 import io.nais.pg.testsupport.process.TempDirs;
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -31,6 +33,12 @@ import java.util.Properties;
  * {@code postgres} and a random SCRAM password. As root, initdb and pg_ctl run
  * as the {@code postgres} system user (see {@link OsUser}).
  *
+ * <p>TLS is on unless the builder says {@link Builder#withoutTls()}: the server
+ * certificate (SAN {@code 127.0.0.1}, {@code localhost}) comes from the CA given
+ * to {@link Builder#tls}, else from a test CA shared by the class loader.
+ * {@link #serverCaFile()} holds that CA, and {@link #adminSecretFile()} names it
+ * ({@code sslrootcert}), so admin connections verify the server as in production.
+ *
  * <pre>{@code
  * try (PostgresCluster pg = PostgresCluster.builder().name("orders").build().start()) {
  *     SeededApplication app = pg.seedApplication("demo-app");
@@ -42,6 +50,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     public static final String HOST = FreePorts.HOST;
     private static final String STATE_FILE = "cluster.properties";
+    private static final String SERVER_CA_FILE = "server-ca.crt";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Builder options;
@@ -208,8 +217,18 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /**
+     * The PEM file with the CA of the server's certificate (what a client's {@code sslrootcert} names), or
+     * {@code null} for a cluster built {@link Builder#withoutTls() without TLS}.
+     */
+    public Path serverCaFile() {
+        Path file = directory.resolve(SERVER_CA_FILE);
+        return Files.exists(file) ? file : null;
+    }
+
+    /**
      * The admin credentials as a properties file ({@code username}, {@code password},
-     * mode 0600): the target of a {@code file:} adminSecretRef.
+     * {@code sslrootcert} = {@link #serverCaFile()} when TLS is on; mode 0600): the
+     * target of a {@code file:} adminSecretRef.
      */
     public synchronized Path adminSecretFile() {
         Path file = directory.resolve("admin.properties");
@@ -217,6 +236,9 @@ public final class PostgresCluster implements AutoCloseable {
             Properties properties = new Properties();
             properties.setProperty("username", adminUser());
             properties.setProperty("password", adminPassword);
+            if (serverCaFile() != null) {
+                properties.setProperty("sslrootcert", serverCaFile().toString());
+            }
             StringWriter text = new StringWriter();
             try {
                 properties.store(text, "admin credentials of cluster " + options.name);
@@ -293,12 +315,14 @@ public final class PostgresCluster implements AutoCloseable {
         OsUser.handOver(directory);
         template = DataDirectoryTemplate.forBinaries(binDir);
         template.copyTo(data, directory.resolve("tool-output.log"));
-        boolean tls = options.serverCa != null;
-        ClusterFiles.writeSettings(data, port, tls, options.settings);
+        ClusterFiles.writeSettings(data, port, options.tls, options.settings);
         ClusterFiles.writeHba(data, options.hbaLines);
-        if (tls) {
+        if (options.tls) {
+            CertificateAuthority serverCa = options.serverCa != null ? options.serverCa : DefaultServerCa.CA;
+            List<X509Certificate> clientCas = options.serverCa != null ? options.clientCas : List.of(serverCa.certificate());
             // only these files are new: the copied ones keep their owner when rewritten
-            ClusterFiles.writeTls(data, options.serverCa, options.clientCas).forEach(OsUser::handOver);
+            ClusterFiles.writeTls(data, serverCa, clientCas).forEach(OsUser::handOver);
+            Pem.writeCertificates(directory.resolve(SERVER_CA_FILE), List.of(serverCa.certificate()));
         }
         writeState();
     }
@@ -335,11 +359,20 @@ public final class PostgresCluster implements AutoCloseable {
         ServerTools.run(command, "pg_ctl " + arguments[0] + " for " + this, directory.resolve("tool-output.log"), log());
     }
 
+    /**
+     * Signs the server certificate of every cluster built without {@link Builder#tls}: one CA per class loader
+     * is enough, since each cluster writes the CA that signed it beside its data ({@link #serverCaFile()}).
+     */
+    private static final class DefaultServerCa {
+        static final CertificateAuthority CA = CertificateAuthority.create("test-support server CA", Duration.ofDays(30));
+    }
+
     /** Options of a cluster. Also the {@code options} argument of {@code Infrastructure.newCluster}. */
     public static final class Builder {
         private String name = "pg";
         private int port;
         private Path binDir;
+        private boolean tls = true;
         private CertificateAuthority serverCa;
         private List<X509Certificate> clientCas = List.of();
         private final List<String> hbaLines = new ArrayList<>();
@@ -372,8 +405,20 @@ public final class PostgresCluster implements AutoCloseable {
 
         /** TLS with a server certificate from {@code serverCa}; {@code clientCas} become {@code ssl_ca_file}. */
         public Builder tls(CertificateAuthority serverCa, List<X509Certificate> clientCas) {
+            this.tls = true;
             this.serverCa = serverCa;
             this.clientCas = List.copyOf(clientCas);
+            return this;
+        }
+
+        /**
+         * No TLS at all ({@code ssl = off}): a server that answers a client's SSLRequest with "no", as an
+         * on-path attacker downgrading the connection would. Admin connections refuse it.
+         */
+        public Builder withoutTls() {
+            this.tls = false;
+            this.serverCa = null;
+            this.clientCas = List.of();
             return this;
         }
 

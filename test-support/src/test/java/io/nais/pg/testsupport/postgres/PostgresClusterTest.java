@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.pki.IssuedCertificate;
+import io.nais.pg.pki.Pem;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +105,7 @@ class PostgresClusterTest {
     }
 
     @Test
-    void adminSecretFileHoldsWorkingCredentialsReadableOnlyByItsOwner() throws Exception {
+    void adminSecretFileHoldsWorkingCredentialsAndTheServerCaReadableOnlyByItsOwner() throws Exception {
         Path file = cluster.adminSecretFile();
         Properties secret = new Properties();
         try (Reader reader = Files.newBufferedReader(file)) {
@@ -112,8 +113,44 @@ class PostgresClusterTest {
         }
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(secret.getProperty("sslrootcert")).isEqualTo(cluster.serverCaFile().toString());
+        assertThat(Pem.readCertificates(cluster.serverCaFile())).containsExactly(CA.certificate());
+        // over TLS this cluster's hba asks everybody for a certificate: the password is proven in the clear here
         try (Connection connection = cluster.connect("postgres", secret.getProperty("username"), secret.getProperty("password"))) {
             assertThat(connection.isValid(2)).isTrue();
+        }
+    }
+
+    @Test
+    void clusterWithoutACaOfItsOwnServesTlsFromTheTestCaNamedInItsAdminSecret() throws Exception {
+        try (PostgresCluster pg = PostgresCluster.builder().name("default-tls").start()) {
+            Properties secret = new Properties();
+            try (Reader reader = Files.newBufferedReader(pg.adminSecretFile())) {
+                secret.load(reader);
+            }
+
+            assertThat(sslOf(pg, secret)).as("verify-full against the secret's sslrootcert").isTrue();
+            try (Connection plain = pg.connect("postgres");
+                 ResultSet rs = plain.createStatement().executeQuery("select ssl from pg_stat_ssl where pid = pg_backend_pid()")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).as("the superuser's connect() stays without TLS").isFalse();
+            }
+        }
+    }
+
+    @Test
+    void clusterWithoutTlsHasNoServerCaAndItsAdminSecretNamesNone() throws Exception {
+        try (PostgresCluster pg = PostgresCluster.builder().name("plain").withoutTls().start()) {
+            Properties secret = new Properties();
+            try (Reader reader = Files.newBufferedReader(pg.adminSecretFile())) {
+                secret.load(reader);
+            }
+
+            assertThat(pg.serverCaFile()).isNull();
+            assertThat(secret.getProperty("sslrootcert")).isNull();
+            try (Connection connection = pg.connect("postgres")) {
+                assertThat(connection.isValid(2)).isTrue();
+            }
         }
     }
 
@@ -174,6 +211,20 @@ class PostgresClusterTest {
     @Test
     void binariesAreFoundOnThisMachine() {
         assertThat(PostgresBinaries.hasServerTools(PostgresBinaries.locate())).isTrue();
+    }
+
+    /** Logs in with the secret's credentials over verify-full against its sslrootcert; whether the session is TLS. */
+    private static boolean sslOf(PostgresCluster pg, Properties secret) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", secret.getProperty("username"));
+        properties.setProperty("password", secret.getProperty("password"));
+        properties.setProperty("sslmode", "verify-full");
+        properties.setProperty("sslrootcert", secret.getProperty("sslrootcert"));
+        try (Connection connection = DriverManager.getConnection(pg.jdbcUrl("postgres"), properties);
+             ResultSet rs = connection.createStatement().executeQuery("select ssl from pg_stat_ssl where pid = pg_backend_pid()")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
     }
 
     private static Properties tls(String user, IssuedCertificate.PemFiles files) {
