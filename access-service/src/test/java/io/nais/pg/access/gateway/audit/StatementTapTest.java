@@ -1,5 +1,15 @@
 package io.nais.pg.access.gateway.audit;
 
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.bind;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.close;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.copyData;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.describePortal;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.execute;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.functionCall;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.parse;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.query;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.sync;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -34,7 +44,7 @@ class StatementTapTest {
     @Test
     void preparedStatementIsRecordedAtEachBindAndExecuteWithItsParameterCountButNoValues() {
         feed(parse("S_1", "select * from t where a = $1 and b = $2"), bind("", "S_1", "secret-one", "secret-two"),
-                describe(), execute(""), sync());
+                describePortal(""), execute(""), sync());
         server("12TDCZ");
         feed(bind("", "S_1", "secret-three", "x"), execute(""), sync());
         server("2DCZ");
@@ -192,89 +202,5 @@ class StatementTapTest {
 
     private void feed(byte[]... messages) {
         tap.advance(Unpooled.wrappedBuffer(messages));
-    }
-
-    static byte[] query(String sql) {
-        return message('Q', cstring(sql));
-    }
-
-    static byte[] parse(String name, String sql) {
-        return message('P', cstring(name), cstring(sql), new byte[] {0, 0});
-    }
-
-    static byte[] bind(String portal, String statement, String... values) {
-        ByteBuf body = Unpooled.buffer();
-        body.writeBytes(cstring(portal)).writeBytes(cstring(statement));
-        body.writeShort(1).writeShort(0);
-        body.writeShort(values.length);
-        for (String value : values) {
-            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            body.writeInt(bytes.length).writeBytes(bytes);
-        }
-        body.writeShort(0);
-        byte[] bytes = new byte[body.readableBytes()];
-        body.readBytes(bytes);
-        return message('B', bytes);
-    }
-
-    static byte[] execute(String portal) {
-        return message('E', cstring(portal), new byte[] {0, 0, 0, 0});
-    }
-
-    static byte[] describe() {
-        return message('D', new byte[] {'P', 0});
-    }
-
-    static byte[] sync() {
-        return message('S');
-    }
-
-    static byte[] close(char kind, String name) {
-        return message('C', new byte[] {(byte) kind}, cstring(name));
-    }
-
-    /** FunctionCall: oid, one format code (binary), the arguments (null = SQL NULL), result format. */
-    static byte[] functionCall(int oid, byte[]... arguments) {
-        ByteBuf body = Unpooled.buffer();
-        body.writeInt(oid).writeShort(1).writeShort(1).writeShort(arguments.length);
-        for (byte[] argument : arguments) {
-            if (argument == null) {
-                body.writeInt(-1);
-            } else {
-                body.writeInt(argument.length).writeBytes(argument);
-            }
-        }
-        body.writeShort(1);
-        byte[] bytes = new byte[body.readableBytes()];
-        body.readBytes(bytes);
-        return message('F', bytes);
-    }
-
-    static byte[] copyData(int size) {
-        byte[] data = new byte[size];
-        java.util.Arrays.fill(data, (byte) 'Q');
-        return message('d', data);
-    }
-
-    private static byte[] cstring(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[bytes.length + 1];
-        System.arraycopy(bytes, 0, out, 0, bytes.length);
-        return out;
-    }
-
-    private static byte[] message(char type, byte[]... parts) {
-        ByteBuf buf = Unpooled.buffer();
-        int length = 4;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        buf.writeByte(type).writeInt(length);
-        for (byte[] part : parts) {
-            buf.writeBytes(part);
-        }
-        byte[] out = new byte[buf.readableBytes()];
-        buf.readBytes(out);
-        return out;
     }
 }
