@@ -159,6 +159,19 @@ class StatementTapTest {
     }
 
     @Test
+    void aClientFarAheadOfTheServerIsRecordedWithoutAttributionNeverDropped() {
+        feed(parse("S_1", "delete from t"), sync());
+        server("1Z");
+        byte[][] unanswered = new byte[ServerOrder.MAX_PENDING][];
+        java.util.Arrays.fill(unanswered, sync());
+        feed(unanswered);
+        feed(bind("", "S_1"), execute(""), query("select 'still recorded'"), sync());
+
+        assertThat(seen).extracting(s -> s.text().text())
+                .containsExactly("<unattributed: too many messages awaiting the server>", "select 'still recorded'");
+    }
+
+    @Test
     void messagesSplitAtEveryByteAreFollowed() {
         ByteBuf all = Unpooled.wrappedBuffer(query("select 'x'"), parse("S_2", "select $1"), bind("P", "S_2", "v"),
                 execute("P"), sync(), copyData(5000), functionCall(42, new byte[7]), query("select 'after copy'"));
