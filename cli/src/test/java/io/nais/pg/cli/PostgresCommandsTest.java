@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -102,6 +103,37 @@ class PostgresCommandsTest {
             assertThat(result.exitCode()).isEqualTo(ExitCode.PORT_IN_USE.status());
             assertThat(result.err()).startsWith("nais: Port " + taken.getLocalPort() + " on 127.0.0.1 is already in use");
         }
+    }
+
+    /** Hole 9 of issue 18: whoever reaches the proxy's port is the person, so other machines must not by accident. */
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES) // without the check the refused command would listen until stopped
+    void proxyRefusesANonLoopbackHostUnlessTheRemoteListenerIsConfirmed() throws Exception {
+        InProcess.Result refused = InProcess.run(environment, home, "postgres", "proxy", PasswordTlsPostgres.APP,
+                "--host", "0.0.0.0", "--port", "0");
+
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.USAGE.status());
+        assertThat(refused.err()).startsWith("nais: --host 0.0.0.0 is not a loopback address").contains("--allow-remote");
+        assertThat(refused.out()).doesNotContain("listening on");
+
+        Process allowed = NaisProcess.start(environment, "postgres", "proxy", PasswordTlsPostgres.APP,
+                "--host", "0.0.0.0", "--allow-remote", "--port", "0");
+        try {
+            List<String> printed = NaisProcess.readUntil(allowed, "Press Ctrl-C");
+            assertThat(printed).anyMatch(line -> line.contains("listening on 0.0.0.0:"));
+        } finally {
+            new ProcessBuilder("kill", "-INT", Long.toString(allowed.pid())).start().waitFor();
+            allowed.waitFor(15, TimeUnit.SECONDS);
+            allowed.destroyForcibly();
+        }
+    }
+
+    @Test
+    void proxyHelpSaysWhyARemoteHostNeedsConfirmation() {
+        InProcess.Result help = InProcess.run(environment, home, "postgres", "proxy", "--help");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--allow-remote").contains("Anyone who can reach the proxy's port gets a session as you");
     }
 
     @Test

@@ -1,9 +1,12 @@
 package io.nais.pg.events;
 
 /**
- * The gateway refused a login with {@code sqlState} (28000, 28P01, …). The
- * cluster and the person are absent when the refusal came before the client
- * named them. Key: the cluster id, or {@link #UNKNOWN_CLUSTER}.
+ * The gateway refused a login with {@code sqlState} (28000, 3D000, 53300, …) of a
+ * person whose token it had verified: {@code email} is the token's identity. The
+ * cluster is absent when the platform knows no cluster by the id asked for.
+ * Refusals before the token is verified are {@link UnauthenticatedLoginRefused}
+ * and name nobody ({@code email} stays optional for events written before that).
+ * Key: the cluster id, or {@link #UNKNOWN_CLUSTER}.
  */
 public record LoginDenied(String clusterId, String email, String clientAddress, String reason, String sqlState)
         implements PlatformEvent {

@@ -9,6 +9,7 @@ public sealed interface PlatformEvent permits
         ClusterDiscovered, ClusterUpdated, ClusterRemoved,
         HumanRoleProvisioned, HumanRoleRemoved, SessionOpened, SessionClosed, LoginDenied,
         StatementExecuted,
+        UnauthenticatedLoginRefused,
         DbaAccessRequested, DbaAccessGranted, DbaAccessDenied, GrantExpired, GrantRevoked,
         BackupStarted, BackupCompleted, BackupFailed, BackupPruned, RestoreVerified, BackupOverdue,
         MigrationCompleted, MigrationFailed {

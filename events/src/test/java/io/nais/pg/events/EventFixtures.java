@@ -38,6 +38,7 @@ final class EventFixtures {
             new SessionClosed(CLUSTER, SESSION, "me@example.com", "10.0.0.7:51234", T0, T1, 1024L,
                     5_000_000_000L, "access revoked"),
             new LoginDenied(CLUSTER, "me@example.com", "10.0.0.7:51234", "not a member of team-a", "28000"),
+            new UnauthenticatedLoginRefused("10.0.0.9", "token-bad-signature", "28P01", 3),
             new StatementExecuted(CLUSTER, SESSION, "me@example.com", "select * from notes where id = $1", false,
                     1, T1),
             new DbaAccessRequested(GRANT, CLUSTER, "team-a", "dba@example.com", "fix bloat",

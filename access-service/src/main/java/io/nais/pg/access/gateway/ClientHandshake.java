@@ -1,5 +1,6 @@
 package io.nais.pg.access.gateway;
 
+import io.nais.pg.access.directory.AccessDirectory.ClusterEndpoint;
 import io.nais.pg.access.gateway.auth.Authoriser;
 import io.nais.pg.access.gateway.auth.LoginRefused;
 import io.nais.pg.access.gateway.auth.VerifiedToken;
@@ -16,6 +17,7 @@ import io.nais.pg.access.gateway.protocol.StartupPacket;
 import io.nais.pg.access.gateway.protocol.StartupPacket.StartupMessage;
 import io.nais.pg.access.gateway.session.Session;
 import io.nais.pg.access.gateway.session.SessionEvents.LoginDenial;
+import io.nais.pg.access.gateway.session.SessionEvents.UnauthenticatedRefusal;
 import io.nais.pg.kit.logging.LogContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -56,6 +58,9 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     private boolean tls;
     private String clientAddress;
     private StartupMessage startup;
+    /** Set once the token is verified: until then nothing the client typed is taken as a person or a cluster. */
+    private String verifiedEmail;
+    private String knownCluster;
     private Future<?> startupTimeout;
     private final PgError overLimit;
 
@@ -177,6 +182,10 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
     /** Back on the event loop: refuse, or go on to phase 4. */
     private void afterLogin(ChannelHandlerContext ctx, String clusterId, LoginOutcome outcome, Throwable error) {
+        if (outcome != null) {
+            verifiedEmail = outcome.verifiedEmail();
+            knownCluster = outcome.knownCluster();
+        }
         if (error != null) {
             LOG.errorf(error, "login check failed for cluster %s", clusterId);
             refuse(ctx, PgError.fatal(SqlState.CANNOT_CONNECT_NOW, "login could not be checked; try again"),
@@ -189,19 +198,40 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private record LoginOutcome(Session.Login login, Authoriser.Decision decision, LoginRefused refusal) {
+    /**
+     * @param verifiedEmail the token's identity, once verified (null: the refusal came before)
+     * @param knownCluster  the requested cluster, once the directory knew it
+     */
+    private record LoginOutcome(Session.Login login, Authoriser.Decision decision, LoginRefused refusal,
+                                String verifiedEmail, String knownCluster) {
+
+        static LoginOutcome permitted(Session.Login login, Authoriser.Decision decision) {
+            return new LoginOutcome(login, decision, null, login.email(), login.clusterId());
+        }
+
+        static LoginOutcome refused(LoginRefused refusal, String verifiedEmail, String knownCluster) {
+            return new LoginOutcome(null, null, refusal, verifiedEmail, knownCluster);
+        }
     }
 
-    /** Runs on a worker: verify the token, make sure the session can be audited, then phase 3. */
+    /**
+     * Runs on a worker: verify the token, find the cluster, make sure the session can be audited,
+     * then phase 3. A refusal carries what was established before it, and nothing more.
+     */
     private LoginOutcome login(String token, String email, String clusterId) {
+        String person = null;
+        String knownCluster = null;
         try (LogContext log = logContext()) {
             VerifiedToken verified = parts.tokens().verify(token, email);
+            person = verified.identity();
+            ClusterEndpoint cluster = parts.authoriser().cluster(clusterId);
+            knownCluster = cluster.clusterId();
             requireAudit(clusterId);
-            Authoriser.Decision decision = authorise(clusterId, email);
-            Session.Login login = new Session.Login(email, clusterId, clientAddress, decision.grantId(), verified.expiresAt());
-            return new LoginOutcome(login, decision, null);
+            Authoriser.Decision decision = authorise(cluster, person);
+            return LoginOutcome.permitted(new Session.Login(person, clusterId, clientAddress, decision.grantId(),
+                    verified.expiresAt()), decision);
         } catch (LoginRefused refused) {
-            return new LoginOutcome(null, null, refused);
+            return LoginOutcome.refused(refused, person, knownCluster);
         }
     }
 
@@ -220,8 +250,8 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     }
 
     /** Phase 3: is the person allowed on this cluster (member or active DBA grant), and within their session limit. */
-    private Authoriser.Decision authorise(String clusterId, String email) throws LoginRefused {
-        Authoriser.Decision decision = parts.authoriser().authorise(clusterId, email, parts.clock().instant());
+    private Authoriser.Decision authorise(ClusterEndpoint cluster, String email) throws LoginRefused {
+        Authoriser.Decision decision = parts.authoriser().authorise(cluster, email, parts.clock().instant());
         if (!parts.sessions().reserve(email)) {
             throw new LoginRefused(SqlState.TOO_MANY_CONNECTIONS, "too-many-sessions",
                     "too many open sessions for user \"" + email + "\" through this gateway");
@@ -302,15 +332,28 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, PgError error, String reason) {
         phase = Phase.REFUSED;
         ctx.channel().config().setAutoRead(false);
-        String email = startup == null ? null : startup.parameter("user");
-        String clusterId = startup == null ? null : startup.parameter("database");
-        if (startup != null) {
-            // a login attempt; bytes that never formed a StartupMessage are noise, not an audit fact
-            LoginDenial denial = new LoginDenial(clusterId, email, clientAddress, reason, error.sqlState());
-            parts.blocking().execute(() -> parts.events().loginDenied(denial));
-        }
+        record(reason, error.sqlState());
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(Messages.errorResponse(ctx.alloc(), error)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * A refusal goes to the audit trail as what is known to be true. After the token is verified:
+     * a LoginDenied of that person, on the requested cluster if it exists. Before: the user and
+     * database are only claims, and anyone could name anyone (writing into another team's trail),
+     * so the record names neither, only the address and reason, rate-limited and counted.
+     */
+    private void record(String reason, String sqlState) {
+        if (verifiedEmail != null) {
+            LoginDenial denial = new LoginDenial(knownCluster, verifiedEmail, clientAddress, reason, sqlState);
+            parts.blocking().execute(() -> parts.events().loginDenied(denial));
+            return;
+        }
+        long refusals = parts.refusals().refused(clientAddress, reason);
+        if (refusals > 0) {
+            UnauthenticatedRefusal refusal = new UnauthenticatedRefusal(clientAddress, reason, sqlState, refusals);
+            parts.blocking().execute(() -> parts.events().unauthenticatedRefused(refusal));
         }
     }
 

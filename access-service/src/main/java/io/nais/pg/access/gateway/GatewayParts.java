@@ -2,6 +2,7 @@ package io.nais.pg.access.gateway;
 
 import io.nais.pg.access.gateway.audit.StatementAudit;
 import io.nais.pg.access.gateway.auth.Authoriser;
+import io.nais.pg.access.gateway.auth.RefusalThrottle;
 import io.nais.pg.access.gateway.auth.TokenVerifier;
 import io.nais.pg.access.gateway.backend.BackendConnector;
 import io.nais.pg.access.gateway.session.SessionEvents;
@@ -19,10 +20,11 @@ import java.util.concurrent.Executor;
  * @param limits         size and time limits of the handshake
  * @param endAtTokenExpiry cluster ids whose sessions end when the login token expires ("*" = all)
  * @param audit          statement audit: a tap per session, and whether new sessions may start
+ * @param refusals       rate limit and count of refusals before authentication
  */
 record GatewayParts(TokenVerifier tokens, Authoriser authoriser, BackendConnector backends, SessionRegistry sessions,
                     SessionEvents events, Executor blocking, Limits limits, Set<String> endAtTokenExpiry, Clock clock,
-                    StatementAudit audit) {
+                    StatementAudit audit, RefusalThrottle refusals) {
 
     record Limits(int maxStartupPacket, int maxPasswordMessage, Duration startupTimeout) {
     }

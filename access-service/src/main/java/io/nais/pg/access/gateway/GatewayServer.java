@@ -3,6 +3,7 @@ package io.nais.pg.access.gateway;
 import io.nais.pg.access.directory.AccessDirectory;
 import io.nais.pg.access.gateway.audit.StatementAudit;
 import io.nais.pg.access.gateway.auth.Authoriser;
+import io.nais.pg.access.gateway.auth.RefusalThrottle;
 import io.nais.pg.access.gateway.auth.TokenVerifier;
 import io.nais.pg.access.gateway.backend.BackendConnector;
 import io.nais.pg.access.gateway.backend.ClientCertificates;
@@ -59,6 +60,11 @@ public final class GatewayServer implements AutoCloseable {
     private volatile Channel listener;
     private volatile boolean draining;
 
+    /** One record per client address and reason of refusals before authentication per this window. */
+    static final Duration UNAUTHENTICATED_REFUSAL_WINDOW = Duration.ofMinutes(1);
+    /** (address, reason) pairs remembered for that: ~100 bytes each. */
+    static final int UNAUTHENTICATED_REFUSALS_TRACKED = 10_000;
+
     /**
      * Wires a gateway from loaded settings.
      *
@@ -87,7 +93,8 @@ public final class GatewayServer implements AutoCloseable {
                 new GatewayParts.Limits(settings.maxStartupPacket(), settings.maxPasswordMessage(), settings.startupTimeout()),
                 Set.copyOf(settings.endSessionAtTokenExpiry()),
                 Clock.systemUTC(),
-                audit);
+                audit,
+                new RefusalThrottle(UNAUTHENTICATED_REFUSAL_WINDOW, UNAUTHENTICATED_REFUSALS_TRACKED, Clock.systemUTC()));
         return new GatewayServer(parts, serverTls(settings), settings.maxConnections(), settings.eventLoopThreads());
     }
 
@@ -139,6 +146,16 @@ public final class GatewayServer implements AutoCloseable {
     /** False from the moment draining starts: readiness follows this. */
     public boolean isAccepting() {
         return listener != null && listener.isActive() && !draining;
+    }
+
+    /** Connections refused before the client authenticated, recorded or held back by the rate limit. */
+    public long unauthenticatedRefusals() {
+        return parts.refusals().refused();
+    }
+
+    /** Of those, the ones that became no record of their own (counted in the next record of their address). */
+    public long unauthenticatedRefusalsHeldBack() {
+        return parts.refusals().heldBack();
     }
 
     public int liveSessions() {

@@ -71,6 +71,7 @@ public class GatewayService {
         audit = StatementAudit.start(auditSettings());
         registerAuditMeters(audit);
         server = GatewayServer.create(settings(), directory, events, this::withRequestContext, audit);
+        registerRefusalMeters(server);
         server.start(config.host(), config.port());
     }
 
@@ -174,6 +175,16 @@ public class GatewayService {
                 .register(meters);
         Gauge.builder("nais.gateway.audit.spool.bytes", statementAudit, StatementAudit::spoolBytes)
                 .description("statement audit events waiting on disk for Kafka").register(meters);
+    }
+
+    private void registerRefusalMeters(GatewayServer gateway) {
+        FunctionCounter.builder("nais.gateway.login.unauthenticated.refused", gateway,
+                        GatewayServer::unauthenticatedRefusals)
+                .description("connections refused before the client authenticated (recorded or not)").register(meters);
+        FunctionCounter.builder("nais.gateway.login.unauthenticated.held-back", gateway,
+                        GatewayServer::unauthenticatedRefusalsHeldBack)
+                .description("of those, refusals the rate limit kept from becoming a record of their own")
+                .register(meters);
     }
 
     private static IllegalStateException missing(String key) {

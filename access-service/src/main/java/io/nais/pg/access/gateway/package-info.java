@@ -37,8 +37,20 @@
  *    |   AccessRevoked(cluster, email) -----> |-- ErrorResponse 57P01 FATAL, close -->|
  * </pre>
  * Any refusal is an ErrorResponse (28000, 28P01, 3D000, 08P01, 53300, 57P03 — also when the
- * statement-audit spool is full under {@code refuse-new-sessions}) and
- * close, plus a LoginDenied event with the reason, never the token.
+ * statement-audit spool is full under {@code refuse-new-sessions}) and close, plus an audit
+ * record with the reason, never the token:
+ * <ul>
+ *   <li><b>Before the token is verified</b> (TLS required, protocol violation, connection limit,
+ *       a missing, malformed, expired, forged or foreign token): an UnauthenticatedLoginRefused
+ *       with the client address and reason only (key {@code gateway}). The user and database the
+ *       client typed are claims; recording them would let anyone write a denied login of any
+ *       person into any team's hash-chained trail. Rate-limited
+ *       ({@link io.nais.pg.access.gateway.auth.RefusalThrottle}: one record per address and
+ *       reason per minute, the next one counting those held back) and counted
+ *       ({@code nais.gateway.login.unauthenticated.refused}, {@code ...held-back}).</li>
+ *   <li><b>After</b>: a LoginDenied of the token's (verified) person, on the requested cluster
+ *       when the directory knows it (a cluster id that does not exist names no team).</li>
+ * </ul>
  *
  * <h2>Decisions</h2>
  * <ul>
@@ -62,7 +74,8 @@
  *       share one event loop; backpressure toggles auto-read on high/low water marks.</li>
  *   <li><b>Statement audit taps the client's stream.</b> The client-to-cluster direction is
  *       followed by {@link io.nais.pg.access.gateway.audit.StatementTap} (headers, plus bounded
- *       prefixes of Query/Parse/Bind/Execute/Close bodies, read in place); statements go to a
+ *       prefixes of Query/Parse/Bind/Execute/Close/FunctionCall bodies, read in place), and the
+ *       type of each server message, so what is recorded is what the server ran; statements go to a
  *       bounded asynchronous batcher that sends to Kafka or spools to disk, so the relay never
  *       waits on Kafka. Design in {@code io.nais.pg.access.gateway.audit}.</li>
  *   <li><b>Log context.</b> Handshake steps run with MDC {@code cluster} and {@code person};

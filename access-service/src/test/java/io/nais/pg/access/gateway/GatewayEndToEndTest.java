@@ -10,6 +10,8 @@ import io.nais.pg.access.directory.AccessDirectory;
 import io.nais.pg.access.provisioning.HumanSessions;
 import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.Envelope;
+import io.nais.pg.events.EventCodec;
+import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.HumanRoleProvisioned;
 import io.nais.pg.events.LoginDenied;
 import io.nais.pg.events.PlatformEvent;
@@ -18,6 +20,7 @@ import io.nais.pg.events.SessionOpened;
 import io.nais.pg.events.StatementExecuted;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.events.UnauthenticatedLoginRefused;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
@@ -127,6 +130,43 @@ class GatewayEndToEndTest {
         Envelope<LoginDenied> denied = events.await(LoginDenied.class, e -> email.equals(e.email()), WAIT);
         assertThat(denied.data().reason()).isEqualTo("not-a-member");
         assertThat(denied.data().sqlState()).isEqualTo("28000");
+    }
+
+    /**
+     * Hole 3 of issue 18: a StartupMessage naming another team's cluster and a made-up person,
+     * never authenticated, was stored as that person's LoginDenied in that team's trail. Now
+     * what reaches the access topic is an UnauthenticatedLoginRefused with the address and
+     * reason only, keyed by the gateway; nothing names the person or the cluster.
+     */
+    @Test
+    void aClientThatNeverAuthenticatesWritesNothingIntoAnotherTeamsTrail() throws Exception {
+        String address = "127.88.0." + (1 + new java.util.Random().nextInt(250));
+        String madeUp = "made-up-" + java.util.UUID.randomUUID() + "@example.com";
+        java.util.Map<String, String> claim = java.util.Map.of("user", madeUp, "database", "team-b/other-app");
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("ca", GatewayEnabledProfile.CA.certificate());
+
+        try (RawClient plaintext = new RawClient(address, gateway.port())) {
+            plaintext.send(RawClient.startup(claim));
+            assertThat(plaintext.errorSqlState()).isEqualTo("28000");
+        }
+        try (RawClient tls = new RawClient(address, gateway.port())) {
+            tls.startTls(trusted);
+            tls.send(RawClient.startup(claim));
+            assertThat(tls.read().type()).as("asks for the password").isEqualTo('R');
+            tls.send(RawClient.password("not-a-token"));
+            assertThat(tls.errorSqlState()).isEqualTo("28P01");
+        }
+
+        Envelope<UnauthenticatedLoginRefused> plain = events.await(UnauthenticatedLoginRefused.class,
+                e -> e.clientAddress().equals(address) && e.reason().equals("tls-required"), WAIT);
+        Envelope<UnauthenticatedLoginRefused> forged = events.await(UnauthenticatedLoginRefused.class,
+                e -> e.clientAddress().equals(address) && e.reason().equals("token-malformed"), WAIT);
+        assertThat(plain.key()).isEqualTo(UnauthenticatedLoginRefused.KEY);
+        assertThat(forged.data().sqlState()).isEqualTo("28P01");
+        assertThat(events.readAll(EventTopic.ACCESS)).extracting(e -> EventCodec.encodeToString(e))
+                .noneMatch(json -> json.contains(madeUp) || json.contains("team-b/other-app"));
     }
 
     @Test

@@ -6,11 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nais.pg.access.gateway.session.SessionEvents.LoginDenial;
+import io.nais.pg.access.gateway.session.SessionEvents.UnauthenticatedRefusal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,10 +25,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every forged, foreign or stale token, and every person without access, is
- * refused with the right SQLSTATE and a LoginDenied that names the reason but
- * never carries the token; and the gateway keeps serving a good login afterwards.
+ * refused with the right SQLSTATE and a record that names the reason but never
+ * carries the token; and the gateway keeps serving a good login afterwards.
+ * A refusal before the token is verified is recorded as unauthenticated (address
+ * and reason, never the user or database the client typed); after, as a
+ * LoginDenied of the token's person. Each attempt connects from a loopback address
+ * of its own, so it finds its own record, never another attempt's.
  */
 class LoginAttackMatrixTest {
+
+    private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger();
 
     private static GatewayHarness h;
 
@@ -95,14 +108,61 @@ class LoginAttackMatrixTest {
 
     @Test
     void nonMemberIsRefusedEvenWithARoleOnTheCluster() {
-        SQLException refused = refused(MALLORY, h.tokens.valid(MALLORY), "28000", "not-a-member");
+        String address = freshAddress();
+        SQLException refused = catchSql(() -> h.connect(MALLORY, h.tokens.valid(MALLORY), from(address)).close());
+
+        assertThat(refused.getSQLState()).isEqualTo("28000");
         assertThat(refused.getMessage()).contains("not a member of team \"team-a\"");
+        LoginDenial denial = deniedFrom(address);
+        assertThat(denial.reason()).isEqualTo("not-a-member");
+        assertThat(denial.email()).as("the verified person").isEqualTo(MALLORY);
+        assertThat(denial.clusterId()).isEqualTo(GatewayHarness.CLUSTER_ID);
     }
 
     @Test
     void unknownClusterIsRefusedWithInvalidCatalogName() throws Exception {
-        assertRefusedOn("team-a/no-such-app", "3D000");
-        assertRefusedOn("postgres", "3D000");
+        assertRefusedOn("team-a/no-such-app", "3D000", "cluster-unknown");
+        assertRefusedOn("postgres", "3D000", "cluster-id-malformed");
+    }
+
+    /**
+     * Hole 3 of issue 18: a client that never authenticates named a made-up person on team-b's
+     * cluster, and that became a LoginDenied in team-b's hash-chained trail.
+     */
+    @Test
+    void aClientThatNeverAuthenticatesNamesNoPersonAndNoTeamInTheAudit() throws Exception {
+        String address = freshAddress();
+        String madeUp = "made-up-" + UUID.randomUUID() + "@example.com";
+        Map<String, String> claim = Map.of("user", madeUp, "database", "team-b/other-app");
+        long refusedBefore = h.gateway.unauthenticatedRefusals();
+        long heldBackBefore = h.gateway.unauthenticatedRefusalsHeldBack();
+
+        try (RawClient plaintext = new RawClient(address, h.port)) {
+            plaintext.send(RawClient.startup(claim));
+            assertThat(plaintext.errorSqlState()).isEqualTo("28000");
+        }
+        try (RawClient tls = new RawClient(address, h.port)) {
+            tls.startTls(trusted());
+            tls.send(RawClient.startup(claim));
+            assertThat(tls.read().type()).as("asks for the password").isEqualTo('R');
+            tls.send(RawClient.password("not-a-token"));
+            assertThat(tls.errorSqlState()).isEqualTo("28P01");
+        }
+        try (RawClient again = new RawClient(address, h.port)) {
+            again.send(RawClient.startup(claim));
+            assertThat(again.errorSqlState()).isEqualTo("28000");
+        }
+
+        List<UnauthenticatedRefusal> records = Awaitility.await().until(() -> h.events.unauthenticated.stream()
+                .filter(r -> r.clientAddress().equals(address)).toList(), found -> found.size() >= 2);
+        assertThat(records).extracting(UnauthenticatedRefusal::reason)
+                .containsExactlyInAnyOrder("tls-required", "token-malformed");
+        assertThat(records).allSatisfy(r -> assertThat(r.toString()).doesNotContain(madeUp).doesNotContain("team-b"));
+        assertThat(h.gateway.unauthenticatedRefusals() - refusedBefore).as("every refusal counted").isEqualTo(3);
+        assertThat(h.gateway.unauthenticatedRefusalsHeldBack() - heldBackBefore)
+                .as("the repeat within the window is counted, not recorded again").isEqualTo(1);
+        assertThat(h.events.denied).noneMatch(d -> madeUp.equals(d.email()) || "team-b/other-app".equals(d.clusterId())
+                || address.equals(d.clientAddress()));
     }
 
     @Test
@@ -124,8 +184,10 @@ class LoginAttackMatrixTest {
         assertThat(psql.output()).contains("token expired: run `nais auth login`");
     }
 
-    private void assertRefusedOn(String database, String sqlState) throws Exception {
-        Properties properties = new Properties();
+    /** A verified person asks for a cluster that does not exist: the denial names them, and no cluster. */
+    private void assertRefusedOn(String database, String sqlState, String reason) throws Exception {
+        String address = freshAddress();
+        Properties properties = from(address);
         properties.setProperty("user", ALICE);
         properties.setProperty("password", h.tokens.valid(ALICE));
         properties.setProperty("sslmode", "require");
@@ -133,19 +195,51 @@ class LoginAttackMatrixTest {
         assertThatThrownBy(() -> DriverManager.getConnection(url, properties).close())
                 .isInstanceOf(SQLException.class)
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(sqlState);
+        LoginDenial denial = deniedFrom(address);
+        assertThat(denial.reason()).isEqualTo(reason);
+        assertThat(denial.email()).isEqualTo(ALICE);
+        assertThat(denial.clusterId()).as("a cluster that does not exist names no team's trail").isNull();
     }
 
+    /** A refusal of the token: recorded as unauthenticated, naming neither {@code user} nor the cluster. */
     private SQLException refused(String user, String token, String sqlState, String reason) {
-        int before = h.events.denied.size();
-        SQLException refused = catchSql(() -> h.connect(user, token).close());
+        String address = freshAddress();
+        SQLException refused = catchSql(() -> h.connect(user, token, from(address)).close());
         assertThat(refused.getSQLState()).as(refused.getMessage()).isEqualTo(sqlState);
         assertThat(refused.getMessage()).doesNotContain(token);
-        Awaitility.await().until(() -> h.events.denied.size() > before);
-        LoginDenial denial = h.events.denied.stream().filter(d -> reason.equals(d.reason())).findFirst().orElseThrow(
-                () -> new AssertionError("no LoginDenied with reason " + reason + " in " + h.events.denied));
-        assertThat(denial.sqlState()).isEqualTo(sqlState);
-        assertThat(denial.toString()).doesNotContain(token);
+        UnauthenticatedRefusal record = Awaitility.await().until(() -> h.events.unauthenticated.stream()
+                .filter(r -> r.clientAddress().equals(address)).findFirst(), Optional::isPresent).orElseThrow();
+        assertThat(record.reason()).isEqualTo(reason);
+        assertThat(record.sqlState()).isEqualTo(sqlState);
+        assertThat(record.refusals()).isEqualTo(1);
+        assertThat(record.toString()).doesNotContain(token).doesNotContain(user);
+        assertThat(h.events.denied).noneMatch(d -> address.equals(d.clientAddress()));
         return refused;
+    }
+
+    private static KeyStore trusted() throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("ca", h.ca.certificate());
+        return trusted;
+    }
+
+    private static LoginDenial deniedFrom(String address) {
+        return Awaitility.await().until(() -> h.events.denied.stream()
+                .filter(d -> address.equals(d.clientAddress())).findFirst(), Optional::isPresent).orElseThrow();
+    }
+
+    /** pgjdbc connects from {@code address}. */
+    private static Properties from(String address) {
+        Properties properties = new Properties();
+        properties.setProperty("localSocketAddress", address);
+        return properties;
+    }
+
+    /** A loopback address no other attempt of this class used (all of 127/8 is loopback on Linux). */
+    private static String freshAddress() {
+        int n = NEXT_ADDRESS.getAndIncrement();
+        return "127.77." + (n / 250) + "." + (n % 250 + 1);
     }
 
     private static SQLException catchSql(SqlAction action) {

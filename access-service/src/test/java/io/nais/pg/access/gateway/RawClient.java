@@ -4,12 +4,15 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -30,7 +33,12 @@ final class RawClient implements AutoCloseable {
     private OutputStream out;
 
     RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this("127.0.0.1", port);
+    }
+
+    /** Connects from {@code localAddress} (any 127.x.y.z on Linux), so the gateway's records of it are told apart. */
+    RawClient(String localAddress, int port) throws IOException {
+        socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress), 0);
         socket.setSoTimeout(5000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
@@ -57,6 +65,32 @@ final class RawClient implements AutoCloseable {
         socket = tls;
         in = new DataInputStream(tls.getInputStream());
         out = tls.getOutputStream();
+    }
+
+    /** Logs in over TLS as {@code user} on {@code database} with {@code token}; returns once the session is ready. */
+    void login(KeyStore trusted, String user, String database, String token) throws Exception {
+        startTls(trusted);
+        send(startup(Map.of("user", user, "database", database)));
+        Message auth = read();
+        if (auth.type() != 'R') {
+            throw new IllegalStateException("expected an authentication request, got " + auth.type() + " " + auth.fields());
+        }
+        send(password(token));
+        List<Message> answers = untilReady();
+        if (answers.stream().anyMatch(m -> m.type() == 'E')) {
+            throw new IllegalStateException("login refused: " + answers);
+        }
+    }
+
+    /** Reads messages up to and including ReadyForQuery. */
+    List<Message> untilReady() throws IOException {
+        List<Message> messages = new ArrayList<>();
+        Message message;
+        do {
+            message = read();
+            messages.add(message);
+        } while (message.type() != 'Z');
+        return messages;
     }
 
     int readByte() throws IOException {

@@ -15,6 +15,7 @@ final class RecordedEvents implements SessionEvents {
     final List<Session> opened = new CopyOnWriteArrayList<>();
     final List<Closed> closed = new CopyOnWriteArrayList<>();
     final List<LoginDenial> denied = new CopyOnWriteArrayList<>();
+    final List<UnauthenticatedRefusal> unauthenticated = new CopyOnWriteArrayList<>();
 
     @Override
     public void opened(Session session) {
@@ -29,5 +30,10 @@ final class RecordedEvents implements SessionEvents {
     @Override
     public void loginDenied(LoginDenial denial) {
         denied.add(denial);
+    }
+
+    @Override
+    public void unauthenticatedRefused(UnauthenticatedRefusal refusal) {
+        unauthenticated.add(refusal);
     }
 }

@@ -31,7 +31,8 @@ import io.quarkus.security.Authenticated;
  * The audit trail over HTTP: lines filtered by team, person, cluster (or team
  * + app) and time, keyset-paged newest first; and the hash chain check. A
  * person sees their teams' lines; platform admins see all, including logins
- * refused before a cluster was named (chain {@code unknown}).
+ * refused without a known cluster (chain {@code unknown}) and connections refused
+ * before authentication (chain {@code gateway}).
  */
 @Path("/api/audit")
 @Authenticated
@@ -71,7 +72,8 @@ public class AuditApi {
     @Operation(summary = "Recompute the cluster's audit hash chain: ok, or the first broken link (row id, time)")
     public AuditVerification verify(@QueryParam("cluster") String cluster) {
         if (cluster == null || cluster.isBlank()) {
-            throw new BadRequestException("cluster is required: <team>/<app>, or " + AuditChain.UNKNOWN_CLUSTER);
+            throw new BadRequestException("cluster is required: <team>/<app>, or " + AuditChain.UNKNOWN_CLUSTER
+                    + " or " + AuditChain.UNAUTHENTICATED);
         }
         String team = AuditEntry.teamOf(cluster);
         if (team == null) {

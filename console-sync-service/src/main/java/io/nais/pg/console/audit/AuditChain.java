@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 
+import io.nais.pg.events.UnauthenticatedLoginRefused;
+
 /**
  * The hash chain's arithmetic, pure: a stored row's hash is SHA-256 over a
  * canonical encoding of its content, its place in the chain and the previous
@@ -18,15 +20,27 @@ public final class AuditChain {
     /** The previous hash of a chain's first row. */
     public static final String GENESIS = "0".repeat(64);
 
-    /** The chain of a login refused before the client named a cluster (LoginDenied's own aggregate id). */
+    /** The chain of a login refused without a cluster the platform knows (LoginDenied's own aggregate id). */
     public static final String UNKNOWN_CLUSTER = io.nais.pg.events.LoginDenied.UNKNOWN_CLUSTER;
+
+    /** The chain of connections refused before the client authenticated (the event's own key). */
+    public static final String UNAUTHENTICATED = UnauthenticatedLoginRefused.KEY;
+
+    private static final String UNAUTHENTICATED_KIND = UnauthenticatedLoginRefused.class.getSimpleName();
 
     private AuditChain() {
     }
 
-    /** The chain a row belongs to: its cluster, or {@link #UNKNOWN_CLUSTER}. */
+    /**
+     * The chain a row belongs to: its cluster; {@link #UNAUTHENTICATED} for a refusal before
+     * authentication (platform level: no team's trail, whatever cluster the client named);
+     * else {@link #UNKNOWN_CLUSTER}.
+     */
     public static String chainOf(AuditEntry entry) {
-        return entry.clusterId() == null ? UNKNOWN_CLUSTER : entry.clusterId();
+        if (entry.clusterId() != null) {
+            return entry.clusterId();
+        }
+        return UNAUTHENTICATED_KIND.equals(entry.kind()) ? UNAUTHENTICATED : UNKNOWN_CLUSTER;
     }
 
     /** The hash of {@code entry} as the {@code seq}-th row of {@code chain}, after a row whose hash is {@code previous}. */

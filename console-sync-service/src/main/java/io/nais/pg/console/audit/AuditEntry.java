@@ -23,13 +23,16 @@ import io.nais.pg.events.RestoreVerified;
 import io.nais.pg.events.SessionClosed;
 import io.nais.pg.events.SessionOpened;
 import io.nais.pg.events.StatementExecuted;
+import io.nais.pg.events.UnauthenticatedLoginRefused;
 
 /**
  * One line of the audit trail: when, who, where and what. {@code person} is
  * the human the fact is about; for facts no human caused (backups, restore
- * checks) it is the producing service. {@code team} and {@code clusterId} are
- * absent only for a login refused before the client named a cluster; such
- * lines are visible to platform admins only. The structured columns
+ * checks) it is the producing service, and it is absent for a connection
+ * refused before the client authenticated (UnauthenticatedLoginRefused: what
+ * the client typed is no fact about anyone). {@code team} and {@code clusterId}
+ * are absent only for those, and for a login refused on a cluster the platform
+ * does not know; such lines are visible to platform admins only. The structured columns
  * (statement, parameter count, byte counts, session) are null where the kind
  * has none. {@code id} is the store's row id, null before the row is stored.
  */
@@ -61,6 +64,10 @@ public record AuditEntry(Long id, Instant time, String team, String clusterId, S
                     .session(s.sessionId()).bytes(s.bytesFromClient(), s.bytesToClient());
         } else if (data instanceof LoginDenied d) {
             return line(at, d.clusterId(), d.email(), kind, d.sqlState() + " " + d.reason());
+        } else if (data instanceof UnauthenticatedLoginRefused u) {
+            // names no person and no cluster: the client had proved nothing (see AuditChain#chainOf)
+            return line(at, null, null, kind, u.sqlState() + " " + u.reason() + " from " + u.clientAddress()
+                    + (u.refusals() > 1 ? " (" + u.refusals() + " refusals)" : ""));
         } else if (data instanceof StatementExecuted s) {
             return line(s.executedAt().truncatedTo(ChronoUnit.MICROS), s.clusterId(), s.email(), kind,
                     s.parameterCount() + " parameter(s)" + (s.truncated() ? ", statement truncated" : ""))

@@ -1,7 +1,10 @@
 /**
  * The audit store: every audit-relevant event as one row of
  * {@code console_audit} (V3, V5), queryable by team, person, cluster and time,
- * and linked in a tamper-evident hash chain per cluster.
+ * and linked in a tamper-evident hash chain per cluster, plus two platform-level
+ * chains for platform admins: {@code unknown} (logins refused without a known
+ * cluster) and {@code gateway} (connections refused before authentication, which
+ * name no person and no cluster: anyone can type anyone's name).
  *
  * <p>Which events: every type on the access, DBA grants and backups topics
  * (logins allowed and denied, sessions with byte counts, statements with

@@ -31,6 +31,7 @@ import io.nais.pg.events.PlatformEvent;
 import io.nais.pg.events.SessionOpened;
 import io.nais.pg.events.StatementExecuted;
 import io.nais.pg.events.TeamMemberAdded;
+import io.nais.pg.events.UnauthenticatedLoginRefused;
 import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
@@ -135,6 +136,33 @@ class AuditTrailTest {
         JsonPath verified = f.verify(f.memberToken());
         assertThat(verified.getBoolean("ok")).isFalse();
         assertThat(verified.getString("brokenLink.problem")).contains("newest rows were deleted");
+    }
+
+    /**
+     * Hole 3 of issue 18: a connection refused before authentication is kept in the
+     * platform's own chain ({@code gateway}), for platform admins, in no team's trail.
+     */
+    @Test
+    void aRefusalBeforeAuthenticationLandsInThePlatformChainInNoTeamsTrail() {
+        Fixture f = new Fixture();
+        String address = "10.99." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250);
+        f.publish(new UnauthenticatedLoginRefused(address, "token-malformed", "28P01", 4));
+
+        List<List<Object>> rows = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            rows.clear();
+            rows.addAll(new Jdbc(dataSource).query("SELECT team, cluster_id, person, chain_key, detail FROM console_audit"
+                    + " WHERE kind = 'UnauthenticatedLoginRefused' AND detail LIKE ?", row -> Arrays.asList(
+                    row.getObject(1), row.getObject(2), row.getObject(3), row.getObject(4), row.getObject(5)),
+                    "% from " + address + " %"));
+            return !rows.isEmpty();
+        });
+        assertThat(rows).containsExactly(Arrays.asList(null, null, null, AuditChain.UNAUTHENTICATED,
+                "28P01 token-malformed from " + address + " (4 refusals)"));
+        given().auth().oauth2(f.memberToken()).queryParam("cluster", AuditChain.UNAUTHENTICATED)
+                .get("/api/audit/verify").then().statusCode(403);
+        given().auth().oauth2(token("admin@example.com", "nais-admins")).queryParam("cluster", AuditChain.UNAUTHENTICATED)
+                .get("/api/audit/verify").then().statusCode(200);
     }
 
     @Test

@@ -3,44 +3,53 @@ package io.nais.pg.access.gateway.audit;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
- * Watches the client→cluster byte stream of one session and reports each
- * statement the client runs, without framing or copying the stream: the relay
- * still writes the received buffer as is. Only the five header bytes of every
- * message are read, plus a bounded prefix of the bodies that name statements
- * (Query, Parse, Bind up to its parameter count, Execute, Close). Parameter values
- * (the rest of Bind) and COPY data are skipped unread.
+ * Watches both directions of one session and reports each statement the client
+ * runs, without framing or copying the stream: the relay still writes the received
+ * buffer as is. Of the client's messages only the five header bytes are read, plus
+ * a bounded prefix of the bodies that name statements (Query, Parse, Bind up to its
+ * parameter count, Execute, Close, FunctionCall up to its argument count, then only
+ * each argument's length). Of the server's messages only the type
+ * ({@link #serverMessage}), which {@link ServerOrder} follows so that what is
+ * recorded is what the server did. Parameter values and COPY data are skipped unread.
  *
  * <h2>What counts as one statement</h2>
  * <ul>
  *   <li><b>Simple Query ('Q')</b>: one event per message, with the text as sent (a
  *       multi-statement string such as {@code BEGIN; UPDATE …; COMMIT} is one event),
  *       parameter count 0.</li>
- *   <li><b>Extended protocol</b>: Parse remembers the text under the statement name
- *       (the unnamed statement is replaced by the next unnamed Parse); Bind pins that
- *       text and the Bind's parameter count to the portal; the <em>first</em> Execute of
- *       that portal emits one event. pgjdbc's Parse/Bind/Describe/Execute/Sync, or
- *       Bind/Execute/Sync once the statement is server-prepared, is one event per
- *       execution. An Execute that resumes a suspended portal (fetch size) emits
- *       nothing more. Close forgets a statement or portal.</li>
- *   <li>The legacy function call ('F') and COPY data are not statements.</li>
+ *   <li><b>Extended protocol</b>: a Parse the server completes names the text; a Bind
+ *       it completes pins that text and the Bind's parameter count to the portal; the
+ *       <em>first</em> Execute of that portal emits one event. pgjdbc's
+ *       Parse/Bind/Describe/Execute/Sync, or Bind/Execute/Sync once the statement is
+ *       server-prepared, is one event per execution. An Execute that resumes a suspended
+ *       portal (fetch size) emits nothing more. Close forgets a statement or portal.</li>
+ *   <li><b>FunctionCall ('F')</b>, the legacy fast path (pgjdbc's large objects): one
+ *       event, {@code <function call: oid N, argument sizes 4, null, …>}, parameter count
+ *       = arguments. The values are never read.</li>
+ *   <li>COPY data is not a statement.</li>
  * </ul>
  *
- * <p>Confined to the session's event loop: no locks. Memory per session is bounded:
- * at most {@value #MAX_PREPARED} remembered statements (oldest forgotten first; an
- * Execute of a forgotten one is recorded as {@link StatementText#UNKNOWN}).
+ * <h2>Names</h2>
+ * PostgreSQL keys prepared statements and portals by their first 63 bytes
+ * (NAMEDATALEN - 1), so the tap does too: a longer name is the same statement to both.
+ * A name that does not end within the capture window ({@value #NAME_ROOM} bytes) hides
+ * what follows it (a Parse's text, a Bind's statement): that statement is recorded as
+ * {@link StatementText#UNATTRIBUTED_NAME}, never dropped. Only bytes captured from the
+ * message at hand are ever read.
+ *
+ * <p>Confined to the session's event loop (both channels share it): no locks.
  */
 public final class StatementTap {
 
-    /** PostgreSQL cuts identifiers at 63 bytes; names in the protocol are small in practice. */
+    /** How much of a name is captured; PostgreSQL itself uses the first {@value #NAME_KEY} bytes. */
     private static final int NAME_ROOM = 256;
+    private static final int NAME_KEY = 63;
     private static final int HEADER = 5;
-    static final int MAX_PREPARED = 4096;
+    /** Argument sizes listed for a FunctionCall; more are counted, not listed. */
+    private static final int LISTED_ARGUMENTS = 32;
 
     private final UUID sessionId;
     private final String clusterId;
@@ -48,6 +57,7 @@ public final class StatementTap {
     private final StatementSink sink;
     private final int maxStatementBytes;
     private final Clock clock;
+    private final ServerOrder server;
 
     private int headerSeen;
     private byte type;
@@ -56,25 +66,7 @@ public final class StatementTap {
     private int bodyRead;
     private int want;
     private byte[] captured = new byte[512];
-
-    private final Map<String, StatementText> statements = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, StatementText> eldest) {
-            return size() > MAX_PREPARED;
-        }
-    };
-    private final Map<String, Portal> portals = new HashMap<>();
-
-    private static final class Portal {
-        final StatementText text;
-        final int parameterCount;
-        boolean executed;
-
-        Portal(StatementText text, int parameterCount) {
-            this.text = text;
-            this.parameterCount = parameterCount;
-        }
-    }
+    private FunctionArguments arguments;
 
     public StatementTap(UUID sessionId, String clusterId, String email, StatementSink sink, int maxStatementBytes,
                         Clock clock) {
@@ -84,9 +76,10 @@ public final class StatementTap {
         this.sink = sink;
         this.maxStatementBytes = maxStatementBytes;
         this.clock = clock;
+        this.server = new ServerOrder(this::emit);
     }
 
-    /** Accounts for the readable bytes of {@code buf}, without moving its indices. */
+    /** Accounts for the readable bytes the client sent in {@code buf}, without moving its indices. */
     public void advance(ByteBuf buf) {
         int i = buf.readerIndex();
         int end = buf.writerIndex();
@@ -101,11 +94,11 @@ public final class StatementTap {
                 buf.getBytes(i, captured, bodyRead, capture);
                 bodyRead += capture;
                 i += capture;
-                if (type == 'B') {
-                    want = bindWant();
-                    ensureRoom(want);
-                }
+                wantMore();
             } else {
+                if (arguments != null) {
+                    arguments.skip(buf, i, available);
+                }
                 bodyRead += available;
                 i += available;
             }
@@ -113,6 +106,11 @@ public final class StatementTap {
                 endOfMessage();
             }
         }
+    }
+
+    /** The server sent a message of {@code type} to the client (called at its header, in stream order). */
+    public void serverMessage(byte type) {
+        server.answered(type);
     }
 
     private int header(ByteBuf buf, int i) {
@@ -126,6 +124,7 @@ public final class StatementTap {
         if (++headerSeen == HEADER) {
             bodyLength = Math.max(0, length - 4);
             bodyRead = 0;
+            arguments = null;
             want = initialWant();
             ensureRoom(want);
             if (bodyLength == 0) {
@@ -142,103 +141,118 @@ public final class StatementTap {
             case 'P' -> NAME_ROOM + maxStatementBytes + 1;
             case 'B' -> 2 * NAME_ROOM + 2;
             case 'E', 'C' -> NAME_ROOM + 1;
+            case 'F' -> 6; // function oid, format-code count
             default -> 0;
         };
         return Math.min(bodyLength, wanted);
     }
 
+    /** Bind and FunctionCall: the fixed fields after the names or format codes become known as they arrive. */
+    private void wantMore() {
+        if (type == 'B') {
+            want = bindWant();
+        } else if (type == 'F' && bodyRead == want && bodyRead >= 6) {
+            int countAt = 6 + 2 * readShort(4);
+            if (bodyRead < countAt + 2) {
+                want = Math.min(bodyLength, countAt + 2);
+            } else {
+                arguments = new FunctionArguments(readShort(countAt));
+            }
+        }
+        ensureRoom(want);
+    }
+
     /** Bind: portal, statement, format-code count, the codes, then the parameter count we are after. */
     private int bindWant() {
-        int portalEnd = nul(0, bodyRead);
-        int statementEnd = portalEnd < 0 ? -1 : nul(portalEnd + 1, bodyRead);
-        if (statementEnd < 0 || statementEnd + 3 > bodyRead) {
+        int portalEnd = nul(0);
+        int statementEnd = portalEnd < 0 ? -1 : nul(portalEnd + 1);
+        if (statementEnd < 0 || statementEnd + 3 > kept()) {
             return want;
         }
         int formats = readShort(statementEnd + 1);
-        return Math.min(bodyLength, statementEnd + 3 + 2 * formats + 2);
+        return Math.min(bodyLength, Math.max(want, statementEnd + 3 + 2 * formats + 2));
     }
 
     private void endOfMessage() {
         headerSeen = 0;
         switch (type) {
-            case 'Q' -> simpleQuery();
-            case 'P' -> parse();
-            case 'B' -> bind();
-            case 'E' -> execute();
-            case 'C' -> close();
+            case 'Q' -> server.sent(ServerOrder.Run.itself(queryText(), 0));
+            case 'P' -> server.sent(parse());
+            case 'B' -> server.sent(bind());
+            case 'E' -> server.sent(ServerOrder.Run.execute(name(0)));
+            case 'C' -> server.sent(close());
+            case 'S' -> server.sent(new ServerOrder.Sync());
+            case 'F' -> server.sent(functionCall());
             default -> {
-                // not a statement
+                // not a statement, or not answered (Describe, Flush, COPY data)
             }
         }
     }
 
-    private void simpleQuery() {
+    private StatementText queryText() {
         int textLength = Math.max(0, bodyLength - 1);
-        int kept = Math.min(bodyRead, textLength);
-        emit(StatementText.of(captured, 0, kept, maxStatementBytes, textLength > maxStatementBytes), 0);
+        return StatementText.of(captured, 0, Math.min(kept(), textLength), maxStatementBytes,
+                textLength > maxStatementBytes);
     }
 
-    private void parse() {
-        int nameEnd = nul(0, bodyRead);
+    private ServerOrder.Parse parse() {
+        int nameEnd = nul(0);
         if (nameEnd < 0) {
-            return;
+            return new ServerOrder.Parse(name(0), StatementText.UNATTRIBUTED_NAME);
         }
-        int textEnd = nul(nameEnd + 1, bodyRead);
+        int textEnd = nul(nameEnd + 1);
         int start = nameEnd + 1;
         StatementText text = textEnd < 0
-                ? StatementText.of(captured, start, bodyRead - start, maxStatementBytes, true)
+                ? StatementText.of(captured, start, kept() - start, maxStatementBytes, true)
                 : StatementText.of(captured, start, textEnd - start, maxStatementBytes, false);
-        statements.put(string(0, nameEnd), text);
+        return new ServerOrder.Parse(name(0), text);
     }
 
-    private void bind() {
-        int portalEnd = nul(0, bodyRead);
-        int statementEnd = portalEnd < 0 ? -1 : nul(portalEnd + 1, bodyRead);
-        if (statementEnd < 0 || statementEnd + 3 > bodyRead) {
-            return;
+    private ServerOrder.Bind bind() {
+        int portalEnd = nul(0);
+        int statementEnd = portalEnd < 0 ? -1 : nul(portalEnd + 1);
+        int countAt = statementEnd < 0 || statementEnd + 3 > kept() ? -1 : statementEnd + 3 + 2 * readShort(statementEnd + 1);
+        if (countAt < 0 || countAt + 2 > kept()) {
+            return new ServerOrder.Bind(name(0), null, 0, StatementText.UNATTRIBUTED_NAME);
         }
-        int countAt = statementEnd + 3 + 2 * readShort(statementEnd + 1);
-        int parameters = countAt + 2 <= bodyRead ? readShort(countAt) : 0;
-        StatementText text = statements.getOrDefault(string(portalEnd + 1, statementEnd), StatementText.UNKNOWN);
-        portals.put(string(0, portalEnd), new Portal(text, parameters));
+        return new ServerOrder.Bind(name(0), name(portalEnd + 1), readShort(countAt), null);
     }
 
-    private void execute() {
-        int portalEnd = nul(0, bodyRead);
-        Portal portal = portalEnd < 0 ? null : portals.get(string(0, portalEnd));
-        if (portal != null && !portal.executed) {
-            portal.executed = true;
-            emit(portal.text, portal.parameterCount);
-        }
+    private ServerOrder.Close close() {
+        return new ServerOrder.Close(kept() < 1 ? (byte) 0 : captured[0], name(1));
     }
 
-    private void close() {
-        int nameEnd = nul(1, bodyRead);
-        if (bodyRead < 1 || nameEnd < 0) {
-            return;
+    private ServerOrder.Run functionCall() {
+        int oid = kept() >= 4 ? readInt(0) : 0;
+        StringBuilder text = new StringBuilder("<function call: oid ").append(Integer.toUnsignedString(oid));
+        if (arguments == null) {
+            text.append(", arguments unreadable>");
+            return ServerOrder.Run.itself(StatementText.described(text.toString()), 0);
         }
-        String name = string(1, nameEnd);
-        if (captured[0] == 'S') {
-            statements.remove(name);
-        } else if (captured[0] == 'P') {
-            portals.remove(name);
-        }
+        text.append(", argument sizes ").append(arguments.sizes()).append('>');
+        return ServerOrder.Run.itself(StatementText.described(text.toString()), arguments.count);
     }
 
     private void emit(StatementText text, int parameterCount) {
         sink.offer(new AuditedStatement(sessionId, clusterId, email, text, parameterCount, clock.instant()));
     }
 
+    /** The bytes of this message's body that were captured; nothing past them is ever read. */
+    private int kept() {
+        return Math.min(bodyRead, want);
+    }
+
     private void ensureRoom(int size) {
         if (captured.length < size) {
             byte[] bigger = new byte[Math.max(size, captured.length * 2)];
-            System.arraycopy(captured, 0, bigger, 0, bodyRead);
+            System.arraycopy(captured, 0, bigger, 0, Math.min(bodyRead, captured.length));
             captured = bigger;
         }
     }
 
-    private int nul(int from, int to) {
-        for (int i = from; i < to; i++) {
+    /** The NUL ending a string that starts at {@code from}, or -1 when it does not end within the captured bytes. */
+    private int nul(int from) {
+        for (int i = from; i < kept(); i++) {
             if (captured[i] == 0) {
                 return i;
             }
@@ -246,11 +260,68 @@ public final class StatementTap {
         return -1;
     }
 
+    /**
+     * The name starting at {@code from} as the server keys it: its first 63 bytes, byte for
+     * byte (Latin-1 maps each byte to one char, so no two byte strings become one key).
+     */
+    private String name(int from) {
+        int end = nul(from);
+        int to = Math.min(end < 0 ? kept() : end, from + NAME_KEY);
+        return from >= to ? "" : new String(captured, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
     private int readShort(int at) {
         return ((captured[at] & 0xFF) << 8) | (captured[at + 1] & 0xFF);
     }
 
-    private String string(int from, int to) {
-        return from == to ? "" : new String(captured, from, to - from, StandardCharsets.UTF_8);
+    private int readInt(int at) {
+        return (readShort(at) << 16) | readShort(at + 2);
+    }
+
+    /** A FunctionCall's arguments after the fixed fields: each length is read, each value skipped. */
+    private static final class FunctionArguments {
+        final int count;
+        private final StringBuilder listed = new StringBuilder();
+        private int seen;
+        private int lengthBytes;
+        private int length;
+        private long valueLeft;
+
+        FunctionArguments(int count) {
+            this.count = count;
+        }
+
+        void skip(ByteBuf buf, int from, int available) {
+            int i = from;
+            int end = from + available;
+            while (i < end && seen < count) {
+                if (valueLeft > 0) {
+                    int step = (int) Math.min(valueLeft, end - i);
+                    valueLeft -= step;
+                    i += step;
+                    continue;
+                }
+                length = (length << 8) | (buf.getByte(i++) & 0xFF);
+                if (++lengthBytes == 4) {
+                    argument(length);
+                    valueLeft = Math.max(0, length);
+                    lengthBytes = 0;
+                    length = 0;
+                }
+            }
+        }
+
+        private void argument(int size) {
+            if (seen < LISTED_ARGUMENTS) {
+                listed.append(seen == 0 ? "" : ", ").append(size < 0 ? "null" : Integer.toString(size));
+            } else if (seen == LISTED_ARGUMENTS) {
+                listed.append(", …");
+            }
+            seen++;
+        }
+
+        String sizes() {
+            return count == 0 ? "none" : listed + (seen < count ? " (message ended early)" : "");
+        }
     }
 }

@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class StatementText {
 
-    static final StatementText UNKNOWN = new StatementText(
-            "<prepared statement not seen by the gateway>".getBytes(StandardCharsets.UTF_8), false);
+    static final StatementText UNKNOWN = described("<prepared statement not seen by the gateway>");
+    /** A Parse or Bind whose name does not end within the tap's capture window: what it names was not read. */
+    static final StatementText UNATTRIBUTED_NAME = described("<unattributed: name too long>");
+    /** An Execute after the client had too many messages awaiting the server for the tap to follow. */
+    static final StatementText UNATTRIBUTED_BACKLOG = described("<unattributed: too many messages awaiting the server>");
 
     private final byte[] utf8;
     private final boolean truncated;
@@ -20,6 +23,11 @@ public final class StatementText {
     StatementText(byte[] utf8, boolean truncated) {
         this.utf8 = utf8;
         this.truncated = truncated;
+    }
+
+    /** A text the gateway writes itself (a placeholder, a function call's description), never truncated. */
+    static StatementText described(String text) {
+        return new StatementText(text.getBytes(StandardCharsets.UTF_8), false);
     }
 
     /**
@@ -46,7 +54,7 @@ public final class StatementText {
     public String text() {
         String text = redacted;
         if (text == null) {
-            text = Redaction.redact(new String(utf8, StandardCharsets.UTF_8));
+            text = Redaction.redact(new String(utf8, StandardCharsets.UTF_8), truncated);
             redacted = text;
         }
         return text;

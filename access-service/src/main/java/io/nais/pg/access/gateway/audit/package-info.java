@@ -8,7 +8,12 @@
  *  client bytes --> Relay (event loop) --> cluster            (buffer written as is)
  *                     |
  *                     +-- StatementTap.advance(buf)           headers + bounded body prefixes, in place
- *                            | Q: one event; P: remember text; B: pin text + parameter count; E: one event
+ *                            | Q, F: one event; P, B, C, E, S: queued in ServerOrder until the server answers
+ *                            |
+ *  cluster bytes --> Relay --> client  (MessageBoundary: the type of each server message)
+ *                     +-- StatementTap.serverMessage(type)    1/2/3: Parse/Bind/Close took effect;
+ *                            |                                E: skip to Sync; Z: Sync done
+ *                            | a statement is recorded when the server reaches it
  *                            v
  *                     AuditBatcher queue (bounded lock-free MPSC, offer only, wakes no one; full = dropped, counted)
  *                            | "gateway-audit" thread, every drain-interval (20 ms): batch, encode once
@@ -25,11 +30,20 @@
  * <ul>
  *   <li><b>What one statement is</b>: see {@link io.nais.pg.access.gateway.audit.StatementTap}. A
  *       Simple Query message is one event (a multi-statement string stays one); an extended-protocol
- *       execution is one event at the first Execute after a Bind, with the Bind's parameter count.
- *       Parameter values are never read into the event (the tap stops reading a Bind at its count).</li>
+ *       execution is one event at the first Execute after a Bind, with the Bind's parameter count;
+ *       a FunctionCall is one event with its function oid and argument sizes. Parameter and
+ *       argument values are never read into the event (the tap stops reading a Bind at its count).</li>
+ *   <li><b>The server decides, not the client</b> ({@link io.nais.pg.access.gateway.audit.ServerOrder}):
+ *       a Parse names a statement only once ParseComplete comes back, so a Parse refused with 42P05
+ *       (name in use) cannot relabel what a later Execute runs; messages the server skips after an
+ *       error are not recorded. Names are keyed by their first 63 bytes, as PostgreSQL keys them.
+ *       Nothing past the bytes captured from the message at hand is read; a statement whose name
+ *       hides what it runs is recorded as {@code <unattributed: name too long>}, never dropped.</li>
  *   <li><b>Truncation and redaction</b>: text beyond {@code statements.max-bytes} (UTF-8, cut on a
  *       character boundary) is dropped and {@code truncated=true}. {@link io.nais.pg.access.gateway.audit.Redaction}
- *       masks {@code PASSWORD '…'}-style literals, once per distinct text, on the audit thread.</li>
+ *       masks {@code PASSWORD '…'}-style literals, once per distinct text, on the audit thread. It reads
+ *       the text as PostgreSQL's lexer does (comments, identifiers, literals) and masks exactly one
+ *       literal after a credential keyword: it redacts values, never statements.</li>
  *   <li><b>Hand-off on a tick, not a signal</b> (issue #11's speed target): the event loop's only
  *       cost per statement is the tap and a lock-free {@code offer}; the audit thread drains the queue
  *       every {@code statements.drain-interval} (20 ms), so it wakes ~50 times a second at any rate and

@@ -27,8 +27,18 @@ public final class Authoriser {
         this.directory = directory;
     }
 
-    public Decision authorise(String clusterId, String email, Instant now) throws LoginRefused {
-        ClusterEndpoint endpoint = cluster(clusterId);
+    /** The cluster a client asks for, when the directory knows it. */
+    public ClusterEndpoint cluster(String clusterId) throws LoginRefused {
+        if (clusterId == null || !CLUSTER_ID.matcher(clusterId).matches()) {
+            throw new LoginRefused(SqlState.INVALID_CATALOG_NAME, "cluster-id-malformed",
+                    "database name must be a cluster id \"<team>/<app>\", e.g. \"team-a/demo-app\"");
+        }
+        return directory.cluster(clusterId).orElseThrow(() -> new LoginRefused(SqlState.INVALID_CATALOG_NAME,
+                "cluster-unknown", "no cluster \"" + clusterId + "\" is known to nais"));
+    }
+
+    public Decision authorise(ClusterEndpoint endpoint, String email, Instant now) throws LoginRefused {
+        String clusterId = endpoint.clusterId();
         if (directory.isMember(endpoint.team(), email)) {
             return new Decision(endpoint, null);
         }
@@ -37,14 +47,5 @@ public final class Authoriser {
                 .orElseThrow(() -> new LoginRefused(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "not-a-member",
                         "user \"" + email + "\" is not a member of team \"" + endpoint.team()
                                 + "\" and holds no active DBA grant for \"" + clusterId + "\""));
-    }
-
-    private ClusterEndpoint cluster(String clusterId) throws LoginRefused {
-        if (clusterId == null || !CLUSTER_ID.matcher(clusterId).matches()) {
-            throw new LoginRefused(SqlState.INVALID_CATALOG_NAME, "cluster-id-malformed",
-                    "database name must be a cluster id \"<team>/<app>\", e.g. \"team-a/demo-app\"");
-        }
-        return directory.cluster(clusterId).orElseThrow(() -> new LoginRefused(SqlState.INVALID_CATALOG_NAME,
-                "cluster-unknown", "no cluster \"" + clusterId + "\" is known to nais"));
     }
 }

@@ -7,14 +7,32 @@ import io.netty.buffer.ByteBuf;
  * five header bytes of each message are looked at, bodies are skipped. The relay
  * uses it to know whether it may inject an ErrorResponse before closing a session
  * (writing one in the middle of a DataRow would corrupt the client's stream).
+ * A {@link Listener} learns the type of each message as its header completes (the
+ * statement audit follows the server's answers with it).
  */
 public final class MessageBoundary {
 
+    /** Told the type byte of each message, in stream order; runs on the event loop and must not block. */
+    @FunctionalInterface
+    public interface Listener {
+        void message(byte type);
+    }
+
     private static final int HEADER = 5;
 
+    private final Listener listener;
     private int headerBytesSeen;
+    private byte type;
     private int length;
     private long bodyRemaining;
+
+    public MessageBoundary() {
+        this(null);
+    }
+
+    public MessageBoundary(Listener listener) {
+        this.listener = listener;
+    }
 
     /** Accounts for the readable bytes of {@code buf}, without moving its indices. */
     public void advance(ByteBuf buf) {
@@ -29,6 +47,7 @@ public final class MessageBoundary {
             }
             byte b = buf.getByte(i++);
             if (headerBytesSeen++ == 0) {
+                type = b;
                 length = 0;
                 continue;
             }
@@ -36,6 +55,9 @@ public final class MessageBoundary {
             if (headerBytesSeen == HEADER) {
                 headerBytesSeen = 0;
                 bodyRemaining = Math.max(0, length - 4);
+                if (listener != null) {
+                    listener.message(type);
+                }
             }
         }
     }

@@ -4,6 +4,7 @@ import io.nais.pg.events.Envelope;
 import io.nais.pg.events.LoginDenied;
 import io.nais.pg.events.SessionClosed;
 import io.nais.pg.events.SessionOpened;
+import io.nais.pg.events.UnauthenticatedLoginRefused;
 import io.nais.pg.kit.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -48,13 +49,21 @@ public class OutboxSessionEvents implements SessionEvents {
     @Override
     @Transactional
     public void loginDenied(LoginDenial denial) {
-        // what the client typed as database or user is only recorded when it has the right form
         String clusterId = denial.clusterId() != null && CLUSTER_ID.matcher(denial.clusterId()).matches()
                 ? denial.clusterId() : null;
         String email = denial.email() == null || denial.email().isBlank() ? null : denial.email();
         outbox.publish(Envelope.of(PRODUCER, new LoginDenied(clusterId, email, denial.clientAddress(),
                 denial.reason(), denial.sqlState())));
         LOG.infof("login denied: cluster=%s reason=%s sqlstate=%s", clusterId, denial.reason(), denial.sqlState());
+    }
+
+    @Override
+    @Transactional
+    public void unauthenticatedRefused(UnauthenticatedRefusal refusal) {
+        outbox.publish(Envelope.of(PRODUCER, new UnauthenticatedLoginRefused(refusal.clientAddress(), refusal.reason(),
+                refusal.sqlState(), refusal.refusals())));
+        LOG.infof("connection refused before authentication: address=%s reason=%s sqlstate=%s refusals=%d",
+                refusal.clientAddress(), refusal.reason(), refusal.sqlState(), refusal.refusals());
     }
 
     private static UUID grantId(Session session) {

@@ -67,10 +67,14 @@ public final class Session {
         startRelay(null);
     }
 
-    /** As {@link #startRelay()}, with the client's statements reported by {@code statementTap} (null: not audited). */
+    /**
+     * As {@link #startRelay()}, with the client's statements reported by {@code statementTap} (null: not audited),
+     * which also hears the type of each server message, to record what the server did.
+     */
     public void startRelay(StatementTap statementTap) {
         Relay.Direction fromClient = Relay.join(this, client, backend, bytesFromClient, null, statementTap);
-        toClient = Relay.join(this, backend, client, bytesToClient, new MessageBoundary(), null);
+        toClient = Relay.join(this, backend, client, bytesToClient,
+                new MessageBoundary(statementTap == null ? null : statementTap::serverMessage), null);
         fromClient.start();
         toClient.start();
     }

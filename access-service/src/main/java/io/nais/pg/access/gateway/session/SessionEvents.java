@@ -4,8 +4,8 @@ import java.time.Instant;
 
 /**
  * Where the gateway reports what happened to logins and sessions: the audit trail
- * (SessionOpened, SessionClosed, LoginDenied on the access topic). A seam, so the
- * relay does not know about the outbox.
+ * (SessionOpened, SessionClosed, LoginDenied, UnauthenticatedLoginRefused on the
+ * access topic). A seam, so the relay does not know about the outbox.
  */
 public interface SessionEvents {
 
@@ -13,17 +13,31 @@ public interface SessionEvents {
 
     void closed(Session session, String reason, Instant closedAt);
 
+    /** A person whose token the gateway verified was refused. */
     void loginDenied(LoginDenial denial);
 
+    /** A connection was refused before the client proved who it is; already rate-limited. */
+    void unauthenticatedRefused(UnauthenticatedRefusal refusal);
+
     /**
-     * A refused login, as recorded for auditors. Never carries the token.
+     * A refused login of a verified person, as recorded for auditors. Never carries the token.
      *
-     * @param clusterId     requested cluster, if the startup message got that far
-     * @param email         requested user, if the startup message got that far
+     * @param clusterId     requested cluster, when the directory knows it (a cluster id that does not
+     *                      exist names no team's trail)
+     * @param email         the identity in the verified token
      * @param clientAddress where the connection came from
      * @param reason        machine-readable reason, e.g. {@code token-expired}, {@code not-a-member}
      * @param sqlState      the SQLSTATE the client was answered with
      */
     record LoginDenial(String clusterId, String email, String clientAddress, String reason, String sqlState) {
+    }
+
+    /**
+     * A refusal before authentication: nothing the client typed (user, database) is in it, since
+     * anyone could type anyone's name.
+     *
+     * @param refusals how many refusals of this address and reason this record stands for
+     */
+    record UnauthenticatedRefusal(String clientAddress, String reason, String sqlState, long refusals) {
     }
 }

@@ -1,5 +1,15 @@
 package io.nais.pg.access.gateway.audit;
 
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.bind;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.close;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.copyData;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.describePortal;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.execute;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.functionCall;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.parse;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.query;
+import static io.nais.pg.access.gateway.protocol.FrontendMessages.sync;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -23,6 +33,8 @@ class StatementTapTest {
     @Test
     void eachSimpleQueryIsOneStatementWithoutParameters() {
         feed(query("select 1"), query("begin; update t set a = 1; commit"));
+        server("TDCZ");
+        server("CCCZ");
 
         assertThat(seen).extracting(s -> s.text().text()).containsExactly("select 1", "begin; update t set a = 1; commit");
         assertThat(seen).extracting(AuditedStatement::parameterCount).containsExactly(0, 0);
@@ -32,8 +44,10 @@ class StatementTapTest {
     @Test
     void preparedStatementIsRecordedAtEachBindAndExecuteWithItsParameterCountButNoValues() {
         feed(parse("S_1", "select * from t where a = $1 and b = $2"), bind("", "S_1", "secret-one", "secret-two"),
-                describe(), execute(""), sync());
+                describePortal(""), execute(""), sync());
+        server("12TDCZ");
         feed(bind("", "S_1", "secret-three", "x"), execute(""), sync());
+        server("2DCZ");
 
         assertThat(seen).hasSize(2);
         assertThat(seen).allSatisfy(s -> {
@@ -44,8 +58,18 @@ class StatementTapTest {
     }
 
     @Test
+    void aStatementIsRecordedWhenTheServerReachesItNotWhenTheClientSendsIt() {
+        feed(parse("", "delete from t"), bind("", ""), execute(""), sync());
+        assertThat(seen).isEmpty();
+
+        server("12");
+        assertThat(seen).extracting(s -> s.text().text()).containsExactly("delete from t");
+    }
+
+    @Test
     void aSuspendedPortalFetchedAgainIsStillOneStatement() {
         feed(parse("", "select * from big"), bind("", ""), execute(""), execute(""), execute(""), sync());
+        server("12DsDsDCZ");
 
         assertThat(seen).singleElement().satisfies(s -> assertThat(s.text().text()).isEqualTo("select * from big"));
     }
@@ -53,33 +77,119 @@ class StatementTapTest {
     @Test
     void theUnnamedStatementIsReplacedByTheNextUnnamedParse() {
         feed(parse("", "select 1"), bind("", ""), execute(""), parse("", "select 2"), bind("", ""), execute(""), sync());
+        server("12DC12DCZ");
 
         assertThat(seen).extracting(s -> s.text().text()).containsExactly("select 1", "select 2");
     }
 
     @Test
     void aClosedStatementIsForgotten() {
-        feed(parse("S_9", "select 9"), close('S', "S_9"), bind("", "S_9"), execute(""));
+        feed(parse("S_9", "select 9"), close('S', "S_9"), sync(), bind("", "S_9"), execute(""), sync());
+        server("13Z");
+        server("2CZ");
 
         assertThat(seen).singleElement().satisfies(s -> assertThat(s.text()).isSameAs(StatementText.UNKNOWN));
+    }
+
+    /** Hole 4 of issue 18: a Parse the server refuses (42P05, name in use) must not rename the statement. */
+    @Test
+    void aParseTheServerRefusesLeavesTheEarlierTextEvenWhenPipelined() {
+        feed(parse("S_1", "delete from accounts"), sync());
+        server("1Z");
+        // all in one write, before the server answered anything: the refused Parse, then an Execute of S_1
+        feed(parse("S_1", "select 1"), bind("", "S_1"), execute(""), sync(), bind("", "S_1"), execute(""), sync());
+        server("EZ");
+        server("2CZ");
+
+        assertThat(seen).extracting(s -> s.text().text()).containsExactly("delete from accounts");
+    }
+
+    @Test
+    void aRefusedUnnamedParseDropsTheUnnamedStatementAsTheServerDoes() {
+        feed(parse("", "delete from accounts"), sync(), parse("", "selec oops"), sync(), bind("", ""), execute(""), sync());
+        server("1Z");
+        server("EZ");
+        server("EZ");
+
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void messagesSkippedAfterAnErrorUntilSyncAreNotRecorded() {
+        feed(bind("", "missing"), execute(""), query("delete from t"), sync(), query("select 2"));
+        server("EZ");
+        server("TDCZ");
+
+        assertThat(seen).extracting(s -> s.text().text()).containsExactly("select 2");
+    }
+
+    @Test
+    void namesAreKeyedByTheirFirst63BytesAsPostgreSQLDoes() {
+        String longName = "s".repeat(63);
+        feed(parse(longName + "-one", "delete from t"), sync(), bind("", longName + "-two"), execute(""), sync());
+        server("1Z2CZ");
+
+        assertThat(seen).extracting(s -> s.text().text()).containsExactly("delete from t");
+    }
+
+    /** Hole 4 of issue 18: a name past the capture window hid the Execute (stale buffer bytes). */
+    @Test
+    void aNameLongerThanTheCaptureWindowIsRecordedAsUnattributedNeverDropped() {
+        feed(parse("n".repeat(280), "select 1"), sync()); // leaves a NUL at byte 280 of the capture buffer
+        feed(parse("p".repeat(700), "delete from t"), sync(), bind("", "p".repeat(700)), execute(""), sync());
+        feed(bind("q".repeat(600), "n".repeat(280)), execute("q".repeat(600)), sync());
+        feed(parse("", "select 7"), bind("r".repeat(200), "", "v"), execute("r".repeat(200)), sync());
+        server("1Z" + "1Z2CZ" + "2CZ" + "12CZ");
+
+        assertThat(seen).extracting(s -> s.text().text()).containsExactly(
+                "<unattributed: name too long>", "<unattributed: name too long>", "select 7");
+    }
+
+    /** Hole 4 of issue 18: the fast-path FunctionCall ran unaudited. */
+    @Test
+    void aFunctionCallIsRecordedWithItsOidAndArgumentSizesButNoValues() {
+        feed(functionCall(764, new byte[] {1, 2, 3, 4}, null, "secret-value".getBytes(StandardCharsets.UTF_8)));
+        server("VZ");
+
+        assertThat(seen).singleElement().satisfies(s -> {
+            assertThat(s.text().text()).isEqualTo("<function call: oid 764, argument sizes 4, null, 12>");
+            assertThat(s.parameterCount()).isEqualTo(3);
+            assertThat(s.toEvent().toString()).doesNotContain("secret");
+        });
+    }
+
+    @Test
+    void aClientFarAheadOfTheServerIsRecordedWithoutAttributionNeverDropped() {
+        feed(parse("S_1", "delete from t"), sync());
+        server("1Z");
+        byte[][] unanswered = new byte[ServerOrder.MAX_PENDING][];
+        java.util.Arrays.fill(unanswered, sync());
+        feed(unanswered);
+        feed(bind("", "S_1"), execute(""), query("select 'still recorded'"), sync());
+
+        assertThat(seen).extracting(s -> s.text().text())
+                .containsExactly("<unattributed: too many messages awaiting the server>", "select 'still recorded'");
     }
 
     @Test
     void messagesSplitAtEveryByteAreFollowed() {
         ByteBuf all = Unpooled.wrappedBuffer(query("select 'x'"), parse("S_2", "select $1"), bind("P", "S_2", "v"),
-                execute("P"), copyData(5000), query("select 'after copy'"));
+                execute("P"), sync(), copyData(5000), functionCall(42, new byte[7]), query("select 'after copy'"));
         while (all.isReadable()) {
             ByteBuf one = all.readSlice(1);
             tap.advance(one);
         }
+        server("CZ" + "12CZ" + "VZ" + "CZ");
 
-        assertThat(seen).extracting(s -> s.text().text()).containsExactly("select 'x'", "select $1", "select 'after copy'");
+        assertThat(seen).extracting(s -> s.text().text()).containsExactly("select 'x'", "select $1",
+                "<function call: oid 42, argument sizes 7>", "select 'after copy'");
     }
 
     @Test
     void aLongStatementIsCutAtTheLimitOnACharacterBoundaryAndFlagged() {
         String longText = "select '" + "æ".repeat(100) + "'";
-        feed(query(longText), parse("S_3", longText), bind("", "S_3"), execute(""));
+        feed(query(longText), parse("S_3", longText), bind("", "S_3"), execute(""), sync());
+        server("CZ12CZ");
 
         assertThat(seen).hasSize(2).allSatisfy(s -> {
             assertThat(s.text().truncated()).isTrue();
@@ -97,74 +207,13 @@ class StatementTapTest {
         assertThat(buf.readerIndex()).isEqualTo(before);
     }
 
+    private void server(String types) {
+        for (char type : types.toCharArray()) {
+            tap.serverMessage((byte) type);
+        }
+    }
+
     private void feed(byte[]... messages) {
         tap.advance(Unpooled.wrappedBuffer(messages));
-    }
-
-    static byte[] query(String sql) {
-        return message('Q', cstring(sql));
-    }
-
-    static byte[] parse(String name, String sql) {
-        return message('P', cstring(name), cstring(sql), new byte[] {0, 0});
-    }
-
-    static byte[] bind(String portal, String statement, String... values) {
-        ByteBuf body = Unpooled.buffer();
-        body.writeBytes(cstring(portal)).writeBytes(cstring(statement));
-        body.writeShort(1).writeShort(0);
-        body.writeShort(values.length);
-        for (String value : values) {
-            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-            body.writeInt(bytes.length).writeBytes(bytes);
-        }
-        body.writeShort(0);
-        byte[] bytes = new byte[body.readableBytes()];
-        body.readBytes(bytes);
-        return message('B', bytes);
-    }
-
-    static byte[] execute(String portal) {
-        return message('E', cstring(portal), new byte[] {0, 0, 0, 0});
-    }
-
-    static byte[] describe() {
-        return message('D', new byte[] {'P', 0});
-    }
-
-    static byte[] sync() {
-        return message('S');
-    }
-
-    static byte[] close(char kind, String name) {
-        return message('C', new byte[] {(byte) kind}, cstring(name));
-    }
-
-    static byte[] copyData(int size) {
-        byte[] data = new byte[size];
-        java.util.Arrays.fill(data, (byte) 'Q');
-        return message('d', data);
-    }
-
-    private static byte[] cstring(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[bytes.length + 1];
-        System.arraycopy(bytes, 0, out, 0, bytes.length);
-        return out;
-    }
-
-    private static byte[] message(char type, byte[]... parts) {
-        ByteBuf buf = Unpooled.buffer();
-        int length = 4;
-        for (byte[] part : parts) {
-            length += part.length;
-        }
-        buf.writeByte(type).writeInt(length);
-        for (byte[] part : parts) {
-            buf.writeBytes(part);
-        }
-        byte[] out = new byte[buf.readableBytes()];
-        buf.readBytes(out);
-        return out;
     }
 }
