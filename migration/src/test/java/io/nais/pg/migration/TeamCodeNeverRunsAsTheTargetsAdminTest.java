@@ -68,7 +68,8 @@ class TeamCodeNeverRunsAsTheTargetsAdminTest extends TwoClusterTest {
         Endpoint admin = Clusters.target(target, "postgres");
         Endpoint preferring = new Endpoint(admin.host(), admin.port(), admin.database(), admin.user(), admin.password(), "prefer");
 
-        assertThatThrownBy(() -> Clusters.request(Clusters.source(source), preferring, Mode.DUMP, false, false))
+        assertThatThrownBy(() -> Clusters.run(Clusters.request(Clusters.source(source), preferring, Mode.DUMP, false, false),
+                new StringWriter(), new StringWriter()))
                 .isInstanceOfSatisfying(MigrationException.class, e -> assertThat(e.failure()).isEqualTo(Failure.INVALID_INPUT));
     }
 
