@@ -120,11 +120,11 @@ class TeamCodeNeverRunsWithAdminRightsTest {
 
         RestoreVerified verdict = verifier.verifyNewest(cluster.clusterId()).orElseThrow();
 
-        assertThat(verdict.detail()).isNull();
-        assertThat(verdict.ok()).isTrue();
+        assertThat(rolesLike(scratch, "stolen%")).as("another team's data was read").isEmpty();
         assertThat(EVIDENCE).as("the team's code ran as a superuser").doesNotExist();
         assertThat(superusers(scratch)).containsExactly(scratch.adminUser());
-        assertThat(rolesLike(scratch, "stolen%")).as("another team's data was read").isEmpty();
+        assertThat(verdict.detail()).isNull();
+        assertThat(verdict.ok()).isTrue();
         assertThat(rolesLike(scratch, "escalated%")).isEmpty();
         assertThat(rolesLike(scratch, "nais_verify%")).as("the throwaway login is dropped").isEmpty();
         assertThat(databasesLike(scratch, "nais_verify%")).as("the verification database is dropped").isEmpty();
