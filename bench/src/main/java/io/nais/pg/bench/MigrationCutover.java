@@ -38,7 +38,8 @@ public final class MigrationCutover {
             target.createDatabase("app", "app_owner");
             target.createDatabase("baseline", "app_owner");
             Endpoint from = new Endpoint(source.host(), source.port(), "src", source.adminUser(), source.adminPassword(), "disable");
-            Endpoint to = new Endpoint(target.host(), target.port(), "app", target.adminUser(), target.adminPassword(), "disable");
+            Endpoint to = new Endpoint(target.host(), target.port(), "app", target.adminUser(), target.adminPassword(),
+                    Endpoint.VERIFY_FULL, target.serverCaFile().toString());
 
             Process writes = pgbench(source, List.of("-c", "2", "-T", "3600", "-R", "200", "src"));
             long setup = System.nanoTime();

@@ -44,7 +44,8 @@ public final class MigrationDump {
 
             double baseline1 = baseline(source, target, "baseline1");
             Endpoint from = new Endpoint(source.host(), source.port(), "src", source.adminUser(), source.adminPassword(), "disable");
-            Endpoint to = new Endpoint(target.host(), target.port(), "migrated", target.adminUser(), target.adminPassword(), "disable");
+            Endpoint to = new Endpoint(target.host(), target.port(), "migrated", target.adminUser(), target.adminPassword(),
+                    Endpoint.VERIFY_FULL, target.serverCaFile().toString());
             long start = System.nanoTime();
             Migration.Outcome outcome = new Migration(new MigrationRequest("bench/app", from, to, Mode.DUMP, false, false, false,
                     null, Duration.ofHours(1)), PgTools.locate(System::getenv), MigrationEvents.none(),

@@ -189,8 +189,10 @@ final class PlatformUp {
             String prefix = "CLUSTER_" + (cluster.demo().team() + "_" + cluster.demo().app()).toUpperCase().replace('-', '_');
             PostgresCluster server = cluster.server();
             environment.put(prefix + "_ID", cluster.demo().id());
+            // an admin URL verifies the server (nais postgres migrate refuses one that does not)
             environment.put(prefix + "_ADMIN_URL", "postgresql://" + server.adminUser() + ":" + server.adminPassword() + "@"
-                    + server.host() + ":" + server.port() + "/" + cluster.application().database());
+                    + server.host() + ":" + server.port() + "/" + cluster.application().database()
+                    + "?sslmode=verify-full&sslrootcert=" + server.serverCaFile());
         }
         return environment;
     }

@@ -50,6 +50,7 @@ public final class Migration {
 
     public Outcome run() {
         long start = System.nanoTime();
+        request.target().requireVerifiedServer("target");
         try {
             Replication replication = new Replication(request.source(), request.target(), err);
             boolean resuming = request.mode() == Mode.REPLICATE && !request.dryRun() && replication.subscribed();
@@ -135,7 +136,9 @@ public final class Migration {
     private void ensureExtensions(DatabaseProfile source, String role) {
         try (Connection target = request.target().connect("target"); Statement st = target.createStatement()) {
             for (String extension : source.extensions()) {
-                String create = "CREATE EXTENSION IF NOT EXISTS " + org.postgresql.core.Utils.escapeIdentifier(null, extension);
+                // WITH SCHEMA: the session's search_path starts at pg_catalog, which must not receive it
+                String create = "CREATE EXTENSION IF NOT EXISTS " + org.postgresql.core.Utils.escapeIdentifier(null, extension)
+                        + " WITH SCHEMA public";
                 try {
                     st.execute("SET ROLE " + org.postgresql.core.Utils.escapeIdentifier(null, role));
                     st.execute(create);

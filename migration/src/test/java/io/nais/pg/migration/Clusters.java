@@ -145,8 +145,10 @@ final class Clusters {
         return new Endpoint(source.host(), source.port(), SOURCE_DB, SOURCE_USER, SOURCE_PASSWORD, "disable");
     }
 
+    /** The target's admin login, as the platform hands it out: the server verified against the cluster's CA. */
     static Endpoint target(PostgresCluster target, String database) {
-        return new Endpoint(target.host(), target.port(), database, target.adminUser(), target.adminPassword(), "disable");
+        return new Endpoint(target.host(), target.port(), database, target.adminUser(), target.adminPassword(),
+                Endpoint.VERIFY_FULL, target.serverCaFile().toString());
     }
 
     static MigrationRequest request(Endpoint source, Endpoint target, Mode mode, boolean cutover, boolean force) {

@@ -21,12 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.nais.pg.backup.crypto.AgeCipher;
-import io.nais.pg.backup.postgres.ConnInfo;
 import io.nais.pg.backup.postgres.PgTools;
 import io.nais.pg.backup.postgres.RowCounts;
 import io.nais.pg.backup.postgres.ToolProcess;
 import io.nais.pg.backup.storage.MultipartUpload;
 import io.nais.pg.backup.storage.ObjectStore;
+import io.nais.pg.kit.clusters.LibpqAdminLogin;
 
 /**
  * One backup as a stream: {@code pg_dump -Fc} → age → SHA-256 → S3 multipart
@@ -44,8 +44,8 @@ public final class BackupPipeline {
 
     private static final int COPY_BUFFER = 1 << 20;
 
-    /** What to back up. {@code admin} is an open connection to the database as its admin. */
-    public record Source(String clusterId, ConnInfo connInfo, String password) {
+    /** What to back up: the cluster, and pg_dump's admin login (verified TLS, fixed search_path). */
+    public record Source(String clusterId, LibpqAdminLogin login) {
         @Override
         public String toString() {
             return "Source[" + clusterId + ", password hidden]";
@@ -89,7 +89,7 @@ public final class BackupPipeline {
         }
         try (MultipartUpload upload = timed(timings, "upload-start", () -> store.startUpload(dumpKey));
              ToolProcess pgDump = timed(timings, "pg_dump-spawn",
-                     () -> tools.start("pg_dump", dumpArguments(source, snapshot), source.password()))) {
+                     () -> tools.start("pg_dump", dumpArguments(source, snapshot), source.login().environment()))) {
             CompletableFuture<HashingOutputStream> streaming = CompletableFuture.supplyAsync(
                     () -> stream(pgDump.stdout(), upload, progress, timings), BackupPipeline::runOnOwnThread);
             Map<String, Long> tableRows;
@@ -128,11 +128,11 @@ public final class BackupPipeline {
         admin.setAutoCommit(false);
         admin.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         admin.setReadOnly(true);
-        return single(admin, "SELECT pg_export_snapshot()");
+        return single(admin, "SELECT pg_catalog.pg_export_snapshot()");
     }
 
     private static String serverVersion(Connection admin) throws SQLException {
-        return single(admin, "SELECT current_setting('server_version')");
+        return single(admin, "SELECT pg_catalog.current_setting('server_version')");
     }
 
     private static void endSnapshot(Connection admin) {
@@ -145,7 +145,7 @@ public final class BackupPipeline {
 
     private static List<String> dumpArguments(Source source, String snapshot) {
         return List.of("--format=custom", "--snapshot=" + snapshot, "--no-password",
-                "--dbname=" + source.connInfo().toConnectionString());
+                "--dbname=" + source.login().conninfo());
     }
 
     /**

@@ -21,8 +21,10 @@ import java.util.stream.Stream;
  * configured, else {@code pg_config --bindir}, else the highest
  * {@code /usr/lib/postgresql/<version>/bin}.
  *
- * <p>The password goes to the child through {@code PGPASSWORD} in its own
- * environment only; it is never on a command line, where {@code ps} shows it.
+ * <p>The login's environment ({@code PGPASSWORD}, and the TLS and
+ * search-path settings, from service-kit's {@code LibpqAdminLogin}) goes to
+ * the child only; the password is never on a command line, where {@code ps}
+ * shows it.
  */
 public final class PgTools {
 
@@ -49,14 +51,16 @@ public final class PgTools {
     /**
      * Starts {@code tool} (e.g. {@code pg_dump}) with its arguments; stdout and
      * stdin are the caller's to use, stderr is collected for {@link ToolProcess#failure}.
+     *
+     * @param login the libpq login's environment: {@code PGPASSWORD}, {@code PGSSLMODE}, {@code PGOPTIONS} ...
      */
-    public ToolProcess start(String tool, List<String> arguments, String password) {
+    public ToolProcess start(String tool, List<String> arguments, Map<String, String> login) {
         List<String> command = new ArrayList<>();
         command.add(binDir.resolve(tool).toString());
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> environment = builder.environment();
-        environment.put("PGPASSWORD", password);
+        environment.putAll(login);
         environment.put("PGAPPNAME", "backup-service");
         environment.put("PGCONNECT_TIMEOUT", "10");
         environment.remove("PGPASSFILE");

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * in the dump's own snapshot, and compared after a restore.
  *
  * <p>One statement counts every ordinary table; the per-table query is built
- * server-side with {@code format('%I.%I')}, so identifiers are quoted by
+ * server-side with {@code pg_catalog.format('%I.%I')}, so identifiers are quoted by
  * PostgreSQL itself. Partitioned parents are skipped (their rows are counted
  * in the partitions), and so are the system schemas.
  *
@@ -25,17 +25,22 @@ import java.util.TreeMap;
  */
 public final class RowCounts {
 
+    /**
+     * Every function, operator and relation is schema-qualified: the count
+     * runs as the cluster admin in a database whose {@code public} the team
+     * owns, and an exact-type {@code public.format(text, name, name)} would
+     * otherwise win over {@code pg_catalog.format(text, VARIADIC "any")}.
+     */
     private static final String COUNT_EVERY_TABLE = """
-            SELECT n.nspname || '.' || c.relname AS table_name,
-                   (xpath('/row/n/text()',
-                          query_to_xml(format('SELECT count(*) AS n FROM %I.%I', n.nspname, c.relname),
-                                       false, true, '')))[1]::text::bigint AS row_count
-              FROM pg_class c
-              JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE c.relkind = 'r'
-               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-               AND n.nspname NOT LIKE 'pg\\_toast%'
-               AND n.nspname NOT LIKE 'pg\\_temp%'
+            SELECT pg_catalog.concat_ws('.', n.nspname, c.relname) AS table_name,
+                   (pg_catalog.xpath('/row/n/text()',
+                          pg_catalog.query_to_xml(
+                              pg_catalog.format('SELECT pg_catalog.count(*) AS n FROM %I.%I', n.nspname, c.relname),
+                              false, true, '')))[1]::pg_catalog.text::pg_catalog.int8 AS row_count
+              FROM pg_catalog.pg_class c
+              JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+             WHERE c.relkind OPERATOR(pg_catalog.=) 'r'
+               AND n.nspname OPERATOR(pg_catalog.!~) '^(pg_catalog$|information_schema$|pg_toast|pg_temp)'
              ORDER BY 1
             """;
 

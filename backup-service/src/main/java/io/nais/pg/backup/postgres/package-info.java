@@ -1,10 +1,14 @@
 /**
  * The PostgreSQL side of a backup: pg_dump and pg_restore from one installation
- * ({@link io.nais.pg.backup.postgres.PgTools}), libpq connection strings, and
- * per-table row counts taken in the dump's snapshot.
+ * ({@link io.nais.pg.backup.postgres.PgTools}) and per-table row counts taken in
+ * the dump's snapshot.
  *
- * <p>Decisions: the password reaches the tools through {@code PGPASSWORD} in
- * the child's environment only; a tool's failure carries its stderr tail;
- * identifiers in generated SQL are quoted server-side with {@code format('%I')}.
+ * <p>Decisions: the tools get their login from service-kit's
+ * {@code LibpqAdminLogin} ({@code sslmode=verify-full} against the cluster's
+ * CA, {@code search_path=pg_catalog,pg_temp} in the startup packet, the
+ * password in the child's environment only); a tool's failure carries its
+ * stderr tail; generated SQL schema-qualifies every function, operator and
+ * catalog it names and quotes identifiers server-side with
+ * {@code pg_catalog.format('%I')}.
  */
 package io.nais.pg.backup.postgres;

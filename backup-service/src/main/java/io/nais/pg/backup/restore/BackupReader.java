@@ -16,10 +16,10 @@ import io.nais.pg.backup.crypto.AgeIdentities;
 import io.nais.pg.backup.dump.Manifest;
 import io.nais.pg.backup.dump.ObjectKeys;
 import io.nais.pg.backup.dump.Sha256;
-import io.nais.pg.backup.postgres.ConnInfo;
 import io.nais.pg.backup.postgres.PgTools;
 import io.nais.pg.backup.postgres.ToolProcess;
 import io.nais.pg.backup.storage.ObjectStore;
+import io.nais.pg.kit.clusters.LibpqAdminLogin;
 
 /**
  * Reads a stored backup back: its manifest, its SHA-256, and a restore of it
@@ -69,15 +69,15 @@ public final class BackupReader {
 
     /**
      * Streams the object through age into pg_restore, restoring into the
-     * (existing, empty) database of {@code target}.
+     * (existing, empty) database of {@code target}, connected as its login.
      *
-     * @param keepOwnership false for a scratch restore (owner roles need not exist there)
+     * @param options pg_restore's ownership options, e.g. {@code --no-owner}
      */
-    public void restore(Manifest manifest, AgeIdentities identities, ConnInfo target, String password,
-                        boolean keepOwnership) throws IOException, InterruptedException {
+    public void restore(Manifest manifest, AgeIdentities identities, LibpqAdminLogin target, List<String> options)
+            throws IOException, InterruptedException {
         try (InputStream object = store.get(manifest.objectKey());
              ReadableByteChannel plain = AgeCipher.decrypt(Channels.newChannel(object), identities);
-             ToolProcess pgRestore = tools.start("pg_restore", restoreArguments(target, keepOwnership), password)) {
+             ToolProcess pgRestore = tools.start("pg_restore", restoreArguments(target, options), target.environment())) {
             try (OutputStream stdin = pgRestore.stdin()) {
                 copy(plain, stdin);
             } catch (IOException e) {
@@ -92,13 +92,10 @@ public final class BackupReader {
         }
     }
 
-    private static List<String> restoreArguments(ConnInfo target, boolean keepOwnership) {
+    private static List<String> restoreArguments(LibpqAdminLogin target, List<String> options) {
         List<String> arguments = new ArrayList<>(List.of("--exit-on-error", "--no-password",
-                "--dbname=" + target.toConnectionString()));
-        if (!keepOwnership) {
-            arguments.add("--no-owner");
-            arguments.add("--no-privileges");
-        }
+                "--dbname=" + target.conninfo()));
+        arguments.addAll(options);
         return arguments;
     }
 

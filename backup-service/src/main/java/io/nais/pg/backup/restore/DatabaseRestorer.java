@@ -5,35 +5,52 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.nais.pg.backup.crypto.AgeIdentities;
 import io.nais.pg.backup.dump.Manifest;
-import io.nais.pg.backup.postgres.ConnInfo;
 import io.nais.pg.backup.postgres.RowCounts;
-import io.nais.pg.kit.clusters.AdminCredentials;
 import io.nais.pg.kit.clusters.ClusterAdminConnections;
 import io.nais.pg.kit.clusters.ClusterAdminConnections.ClusterAddress;
 
 /**
- * Restores a backup into a NEW database on a server and counts what arrived:
- * check the SHA-256, create the database, decrypt and pg_restore into it,
- * count rows per table, compare with the manifest. Shared by the scheduled
- * verification (scratch server, dropped afterwards) and the operator's restore.
+ * Restores a backup into a NEW database and counts what arrived: check the
+ * SHA-256, make a throwaway login ({@link RestoreLogin}), create the database,
+ * decrypt and pg_restore into it AS that login, count rows per table as that
+ * login, compare with the manifest, drop the login. Shared by the scheduled
+ * verification (scratch server) and the operator's restore (a team's cluster).
+ *
+ * <p>Why a login of its own, and not the admin with {@code --role}: a backup
+ * holds the team's code (functions called by check constraints, generated
+ * columns, index expressions, and a {@code public.format} that shadows the
+ * catalog's). pg_restore runs that code as whoever it is connected as; a
+ * function can {@code RESET ROLE} out of {@code --role} back to the session's
+ * superuser. Connected as a NOSUPERUSER role, the team's code can never reach
+ * more than that role reaches. The admin only makes and drops roles and
+ * databases, which runs none of the team's code.
  */
 @ApplicationScoped
 public class DatabaseRestorer {
 
+    private static final Logger LOG = Logger.getLogger(DatabaseRestorer.class);
+
     private final BackupReader reader;
     private final ClusterAdminConnections admin;
+    private final RestoreLogins logins;
 
     DatabaseRestorer(BackupReader reader, ClusterAdminConnections admin) {
         this.reader = reader;
         this.admin = admin;
+        this.logins = new RestoreLogins(admin);
     }
 
     /** What a restore held, and how it compares with the counts taken at dump time. */
@@ -54,37 +71,131 @@ public class DatabaseRestorer {
         }
     }
 
-    public Restored restoreInto(Manifest manifest, AgeIdentities identities, ClusterAddress server, String database,
-                                boolean keepOwnership) throws IOException, SQLException, InterruptedException {
+    /** Thrown when a team's objects would run as a superuser: the target database's owner is one. */
+    public static final class SuperuserOwnerException extends IllegalStateException {
+        SuperuserOwnerException(String owner) {
+            super("the cluster's database is owned by " + owner + ", a superuser: a restore runs the backup's"
+                    + " objects as that owner, so it is refused");
+        }
+    }
+
+    /**
+     * Restore verification on the scratch server, which every team's backup
+     * passes through: the login owns a database of its own, which no other
+     * role may connect to, and both are dropped afterwards, also on failure.
+     * Objects are created and owned by the login ({@code --no-owner
+     * --no-privileges}: the team's roles do not exist there).
+     */
+    public Restored verifyOnScratch(Manifest manifest, AgeIdentities identities, ClusterAddress scratch)
+            throws IOException, SQLException, InterruptedException {
         reader.checkSha256(manifest);
-        createDatabase(server, database);
-        AdminCredentials credentials = admin.credentials(server.adminSecretRef());
-        ConnInfo target = new ConnInfo(server.host(), server.port(), database, credentials.username());
-        reader.restore(manifest, identities, target, credentials.password(), keepOwnership);
-        Map<String, Long> counted;
-        try (Connection restored = admin.open(onDatabase(server, database))) {
-            counted = RowCounts.count(restored);
-        }
-        String difference = difference(manifest.tableRows(), counted);
-        return new Restored(counted, difference.isEmpty(), difference);
-    }
-
-    /** Drops a database (scratch clean-up), closing any session still on it. */
-    public void dropDatabase(ClusterAddress server, String database) throws SQLException {
-        try (Connection c = admin.open(server)) {
-            execute(c, serverQuoted(c, "SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', ?)", database));
+        RestoreLogin login = RestoreLogin.random("nais_verify_");
+        String database = login.role();
+        try {
+            logins.create(scratch, login, Optional.empty());
+            createDatabase(scratch, database, login.role());
+            closeToOthers(scratch, database);
+            reader.restore(manifest, identities, logins.libpq(scratch, database, login),
+                    List.of("--no-owner", "--no-privileges"));
+            return compare(manifest, countAs(scratch, database, login));
+        } finally {
+            cleanUp(login, () -> dropDatabase(scratch, database));
+            cleanUp(login, () -> logins.drop(scratch, login));
         }
     }
 
-    private void createDatabase(ClusterAddress server, String database) throws SQLException {
+    /**
+     * The operator's restore into a new database on a team's cluster. The
+     * database and every restored object belong to the owner of the cluster's
+     * own database (the application role: {@code --no-owner --role}, with the
+     * backup's privileges), and pg_restore connects as a login that is a member
+     * of that role and nothing more, so the team's code runs with the team's
+     * rights. A database owned by a superuser is refused.
+     */
+    public Restored restoreIntoCluster(Manifest manifest, AgeIdentities identities, ClusterAddress cluster,
+                                       String database) throws IOException, SQLException, InterruptedException {
+        reader.checkSha256(manifest);
+        String owner = applicationRole(cluster);
+        RestoreLogin login = RestoreLogin.random("nais_restore_");
+        boolean created = false;
+        try {
+            logins.create(cluster, login, Optional.of(owner));
+            createDatabase(cluster, database, owner);
+            created = true;
+            reader.restore(manifest, identities, logins.libpq(cluster, database, login),
+                    List.of("--no-owner", "--role=" + owner));
+            return compare(manifest, countAs(cluster, database, login));
+        } finally {
+            if (created) {
+                cleanUp(login, () -> logins.handOver(cluster, database, login, owner));
+            }
+            cleanUp(login, () -> logins.drop(cluster, login));
+        }
+    }
+
+    /** The owner of the cluster's own database: the team's application role, which must not be a superuser. */
+    private String applicationRole(ClusterAddress cluster) throws SQLException {
+        try (Connection c = admin.open(cluster); PreparedStatement ps = c.prepareStatement("""
+                SELECT r.rolname, r.rolsuper
+                  FROM pg_catalog.pg_database d
+                  JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) d.datdba
+                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
+                """); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getBoolean(2)) {
+                throw new SuperuserOwnerException(rs.getString(1));
+            }
+            return rs.getString(1);
+        }
+    }
+
+    private void createDatabase(ClusterAddress server, String database, String owner) throws SQLException {
         try (Connection c = admin.open(server)) {
-            execute(c, serverQuoted(c, "SELECT format('CREATE DATABASE %I', ?)", database));
+            AdminSql.run(c, "SELECT pg_catalog.format('CREATE DATABASE %I OWNER %I', ?, ?)", database, owner);
         } catch (SQLException e) {
             if ("42P04".equals(e.getSQLState())) { // duplicate_database
                 throw new TargetExistsException(database);
             }
             throw e;
         }
+    }
+
+    /** PUBLIC may connect to a new database by default; a verification's database is its login's alone. */
+    private void closeToOthers(ClusterAddress server, String database) throws SQLException {
+        try (Connection c = admin.open(server)) {
+            AdminSql.run(c, "SELECT pg_catalog.format('REVOKE ALL ON DATABASE %I FROM PUBLIC', ?)", database);
+        }
+    }
+
+    private Map<String, Long> countAs(ClusterAddress server, String database, RestoreLogin login) throws SQLException {
+        try (Connection restored = logins.open(server, database, login)) {
+            return RowCounts.count(restored);
+        }
+    }
+
+    private void dropDatabase(ClusterAddress server, String database) throws SQLException {
+        try (Connection c = admin.open(server)) {
+            AdminSql.run(c, "SELECT pg_catalog.format('DROP DATABASE IF EXISTS %I WITH (FORCE)', ?)", database);
+        }
+    }
+
+    private interface CleanUpStep {
+        void run() throws SQLException;
+    }
+
+    /** A clean-up that fails is logged, not thrown: it must not hide why the restore itself failed. */
+    private static void cleanUp(RestoreLogin login, CleanUpStep step) {
+        try {
+            step.run();
+        } catch (SQLException e) {
+            LOG.warnf("clean-up after the restore as %s failed (SQLSTATE %s); its password expires in a day",
+                    login.role(), e.getSQLState());
+        }
+    }
+
+    private static Restored compare(Manifest manifest, Map<String, Long> counted) {
+        String difference = difference(manifest.tableRows(), counted);
+        return new Restored(counted, difference.isEmpty(), difference);
     }
 
     static String difference(Map<String, Long> expected, Map<String, Long> actual) {
@@ -103,30 +214,9 @@ public class DatabaseRestorer {
         return difference.toString();
     }
 
-    private static java.util.Set<String> union(Map<String, Long> a, Map<String, Long> b) {
-        java.util.Set<String> all = new java.util.HashSet<>(a.keySet());
+    private static Set<String> union(Map<String, Long> a, Map<String, Long> b) {
+        Set<String> all = new HashSet<>(a.keySet());
         all.addAll(b.keySet());
         return all;
-    }
-
-    private static ClusterAddress onDatabase(ClusterAddress server, String database) {
-        return new ClusterAddress(server.host(), server.port(), database, server.adminSecretRef());
-    }
-
-    /** CREATE/DROP DATABASE take no parameters; the identifier is quoted by the server's format('%I'). */
-    private static String serverQuoted(Connection c, String formatQuery, String identifier) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(formatQuery)) {
-            ps.setString(1, identifier);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement statement = c.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

@@ -20,8 +20,9 @@ import io.nais.pg.kit.logging.LogContext;
 
 /**
  * The operator's restore: a stored backup of one cluster into a new database
- * on that cluster or on another known cluster. Ownership and privileges are
- * kept (the roles exist on a team's cluster); the database must not exist yet.
+ * on that cluster or on another known cluster, owned by that cluster's
+ * application role and restored as a login with its rights only (see
+ * {@link DatabaseRestorer#restoreIntoCluster}); the database must not exist yet.
  */
 @ApplicationScoped
 public class RestoreService {
@@ -58,8 +59,8 @@ public class RestoreService {
                     .orElseThrow(() -> new NoSuchElementException("unknown target cluster " + targetClusterId));
             Instant start = clock.instant();
             Manifest manifest = reader.manifest(backup.objectKey());
-            DatabaseRestorer.Restored restored = restorer.restoreInto(manifest, cipher.identities(), target.address(),
-                    targetDatabase, true);
+            DatabaseRestorer.Restored restored = restorer.restoreIntoCluster(manifest, cipher.identities(),
+                    target.address(), targetDatabase);
             Duration duration = Duration.between(start, clock.instant());
             LOG.infof("restored backup %s of %s into %s/%s: %d tables, %d rows", backupId, clusterId,
                     targetClusterId, targetDatabase, restored.tables(), restored.rows());

@@ -25,13 +25,12 @@ import io.nais.pg.backup.config.BackupConfig;
 import io.nais.pg.backup.dump.BackupPipeline;
 import io.nais.pg.backup.dump.Manifest;
 import io.nais.pg.backup.dump.PhaseTimings;
-import io.nais.pg.backup.postgres.ConnInfo;
 import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupStarted;
 import io.nais.pg.events.Envelope;
-import io.nais.pg.kit.clusters.AdminCredentials;
 import io.nais.pg.kit.clusters.ClusterAdminConnections;
+import io.nais.pg.kit.clusters.LibpqAdminLogin;
 import io.nais.pg.kit.logging.LogContext;
 import io.nais.pg.kit.outbox.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -143,8 +142,7 @@ public class BackupRunner {
         AtomicLong progress = new AtomicLong();
         inProgress.put(backupId, progress);
         LOG.infof("backup %s of %s started", backupId, target.clusterId());
-        AdminCredentials credentials = admin.credentials(target.adminSecretRef());
-        ConnInfo connInfo = new ConnInfo(target.host(), target.port(), target.database(), credentials.username());
+        LibpqAdminLogin login = admin.libpq(target.address());
         PhaseTimings timings = new PhaseTimings();
         Connection connection;
         try (var phase = timings.start("connect")) {
@@ -152,7 +150,7 @@ public class BackupRunner {
         }
         try (connection) {
             return pipeline.run(backupId, startedAt,
-                    new BackupPipeline.Source(target.clusterId(), connInfo, credentials.password()), connection, progress,
+                    new BackupPipeline.Source(target.clusterId(), login), connection, progress,
                     timings);
         } finally {
             LOG.infof("backup %s of %s phases: %s", backupId, target.clusterId(), timings);

@@ -94,14 +94,13 @@ public class RestoreVerifier {
 
     private RestoreVerified check(BackupRecord backup, AgeIdentities identities, Instant start) {
         ClusterAddress scratch = scratchServer();
-        String database = "nais_verify_" + backup.backupId().toString().replace("-", "");
         int tables = 0;
         long rows = 0;
         String detail;
         boolean ok;
         try {
             Manifest manifest = reader.manifest(backup.objectKey());
-            DatabaseRestorer.Restored restored = restorer.restoreInto(manifest, identities, scratch, database, false);
+            DatabaseRestorer.Restored restored = restorer.verifyOnScratch(manifest, identities, scratch);
             tables = restored.tables();
             rows = restored.rows();
             ok = restored.matchesManifest();
@@ -109,8 +108,6 @@ public class RestoreVerifier {
         } catch (Exception e) {
             ok = false;
             detail = e.getClass().getSimpleName() + ": " + e.getMessage();
-        } finally {
-            dropQuietly(scratch, database);
         }
         return new RestoreVerified(backup.backupId(), backup.clusterId(), ok, tables, rows,
                 Duration.between(start, clock.instant()), detail);
@@ -122,13 +119,5 @@ public class RestoreVerifier {
                 settings.scratchPort(), settings.scratchDatabase(),
                 settings.scratchAdminSecretRef().orElseThrow(() -> new IllegalStateException(
                         "nais.backup.verification.scratch-admin-secret-ref is not set")));
-    }
-
-    private void dropQuietly(ClusterAddress scratch, String database) {
-        try {
-            restorer.dropDatabase(scratch, database);
-        } catch (Exception e) {
-            LOG.warnf("could not drop scratch database %s: %s", database, e.getMessage());
-        }
     }
 }

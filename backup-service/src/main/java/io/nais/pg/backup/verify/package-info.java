@@ -1,9 +1,16 @@
 /**
- * Scheduled restore verification of each cluster's newest backup into a
- * scratch database on a dedicated scratch server, never a team's cluster.
- * Order: manifest → SHA-256 over the whole object → age decrypt → pg_restore
- * (--no-owner, the owners' roles need not exist there) → rows per table vs. the
- * manifest → RestoreVerified (ok=false with detail on any mismatch or error) →
- * drop the scratch database.
+ * Scheduled restore verification of each cluster's newest backup on a
+ * dedicated scratch server, never a team's cluster. Order: manifest → SHA-256
+ * over the whole object → a throwaway NOSUPERUSER login and a database that it
+ * alone owns and may connect to → age decrypt → pg_restore AS that login
+ * (--no-owner --no-privileges: the team's roles do not exist there) → rows per
+ * table counted as that login vs. the manifest → RestoreVerified (ok=false with
+ * detail on any mismatch or error) → database and login dropped, also on
+ * failure.
+ *
+ * <p>The scratch server decrypts every team's backup, so a team's restored
+ * code (check constraints, index expressions, functions shadowing the
+ * catalog's) must never run with rights beyond its own verification's
+ * database: see {@link io.nais.pg.backup.restore.DatabaseRestorer}.
  */
 package io.nais.pg.backup.verify;

@@ -18,9 +18,10 @@ import io.nais.pg.backup.crypto.AgeIdentities;
 import io.nais.pg.backup.dump.BackupPipeline;
 import io.nais.pg.backup.dump.Manifest;
 import io.nais.pg.backup.dump.PhaseTimings;
-import io.nais.pg.backup.postgres.ConnInfo;
 import io.nais.pg.backup.postgres.PgTools;
 import io.nais.pg.backup.storage.ObjectStore;
+import io.nais.pg.kit.clusters.AdminCredentials;
+import io.nais.pg.kit.clusters.LibpqAdminLogin;
 
 /**
  * One backup with the service's own pipeline classes, in a JVM of its own so
@@ -29,7 +30,8 @@ import io.nais.pg.backup.storage.ObjectStore;
  * three times; {@code millis} is the third (warm) run, {@code cold_millis} the first.
  *
  * <p>Args: host port database user s3Endpoint bucket recipient partSize uploadsInFlight;
- * the password comes in PGPASSWORD, the S3 secret in S3_SECRET.
+ * the password comes in PGPASSWORD, the cluster's CA file in PGSSLROOTCERT, the S3 secret in S3_SECRET.
+ * Both sessions are the service's: verified TLS and a fixed search_path ({@link LibpqAdminLogin}).
  */
 public final class BackupOnce {
 
@@ -47,23 +49,28 @@ public final class BackupOnce {
         AgeCipher cipher = new AgeCipher(List.of(args[6]), AgeIdentities.none());
         BackupPipeline pipeline = new BackupPipeline(PgTools.locate(Optional.empty()), cipher, store, "bench/",
                 Clock.systemUTC());
+        LibpqAdminLogin libpq = new LibpqAdminLogin(host, port, database,
+                new AdminCredentials(user, password, Path.of(System.getenv("PGSSLROOTCERT"))));
         Properties login = new Properties();
         login.setProperty("user", user);
         login.setProperty("password", password);
+        login.setProperty("sslmode", libpq.environment().get("PGSSLMODE"));
+        login.setProperty("sslrootcert", libpq.environment().get("PGSSLROOTCERT"));
+        login.setProperty("options", libpq.environment().get("PGOPTIONS"));
         // The service is long-running (a replica backs up many clusters a night): the timed run
         // is the third backup of the same database in this JVM, so the JIT (C2 still compiles
         // SHA-256, ChaCha20 and Poly1305 during the second), the SDK's connection pool and the
         // store are warm, as in the steady state. The first (cold) run is reported too.
         PhaseTimings coldTimings = new PhaseTimings();
         long coldStart = System.nanoTime();
-        backup(pipeline, host, port, database, user, password, login, coldTimings);
+        backup(pipeline, host, port, database, libpq, login, coldTimings);
         long coldMillis = (System.nanoTime() - coldStart) / 1_000_000;
         System.err.println("phases " + database + " (cold): " + coldTimings);
-        backup(pipeline, host, port, database, user, password, login, new PhaseTimings());
+        backup(pipeline, host, port, database, libpq, login, new PhaseTimings());
         long cpuBefore = cpuNanos();
         long start = System.nanoTime();
         PhaseTimings timings = new PhaseTimings();
-        Manifest manifest = backup(pipeline, host, port, database, user, password, login, timings);
+        Manifest manifest = backup(pipeline, host, port, database, libpq, login, timings);
         long millis = (System.nanoTime() - start) / 1_000_000;
         long cpuMillis = (cpuNanos() - cpuBefore) / 1_000_000;
         System.err.println("phases " + database + " (warm): " + timings + " pipeline-jvm-cpu=" + cpuMillis + "ms");
@@ -72,15 +79,14 @@ public final class BackupOnce {
         store.close();
     }
 
-    private static Manifest backup(BackupPipeline pipeline, String host, int port, String database, String user,
-                                   String password, Properties login, PhaseTimings timings) throws Exception {
+    private static Manifest backup(BackupPipeline pipeline, String host, int port, String database,
+                                   LibpqAdminLogin libpq, Properties login, PhaseTimings timings) throws Exception {
         Connection admin;
         try (var phase = timings.start("connect")) {
             admin = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database, login);
         }
         try (admin) {
-            BackupPipeline.Source source = new BackupPipeline.Source("bench/throughput",
-                    new ConnInfo(host, port, database, user), password);
+            BackupPipeline.Source source = new BackupPipeline.Source("bench/throughput", libpq);
             if (!PHASES) {
                 // an older pipeline on the classpath (bench.before.classes) has no phase timings
                 return pipeline.run(UUID.randomUUID(), Instant.now(), source, admin, new AtomicLong());

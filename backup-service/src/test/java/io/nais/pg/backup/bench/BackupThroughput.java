@@ -104,6 +104,7 @@ public final class BackupThroughput {
                 s3.endpoint(), "bench", recipient, Integer.toString(8 * 1024 * 1024), "2");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("PGPASSWORD", pg.adminPassword());
+        builder.environment().put("PGSSLROOTCERT", pg.serverCaFile().toString());
         builder.environment().put("S3_ACCESS", s3.accessKey());
         builder.environment().put("S3_SECRET", s3.secretKey());
         Process process = builder.start();
@@ -135,6 +136,7 @@ public final class BackupThroughput {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().put("PGPASSWORD", pg.adminPassword());
+        builder.environment().put("PGSSLROOTCERT", pg.serverCaFile().toString());
         if (builder.start().waitFor() != 0) {
             throw new IllegalStateException(command.get(0) + " failed");
         }

@@ -167,11 +167,13 @@ class BackupAndRestoreTest {
         }
         run(List.of("age", "-d", "-i", AgeKey.service().identityFile().toString(), "-o", dump.toString(),
                 encrypted.toString()), Map.of());
-        cluster.postgres.execute("postgres", "CREATE DATABASE disaster");
-        run(List.of(cluster.postgres.binDir().resolve("pg_restore").toString(), "--exit-on-error",
+        cluster.postgres.execute("postgres", "CREATE DATABASE disaster OWNER " + cluster.seeded.owner());
+        run(List.of(cluster.postgres.binDir().resolve("pg_restore").toString(), "--exit-on-error", "--no-owner",
                 "-h", cluster.postgres.host(), "-p", Integer.toString(cluster.postgres.port()),
-                "-U", cluster.postgres.adminUser(), "-d", "disaster", dump.toString()),
-                Map.of("PGPASSWORD", cluster.postgres.adminPassword()));
+                "-U", cluster.seeded.owner(), "-d", "disaster", dump.toString()),
+                Map.of("PGPASSWORD", cluster.seeded.password(), "PGSSLMODE", "verify-full",
+                        "PGSSLROOTCERT", cluster.postgres.serverCaFile().toString(),
+                        "PGOPTIONS", "-c search_path=pg_catalog,pg_temp"));
 
         assertThat(TeamCluster.rowsPerTable(cluster.postgres, "disaster"))
                 .isEqualTo(TeamCluster.rowsPerTable(cluster.postgres, cluster.database()));

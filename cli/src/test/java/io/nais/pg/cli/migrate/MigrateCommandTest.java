@@ -135,7 +135,7 @@ class MigrateCommandTest {
         env.put("SOURCE_URL", sourceUrl());
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         String adminUrl = "postgresql://" + target.adminUser() + ":" + target.adminPassword() + "@" + target.host() + ":"
-                + target.port() + "/" + targetDatabase + "?sslmode=disable";
+                + target.port() + "/" + targetDatabase + "?sslmode=verify-full&sslrootcert=" + target.serverCaFile();
         env.put("CLUSTER_TEAM_A_DEMO_APP_ADMIN_URL", adminUrl);
         env.put("CLUSTER_TEAM_B_DEMO_APP_ADMIN_URL", adminUrl);
         return env;

@@ -19,8 +19,28 @@ import java.util.Properties;
  * and {@link #masked()} leave it out, {@link #toolEnvironment()} hands it to
  * pg_dump/pg_restore through {@code PGPASSWORD} (never on a command line, where
  * {@code ps} would show it).
+ *
+ * <p>Every session, pgjdbc's and the tools', starts with {@value #SESSION_OPTIONS}
+ * in its startup packet: on the target the migration runs as the cluster's
+ * admin in a database the team owns, where a {@code public.format} or an
+ * operator of the team's could otherwise be picked over the catalog's.
+ *
+ * @param sslRootCert the CA file the server's certificate must chain to ({@code sslrootcert=} in the URL);
+ *                    null: libpq's and pgjdbc's default ({@code ~/.postgresql/root.crt})
  */
-public record Endpoint(String host, int port, String database, String user, String password, String sslMode) {
+public record Endpoint(String host, int port, String database, String user, String password, String sslMode,
+                       String sslRootCert) {
+
+    /** What an admin URL must ask for: the server proven by its certificate, so the password goes to no one else. */
+    public static final String VERIFY_FULL = "verify-full";
+
+    /** No statement of ours ever resolves a name through a schema the team can write to. */
+    static final String SESSION_OPTIONS = "-c search_path=pg_catalog,pg_temp";
+
+    /** An endpoint with the drivers' default CA file. */
+    public Endpoint(String host, int port, String database, String user, String password, String sslMode) {
+        this(host, port, database, user, password, sslMode, null);
+    }
 
     /**
      * Session settings that make a row's text form the same on both servers,
@@ -52,8 +72,9 @@ public record Endpoint(String host, int port, String database, String user, Stri
                 throw new MigrationException(Failure.INVALID_INPUT, "plan",
                         "a PostgreSQL URL needs a user, a host and a database: postgresql://user:password@host:port/database");
             }
-            String sslMode = query(uri.getRawQuery()).getOrDefault("sslmode", "prefer");
-            return new Endpoint(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), decode(path), user, password, sslMode);
+            Map<String, String> parameters = query(uri.getRawQuery());
+            return new Endpoint(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), decode(path), user, password,
+                    parameters.getOrDefault("sslmode", "prefer"), parameters.get("sslrootcert"));
         } catch (URISyntaxException e) {
             // the URI's message would quote the input, password included
             throw new MigrationException(Failure.INVALID_INPUT, "plan", "not a valid PostgreSQL URL");
@@ -72,7 +93,24 @@ public record Endpoint(String host, int port, String database, String user, Stri
 
     /** The same server, another database. */
     public Endpoint withDatabase(String otherDatabase) {
-        return new Endpoint(host, port, otherDatabase, user, password, sslMode);
+        return new Endpoint(host, port, otherDatabase, user, password, sslMode, sslRootCert);
+    }
+
+    /** The same server and database as another login (its password never printed either). */
+    public Endpoint as(String otherUser, String otherPassword) {
+        return new Endpoint(host, port, database, otherUser, otherPassword, sslMode, sslRootCert);
+    }
+
+    /**
+     * Refuses an admin endpoint that would not prove the server: an on-path
+     * attacker could otherwise downgrade the connection and read the password.
+     */
+    public Endpoint requireVerifiedServer(String role) {
+        if (!VERIFY_FULL.equals(sslMode)) {
+            throw new MigrationException(Failure.INVALID_INPUT, "plan", "the " + role + " URL is an admin login and must say"
+                    + " sslmode=verify-full (with sslrootcert=<the cluster's CA file>), not sslmode=" + sslMode);
+        }
+        return this;
     }
 
     /**
@@ -87,6 +125,10 @@ public record Endpoint(String host, int port, String database, String user, Stri
             properties.setProperty("password", password);
         }
         properties.setProperty("sslmode", sslMode);
+        if (sslRootCert != null) {
+            properties.setProperty("sslrootcert", sslRootCert);
+        }
+        properties.setProperty("options", SESSION_OPTIONS);
         properties.setProperty("ApplicationName", "nais-migrate");
         properties.setProperty("connectTimeout", "10");
         try {
@@ -108,6 +150,10 @@ public record Endpoint(String host, int port, String database, String user, Stri
         environment.put("PGDATABASE", database);
         environment.put("PGUSER", user);
         environment.put("PGSSLMODE", sslMode);
+        if (sslRootCert != null) {
+            environment.put("PGSSLROOTCERT", sslRootCert);
+        }
+        environment.put("PGOPTIONS", SESSION_OPTIONS);
         environment.put("PGAPPNAME", "nais-migrate");
         if (password != null) {
             environment.put("PGPASSWORD", password);

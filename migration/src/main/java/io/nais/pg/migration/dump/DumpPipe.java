@@ -26,6 +26,9 @@ import java.util.concurrent.CompletableFuture;
  *     object is created by, hence owned by, the target's application role, so
  *     the platform's default privileges for the human group apply; the source's
  *     roles and grants do not exist on the target.</li>
+ * <li>pg_restore connects as a {@link RestoreLogin}, never as the target's
+ *     admin: the dump's code runs during the restore, and must not be able to
+ *     {@code RESET ROLE} back to a superuser.</li>
  * <li>{@code --single-transaction --exit-on-error}: a failed restore leaves the
  *     target as it was, so the command is safe to run again.</li>
  * </ul>
@@ -45,8 +48,18 @@ public final class DumpPipe {
     /** What to copy: everything, or only the schema (replicate mode copies rows itself). */
     public enum Scope { ALL, SCHEMA_ONLY }
 
-    /** Streams source into target; returns the bytes of the dump stream. */
+    /**
+     * Streams source into target; returns the bytes of the dump stream. {@code target} is the admin login:
+     * it makes the throwaway login pg_restore runs as, and drops it afterwards.
+     */
     public long copy(Endpoint source, Endpoint target, String applicationRole, Scope scope, boolean replaceExisting,
+            long expectedBytes, PrintWriter err) {
+        try (RestoreLogin login = RestoreLogin.create(target, applicationRole)) {
+            return copyAs(source, login.endpoint(), applicationRole, scope, replaceExisting, expectedBytes, err);
+        }
+    }
+
+    private long copyAs(Endpoint source, Endpoint target, String applicationRole, Scope scope, boolean replaceExisting,
             long expectedBytes, PrintWriter err) {
         Process dump = start(dumpCommand(scope), source);
         Process restore = start(restoreCommand(target, applicationRole, replaceExisting), target);

@@ -42,7 +42,7 @@ public final class Replication {
     /** Whether a subscription of an earlier run exists on the target: resume it. */
     public boolean subscribed() {
         try (Connection t = target.connect("target");
-             PreparedStatement ps = t.prepareStatement("SELECT FROM pg_subscription WHERE subname = ?")) {
+             PreparedStatement ps = t.prepareStatement("SELECT FROM pg_catalog.pg_subscription WHERE subname OPERATOR(pg_catalog.=) ?")) {
             ps.setString(1, NAME);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -57,7 +57,7 @@ public final class Replication {
         String tableList = tables.stream().map(t -> quote(t.schema()) + "." + quote(t.name())).collect(Collectors.joining(", "));
         try (Connection s = source.connect("source"); Statement st = s.createStatement()) {
             boolean exists;
-            try (ResultSet rs = st.executeQuery("SELECT FROM pg_publication WHERE pubname = '" + NAME + "'")) {
+            try (ResultSet rs = st.executeQuery("SELECT FROM pg_catalog.pg_publication WHERE pubname OPERATOR(pg_catalog.=) '" + NAME + "'")) {
                 exists = rs.next();
             }
             st.execute((exists ? "ALTER PUBLICATION " + NAME + " SET TABLE " : "CREATE PUBLICATION " + NAME + " FOR TABLE ") + tableList);
@@ -131,7 +131,7 @@ public final class Replication {
 
     private void syncSequences(List<SequenceInfo> sequences) {
         try (Connection t = target.connect("target");
-             PreparedStatement ps = t.prepareStatement("SELECT setval(?::regclass, ?, true)")) {
+             PreparedStatement ps = t.prepareStatement("SELECT pg_catalog.setval(?::pg_catalog.regclass, ?, true)")) {
             for (SequenceInfo sequence : sequences) {
                 if (sequence.lastValue() != null) {
                     ps.setString(1, quote(sequence.schema()) + "." + quote(sequence.name()));
@@ -159,8 +159,9 @@ public final class Replication {
 
     private long pendingTables() {
         try (Connection t = target.connect("target"); PreparedStatement ps = t.prepareStatement(
-                "SELECT count(*) FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid"
-                        + " WHERE s.subname = ? AND r.srsubstate <> 'r'")) {
+                "SELECT pg_catalog.count(*) FROM pg_catalog.pg_subscription_rel r"
+                        + " JOIN pg_catalog.pg_subscription s ON s.oid OPERATOR(pg_catalog.=) r.srsubid"
+                        + " WHERE s.subname OPERATOR(pg_catalog.=) ? AND r.srsubstate OPERATOR(pg_catalog.<>) 'r'")) {
             ps.setString(1, NAME);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -174,8 +175,9 @@ public final class Replication {
     /** Bytes of WAL between {@code lsn} (null: the source's current position) and what the subscription confirmed. */
     private long lagBytes(String lsn) {
         try (Connection s = source.connect("source"); PreparedStatement ps = s.prepareStatement(
-                "SELECT greatest(pg_wal_lsn_diff(coalesce(?::pg_lsn, pg_current_wal_lsn()), confirmed_flush_lsn), 0)::bigint"
-                        + " FROM pg_replication_slots WHERE slot_name = ?")) {
+                "SELECT greatest(pg_catalog.pg_wal_lsn_diff(coalesce(?::pg_catalog.pg_lsn, pg_catalog.pg_current_wal_lsn()),"
+                        + " confirmed_flush_lsn), 0)::pg_catalog.int8"
+                        + " FROM pg_catalog.pg_replication_slots WHERE slot_name OPERATOR(pg_catalog.=) ?")) {
             ps.setString(1, lsn);
             ps.setString(2, NAME);
             try (ResultSet rs = ps.executeQuery()) {
@@ -188,7 +190,7 @@ public final class Replication {
 
     private String currentSourceLsn() {
         try (Connection s = source.connect("source"); Statement st = s.createStatement();
-             ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+             ResultSet rs = st.executeQuery("SELECT pg_catalog.pg_current_wal_lsn()::pg_catalog.text")) {
             rs.next();
             return rs.getString(1);
         } catch (SQLException e) {

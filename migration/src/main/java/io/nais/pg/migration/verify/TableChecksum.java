@@ -14,15 +14,17 @@ import org.postgresql.core.Utils;
  * is needed (tables without a primary key included; duplicates count twice),
  * and nothing but three numbers leaves the server: it scales with a sequential
  * scan. Row text is made comparable by the canonical session settings of
- * {@link io.nais.pg.migration.connect.Endpoint#connect}.
+ * {@link io.nais.pg.migration.connect.Endpoint#connect}. Every function and
+ * operator is schema-qualified: on the target this runs as the cluster's admin.
  */
 public record TableChecksum(String table, long rows, String checksum) {
 
     static TableChecksum of(Connection connection, TableInfo table) throws SQLException {
         String relation = quote(table.schema()) + "." + quote(table.name());
-        String sql = "SELECT count(*), coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint), 0),"
-                + " coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint), 0)"
-                + " FROM (SELECT md5(t::text) AS h FROM ONLY " + relation + " AS t) AS rows";
+        String sql = "SELECT pg_catalog.count(*),"
+                + " coalesce(pg_catalog.sum(('x' OPERATOR(pg_catalog.||) pg_catalog.substr(h, 1, 16))::pg_catalog.bit(64)::pg_catalog.int8), 0),"
+                + " coalesce(pg_catalog.sum(('x' OPERATOR(pg_catalog.||) pg_catalog.substr(h, 17, 16))::pg_catalog.bit(64)::pg_catalog.int8), 0)"
+                + " FROM (SELECT pg_catalog.md5(t::pg_catalog.text) AS h FROM ONLY " + relation + " AS t) AS rows";
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return new TableChecksum(table.qualifiedName(), rs.getLong(1), rs.getBigDecimal(2) + ":" + rs.getBigDecimal(3));

@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionException;
  */
 public final class Verifier {
 
-    private static final String SEQUENCE_VALUES = "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences";
+    private static final String SEQUENCE_VALUES = "SELECT pg_catalog.concat_ws('.', schemaname, sequencename), last_value FROM pg_catalog.pg_sequences";
 
     private Verifier() {
     }
