@@ -159,4 +159,33 @@ class ConsoleApiTest {
         given().when().get("/api/teams/" + t.team + "/postgres").then().statusCode(401);
         given().auth().oauth2("not-a-token").when().get("/api/teams/" + t.team + "/postgres").then().statusCode(401);
     }
+
+    /** A token the platform's own issuer minted for another application is not a token for the console. */
+    @Test
+    void tokenForAnotherAudienceIs401() {
+        ScriptedTeam t = script();
+        String admin = infra.oidc().token().subject("admin@example.com").email("admin@example.com")
+                .groups("nais-admins").audience("some-other-app").sign();
+        given().auth().oauth2(admin).when().get("/api/postgres").then().statusCode(401);
+        given().auth().oauth2(admin).when().get("/api/teams/" + t.team + "/postgres").then().statusCode(401);
+        getAs(tokenFor("admin@example.com", "nais-admins"), "/api/postgres", 200);
+    }
+
+    /** An email the identity provider has not verified names nobody: the member's own token is refused. */
+    @Test
+    void tokenWhoseEmailIsNotVerifiedIs401() {
+        ScriptedTeam t = awaitFolded();
+        String unverified = infra.oidc().token().subject(t.alice).email(t.alice).emailVerified(false).sign();
+        given().auth().oauth2(unverified).when().get("/api/teams/" + t.team + "/postgres").then().statusCode(401);
+        getAs(tokenFor(t.alice), "/api/teams/" + t.team + "/postgres", 200);
+    }
+
+    /** Emails are one spelling: a token spelling the member's email in capitals sees the member's team. */
+    @Test
+    void tokenEmailInAnotherCaseIsTheSamePerson() {
+        ScriptedTeam t = awaitFolded();
+        String shouting = t.alice.toUpperCase(java.util.Locale.ROOT);
+        assertThat(getAs(tokenFor(shouting), "/api/teams/" + t.team + "/postgres", 200).getList("clusterId"))
+                .containsExactly(t.cluster);
+    }
 }
