@@ -10,8 +10,8 @@ public record DbaAccessDenied(UUID grantId, String clusterId, String team, Strin
         Require.present(grantId, "DbaAccessDenied.grantId");
         Require.clusterId(clusterId, "DbaAccessDenied.clusterId");
         Require.text(team, "DbaAccessDenied.team");
-        Require.text(requester, "DbaAccessDenied.requester");
-        Require.text(decidedBy, "DbaAccessDenied.decidedBy");
+        requester = Emails.normalise(Require.text(requester, "DbaAccessDenied.requester"));
+        decidedBy = Emails.normalise(Require.text(decidedBy, "DbaAccessDenied.decidedBy"));
         Require.text(reason, "DbaAccessDenied.reason");
     }
 

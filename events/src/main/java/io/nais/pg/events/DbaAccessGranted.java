@@ -11,8 +11,8 @@ public record DbaAccessGranted(UUID grantId, String clusterId, String team, Stri
         Require.present(grantId, "DbaAccessGranted.grantId");
         Require.clusterId(clusterId, "DbaAccessGranted.clusterId");
         Require.text(team, "DbaAccessGranted.team");
-        Require.text(requester, "DbaAccessGranted.requester");
-        Require.text(approver, "DbaAccessGranted.approver");
+        requester = Emails.normalise(Require.text(requester, "DbaAccessGranted.requester"));
+        approver = Emails.normalise(Require.text(approver, "DbaAccessGranted.approver"));
         Require.notBefore(expiresAt, grantedAt, "DbaAccessGranted.expiresAt", "DbaAccessGranted.grantedAt");
     }
 

@@ -11,7 +11,7 @@ public record DbaAccessRequested(UUID grantId, String clusterId, String team, St
         Require.present(grantId, "DbaAccessRequested.grantId");
         Require.clusterId(clusterId, "DbaAccessRequested.clusterId");
         Require.text(team, "DbaAccessRequested.team");
-        Require.text(requester, "DbaAccessRequested.requester");
+        requester = Emails.normalise(Require.text(requester, "DbaAccessRequested.requester"));
         Require.text(reason, "DbaAccessRequested.reason");
         Require.positive(duration, "DbaAccessRequested.duration");
     }

@@ -29,6 +29,7 @@ public final class EventTypes {
 
             EventType.of(HumanRoleProvisioned.class, ACCESS),
             EventType.of(HumanRoleRemoved.class, ACCESS),
+            EventType.of(HumanRoleRefused.class, ACCESS),
             EventType.of(SessionOpened.class, ACCESS),
             EventType.of(SessionClosed.class, ACCESS),
             EventType.of(LoginDenied.class, ACCESS),

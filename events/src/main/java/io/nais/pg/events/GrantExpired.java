@@ -11,7 +11,7 @@ public record GrantExpired(UUID grantId, String clusterId, String team, String r
         Require.present(grantId, "GrantExpired.grantId");
         Require.clusterId(clusterId, "GrantExpired.clusterId");
         Require.text(team, "GrantExpired.team");
-        Require.text(requester, "GrantExpired.requester");
+        requester = Emails.normalise(Require.text(requester, "GrantExpired.requester"));
         Require.present(expiredAt, "GrantExpired.expiredAt");
     }
 

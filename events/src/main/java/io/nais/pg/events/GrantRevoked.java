@@ -10,8 +10,8 @@ public record GrantRevoked(UUID grantId, String clusterId, String team, String r
         Require.present(grantId, "GrantRevoked.grantId");
         Require.clusterId(clusterId, "GrantRevoked.clusterId");
         Require.text(team, "GrantRevoked.team");
-        Require.text(requester, "GrantRevoked.requester");
-        Require.text(revokedBy, "GrantRevoked.revokedBy");
+        requester = Emails.normalise(Require.text(requester, "GrantRevoked.requester"));
+        revokedBy = Emails.normalise(Require.text(revokedBy, "GrantRevoked.revokedBy"));
         Require.text(reason, "GrantRevoked.reason");
     }
 

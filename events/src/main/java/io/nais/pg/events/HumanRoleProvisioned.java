@@ -11,7 +11,7 @@ public record HumanRoleProvisioned(String clusterId, String team, String email, 
     public HumanRoleProvisioned {
         Require.clusterId(clusterId, "HumanRoleProvisioned.clusterId");
         Require.text(team, "HumanRoleProvisioned.team");
-        Require.text(email, "HumanRoleProvisioned.email");
+        email = Emails.normalise(Require.text(email, "HumanRoleProvisioned.email"));
         Require.text(roleName, "HumanRoleProvisioned.roleName");
     }
 

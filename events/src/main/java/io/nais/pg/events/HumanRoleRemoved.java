@@ -17,7 +17,7 @@ public record HumanRoleRemoved(String clusterId, String team, String email, Stri
     public HumanRoleRemoved {
         Require.clusterId(clusterId, "HumanRoleRemoved.clusterId");
         Require.text(team, "HumanRoleRemoved.team");
-        Require.text(email, "HumanRoleRemoved.email");
+        email = Emails.normalise(Require.text(email, "HumanRoleRemoved.email"));
         Require.text(roleName, "HumanRoleRemoved.roleName");
         Require.present(outcome, "HumanRoleRemoved.outcome");
         Require.optionalText(detail, "HumanRoleRemoved.detail");

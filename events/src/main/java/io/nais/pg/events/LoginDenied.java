@@ -16,7 +16,7 @@ public record LoginDenied(String clusterId, String email, String clientAddress, 
 
     public LoginDenied {
         Require.optionalClusterId(clusterId, "LoginDenied.clusterId");
-        Require.optionalText(email, "LoginDenied.email");
+        email = Emails.normalise(Require.optionalText(email, "LoginDenied.email"));
         Require.text(clientAddress, "LoginDenied.clientAddress");
         Require.text(reason, "LoginDenied.reason");
         if (sqlState == null || !sqlState.matches("[0-9A-Z]{5}")) {

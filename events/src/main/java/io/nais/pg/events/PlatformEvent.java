@@ -7,7 +7,7 @@ package io.nais.pg.events;
 public sealed interface PlatformEvent permits
         TeamMemberAdded, TeamMemberRemoved,
         ClusterDiscovered, ClusterUpdated, ClusterRemoved,
-        HumanRoleProvisioned, HumanRoleRemoved, SessionOpened, SessionClosed, LoginDenied,
+        HumanRoleProvisioned, HumanRoleRemoved, HumanRoleRefused, SessionOpened, SessionClosed, LoginDenied,
         StatementExecuted,
         UnauthenticatedLoginRefused,
         DbaAccessRequested, DbaAccessGranted, DbaAccessDenied, GrantExpired, GrantRevoked,

@@ -13,7 +13,7 @@ public record SessionClosed(String clusterId, UUID sessionId, String email, Stri
     public SessionClosed {
         Require.clusterId(clusterId, "SessionClosed.clusterId");
         Require.present(sessionId, "SessionClosed.sessionId");
-        Require.text(email, "SessionClosed.email");
+        email = Emails.normalise(Require.text(email, "SessionClosed.email"));
         Require.text(clientAddress, "SessionClosed.clientAddress");
         Require.notBefore(closedAt, openedAt, "SessionClosed.closedAt", "SessionClosed.openedAt");
         Require.notNegative(bytesFromClient, "SessionClosed.bytesFromClient");

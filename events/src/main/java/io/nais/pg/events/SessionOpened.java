@@ -13,7 +13,7 @@ public record SessionOpened(String clusterId, UUID sessionId, String email, Stri
     public SessionOpened {
         Require.clusterId(clusterId, "SessionOpened.clusterId");
         Require.present(sessionId, "SessionOpened.sessionId");
-        Require.text(email, "SessionOpened.email");
+        email = Emails.normalise(Require.text(email, "SessionOpened.email"));
         Require.text(clientAddress, "SessionOpened.clientAddress");
         Require.present(openedAt, "SessionOpened.openedAt");
     }

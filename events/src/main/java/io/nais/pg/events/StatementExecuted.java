@@ -16,7 +16,7 @@ public record StatementExecuted(String clusterId, UUID sessionId, String email, 
     public StatementExecuted {
         Require.clusterId(clusterId, "StatementExecuted.clusterId");
         Require.present(sessionId, "StatementExecuted.sessionId");
-        Require.text(email, "StatementExecuted.email");
+        email = Emails.normalise(Require.text(email, "StatementExecuted.email"));
         Require.present(statement, "StatementExecuted.statement");
         Require.notNegative(parameterCount, "StatementExecuted.parameterCount");
         Require.present(executedAt, "StatementExecuted.executedAt");

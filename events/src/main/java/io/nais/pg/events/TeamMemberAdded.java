@@ -5,7 +5,7 @@ public record TeamMemberAdded(String team, String email) implements PlatformEven
 
     public TeamMemberAdded {
         Require.text(team, "TeamMemberAdded.team");
-        Require.text(email, "TeamMemberAdded.email");
+        email = Emails.normalise(Require.text(email, "TeamMemberAdded.email"));
     }
 
     @Override

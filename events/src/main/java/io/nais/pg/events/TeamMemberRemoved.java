@@ -5,7 +5,7 @@ public record TeamMemberRemoved(String team, String email) implements PlatformEv
 
     public TeamMemberRemoved {
         Require.text(team, "TeamMemberRemoved.team");
-        Require.text(email, "TeamMemberRemoved.email");
+        email = Emails.normalise(Require.text(email, "TeamMemberRemoved.email"));
     }
 
     @Override

@@ -100,6 +100,13 @@ public interface GatewayConfig {
         /** At most one JWKS refetch (for an unknown {@code kid}) per this period. */
         @WithDefault("10s")
         Duration jwksRefreshCooldown();
+
+        /**
+         * Whether a token must carry {@code email_verified: true}. Turn off only for an issuer that never sends
+         * the claim; a claim that says {@code false} is refused either way.
+         */
+        @WithDefault("true")
+        boolean requireEmailVerified();
     }
 
     interface Audit {

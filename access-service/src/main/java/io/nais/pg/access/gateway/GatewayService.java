@@ -144,7 +144,8 @@ public class GatewayService {
                         oidc.issuer().orElseThrow(() -> missing("oidc.issuer")),
                         oidc.audience().orElseThrow(() -> missing("oidc.audience")),
                         oidc.jwksUri(), oidc.identityClaim(),
-                        oidc.clockSkew(), oidc.algorithms(), oidc.jwksRefreshCooldown()),
+                        oidc.clockSkew(), oidc.algorithms(), oidc.jwksRefreshCooldown(),
+                        oidc.requireEmailVerified()),
                 limits.maxConnections(), limits.maxSessionsPerPerson(), limits.maxStartupPacket(),
                 limits.maxPasswordMessage(), limits.startupTimeout(),
                 Set.copyOf(config.endSessionAtTokenExpiry().orElse(List.of())), config.eventLoopThreads());

@@ -1,5 +1,6 @@
 package io.nais.pg.access.provisioning;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +26,10 @@ import io.nais.pg.access.provisioning.model.Backoff;
 import io.nais.pg.access.provisioning.model.HumanRoleSpec;
 import io.nais.pg.access.provisioning.model.ReconcileResult;
 import io.nais.pg.access.provisioning.model.RoleOutcome;
+import io.nais.pg.events.Emails;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.HumanRoleRefused;
 import io.nais.pg.events.HumanRoleRemoved;
 import io.nais.pg.kit.logging.LogContext;
 import io.nais.pg.kit.outbox.Outbox;
@@ -78,11 +81,12 @@ public class ClusterProvisioner {
                 return;
             }
             Map<String, HumanRoleSpec> desired = desiredRoles(target.get(), work.get());
+            List<String> refused = refuseUnnameable(desired);
             long planned = System.nanoTime();
             try {
                 List<RoleOutcome> outcomes = converge(target.get(), desired, work.get());
                 long converged = System.nanoTime();
-                announce(target.get(), outcomes);
+                announce(target.get(), outcomes, refused);
                 long announced = System.nanoTime();
                 queue.done(clusterId, work.get());
                 // phase times of a pass, to see what bounds throughput (bench: -Dbench.trace=true)
@@ -114,6 +118,25 @@ public class ClusterProvisioner {
         return desired;
     }
 
+    /**
+     * A person whose email is longer than a role name can hold gets no role: {@code CREATE ROLE} would truncate
+     * the name, and nothing would find the role by the email again. Their desired role becomes "none"; a
+     * truncated role left from before is a managed role nobody wants, so the next full resync drops it.
+     *
+     * @return the refused emails, to be announced
+     */
+    private static List<String> refuseUnnameable(Map<String, HumanRoleSpec> desired) {
+        List<String> refused = new ArrayList<>();
+        desired.replaceAll((email, spec) -> {
+            if (spec == null || Emails.fitsRoleName(email)) {
+                return spec;
+            }
+            refused.add(email);
+            return null;
+        });
+        return refused;
+    }
+
     private HumanRoleSpec spec(String email, boolean superuser) {
         Map<String, String> guards = new LinkedHashMap<>();
         guards.put("statement_timeout", config.humans().statementTimeout());
@@ -132,8 +155,17 @@ public class ClusterProvisioner {
      * The log gets one line per pass that changed something, with its counts: the events are the record of each
      * role (a team sync used to write a log line per role, which cost more CPU than announcing it).
      */
-    private void announce(ClusterTarget cluster, List<RoleOutcome> outcomes) {
+    private void announce(ClusterTarget cluster, List<RoleOutcome> outcomes, List<String> refused) {
         List<Envelope<?>> events = new ArrayList<>();
+        for (String email : refused) {
+            events.add(Envelope.of(PRODUCER, new HumanRoleRefused(cluster.clusterId(), cluster.team(), email,
+                    HumanRoleRefused.EMAIL_TOO_LONG, "the email is " + email.getBytes(StandardCharsets.UTF_8).length
+                            + " bytes long; a PostgreSQL role name holds " + Emails.MAX_ROLE_NAME_BYTES)));
+        }
+        if (!refused.isEmpty()) {
+            LOG.warnf("%d person(s) refused a role: email longer than %d bytes", refused.size(),
+                    Emails.MAX_ROLE_NAME_BYTES);
+        }
         Map<ReconcileResult, Integer> changes = new EnumMap<>(ReconcileResult.class);
         for (RoleOutcome outcome : outcomes) {
             ReconcileResult result = outcome.result();

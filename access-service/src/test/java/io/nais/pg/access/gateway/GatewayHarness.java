@@ -140,7 +140,8 @@ final class GatewayHarness {
         return new GatewaySettings(PostgresCluster.HOST, 0, serverCertificate, ca, List.of(ca.certificate()),
                 Duration.ofMinutes(10), true, Duration.ofSeconds(5),
                 new TokenVerifier.Settings(tokens.issuer(), List.of(AUDIENCE), java.util.Optional.of(tokens.jwksUri()),
-                        "email", Duration.ofSeconds(5), List.of("RS256", "ES256", "PS256"), Duration.ofSeconds(1)),
+                        "email", Duration.ofSeconds(5), List.of("RS256", "ES256", "PS256"), Duration.ofSeconds(1),
+                        true),
                 maxConnections, maxSessionsPerPerson, 10_000, 16_384, Duration.ofSeconds(2), endAtTokenExpiry, 2);
     }
 

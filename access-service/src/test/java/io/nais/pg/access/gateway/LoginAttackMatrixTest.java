@@ -107,6 +107,35 @@ class LoginAttackMatrixTest {
     }
 
     @Test
+    void tokenWhoseEmailTheIssuerHasNotVerifiedIsRefused() {
+        SQLException refused = refused(ALICE, h.tokens.emailNotVerified(ALICE), "28000", "email-not-verified");
+        assertThat(refused.getMessage()).contains("not verified");
+    }
+
+    @Test
+    void tokenThatDoesNotSayTheEmailIsVerifiedIsRefusedByDefault() {
+        refused(ALICE, h.tokens.withoutEmailVerified(ALICE), "28000", "email-not-verified");
+    }
+
+    @Test
+    void emailLongerThanARoleNameCanHoldIsRefusedClearly() {
+        String longEmail = "a".repeat(64 - "@example.com".length()) + "@example.com"; // 64 bytes
+        SQLException refused = refused(longEmail, h.tokens.valid(longEmail), "28000", "email-too-long");
+        assertThat(refused.getMessage()).contains("63 bytes");
+    }
+
+    @Test
+    void tokenSpellingTheEmailInCapitalsIsTheSamePersonUnderTheOneSpelling() throws SQLException {
+        String shouted = ALICE.toUpperCase(java.util.Locale.ROOT);
+        try (Connection c = h.connect(ALICE, h.tokens.valid(shouted));
+             ResultSet rs = c.createStatement().executeQuery("select current_user")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo(ALICE);
+        }
+        refused(shouted, h.tokens.valid(ALICE), "28000", "token-identity-mismatch");
+    }
+
+    @Test
     void nonMemberIsRefusedEvenWithARoleOnTheCluster() {
         String address = freshAddress();
         SQLException refused = catchSql(() -> h.connect(MALLORY, h.tokens.valid(MALLORY), from(address)).close());

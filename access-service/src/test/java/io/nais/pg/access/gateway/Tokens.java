@@ -61,6 +61,16 @@ final class Tokens implements AutoCloseable {
         return token(email).issuer("http://127.0.0.1:1/somebody-else").sign();
     }
 
+    /** Signed by the issuer and right in every way, but the issuer has not verified the email. */
+    String emailNotVerified(String email) {
+        return token(email).emailVerified(false).sign();
+    }
+
+    /** From an issuer that never says whether it verified the email. */
+    String withoutEmailVerified(String email) {
+        return token(email).emailVerified(null).sign();
+    }
+
     String wrongAudience(String email) {
         return token(email).audience("some-other-app").sign();
     }
@@ -119,6 +129,7 @@ final class Tokens implements AutoCloseable {
         claims.setIssuer(issuer.issuerUrl());
         claims.setSubject(email);
         claims.setClaim("email", email);
+        claims.setClaim("email_verified", true);
         claims.setAudience(audience);
         claims.setIssuedAtToNow();
         claims.setExpirationTime(NumericDate.fromSeconds(Instant.now().plusSeconds(300).getEpochSecond()));

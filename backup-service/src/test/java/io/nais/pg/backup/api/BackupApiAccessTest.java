@@ -90,6 +90,15 @@ class BackupApiAccessTest {
     }
 
     @Test
+    void aMembersTokenWhoseEmailIsNotVerifiedIs401() {
+        announced();
+        String unverified = infra.oidc().token().email(MEMBER).subject(MEMBER).emailVerified(false).sign();
+        given().auth().oauth2(unverified).get(PATH).then().statusCode(401);
+        given().auth().oauth2(unverified).post(PATH).then().statusCode(401);
+        given().auth().oauth2(Tokens.person(MEMBER)).get(PATH).then().statusCode(200);
+    }
+
+    @Test
     void aNonMemberIsRefusedEverythingWith403() {
         announced();
         String stranger = Tokens.person(STRANGER);

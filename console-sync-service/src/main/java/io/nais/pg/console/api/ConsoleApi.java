@@ -17,6 +17,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.nais.pg.console.discovery.ClusterRefusals;
+import io.nais.pg.console.discovery.RefusedClaim;
 import io.nais.pg.console.readmodel.ConsoleReadModel;
 import io.nais.pg.console.readmodel.Views.ClusterDetail;
 import io.nais.pg.console.readmodel.Views.ClusterSummary;
@@ -45,6 +47,9 @@ public class ConsoleApi {
     @Inject
     Viewer viewer;
 
+    @Inject
+    ClusterRefusals refusals;
+
     @GET
     @Path("/teams/{team}/postgres")
     @Operation(summary = "The team's Postgres clusters with status, version, access count, grants and backups")
@@ -69,6 +74,15 @@ public class ConsoleApi {
         viewer.requireAdmin();
         checkPage(page, size);
         return readModel.allClusters(page, size);
+    }
+
+    @GET
+    @Path("/postgres/refusals")
+    @Operation(summary = "Resources refused as clusters: a spec.teamId naming another team than the namespace, or a "
+            + "cluster id another resource holds; members see those by or against their teams, admins all")
+    public List<RefusedClaim> refusals() {
+        return refusals.all().stream().filter(claim -> viewer.maySee(claim.team())
+                || viewer.maySee(claim.clusterId().substring(0, claim.clusterId().indexOf('/')))).toList();
     }
 
     @GET

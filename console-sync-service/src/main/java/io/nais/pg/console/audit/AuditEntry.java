@@ -16,6 +16,7 @@ import io.nais.pg.events.Envelope;
 import io.nais.pg.events.GrantExpired;
 import io.nais.pg.events.GrantRevoked;
 import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.HumanRoleRefused;
 import io.nais.pg.events.HumanRoleRemoved;
 import io.nais.pg.events.LoginDenied;
 import io.nais.pg.events.PlatformEvent;
@@ -54,6 +55,8 @@ public record AuditEntry(Long id, Instant time, String team, String clusterId, S
         } else if (data instanceof HumanRoleRemoved r) {
             return line(at, r.clusterId(), r.email(), kind, r.outcome().name().toLowerCase(Locale.ROOT)
                     + (r.detail() == null ? "" : ": " + r.detail()));
+        } else if (data instanceof HumanRoleRefused r) {
+            return line(at, r.clusterId(), r.email(), kind, r.reason() + ": " + r.detail());
         } else if (data instanceof SessionOpened s) {
             return line(at, s.clusterId(), s.email(), kind,
                     "from " + s.clientAddress() + (s.grantId() == null ? "" : " on DBA grant " + s.grantId()))

@@ -8,7 +8,7 @@
  *
  * <p>Which events: every type on the access, DBA grants and backups topics
  * (logins allowed and denied, sessions with byte counts, statements with
- * their parameter count, roles provisioned and removed, the grant lifecycle,
+ * their parameter count, roles provisioned, refused and removed, the grant lifecycle,
  * backups completed, failed and pruned, restore checks), except BackupStarted
  * (progress; its outcome is audited) and BackupOverdue (a derived alarm).
  * {@code AuditTrailTest} derives this list from the events registry, so a new

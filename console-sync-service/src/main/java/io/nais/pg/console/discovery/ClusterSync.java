@@ -3,8 +3,10 @@ package io.nais.pg.console.discovery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -31,32 +33,56 @@ public class ClusterSync {
 
     private final DataSource dataSource;
     private final DiscoveredClusters projection;
+    private final ClusterRefusals refusals;
     private final Outbox outbox;
     private final String producer;
 
-    ClusterSync(DataSource dataSource, DiscoveredClusters projection, Outbox outbox,
+    ClusterSync(DataSource dataSource, DiscoveredClusters projection, ClusterRefusals refusals, Outbox outbox,
                 @ConfigProperty(name = "quarkus.application.name") String producer) {
         this.dataSource = dataSource;
         this.projection = projection;
+        this.refusals = refusals;
         this.outbox = outbox;
         this.producer = producer;
+    }
+
+    /** {@link #sync(String, Collection, List)} for a source that refuses nothing itself. */
+    @Transactional
+    public List<ClusterChange> sync(String source, Collection<DesiredCluster> desired) {
+        return sync(source, desired, List.of());
     }
 
     /**
      * @param source  the source's name, e.g. {@code file}; each source owns the clusters it reported
      * @param desired every cluster the source reports now
+     * @param refused what the source itself refused (e.g. a resource naming another team)
      * @return the changes emitted; empty when nothing changed
      */
     @Transactional
-    public List<ClusterChange> sync(String source, Collection<DesiredCluster> desired) {
+    public List<ClusterChange> sync(String source, Collection<DesiredCluster> desired, List<RefusedClaim> refused) {
         try {
             lockSource(source);
-            List<ClusterChange> changes = ClusterDiff.between(projection.load(source), desired);
+            Map<String, DesiredCluster> known = projection.load(source);
+            ClusterClaims.Resolution claims = ClusterClaims.resolve(source, projection.holders(), known, desired);
+            report(source, refused, claims.refused());
+            List<ClusterChange> changes = ClusterDiff.between(known, claims.accepted());
             projection.apply(source, changes);
             changes.forEach(this::emit);
             return changes;
         } catch (SQLException e) {
             throw new IllegalStateException("could not sync clusters from source " + source, e);
+        }
+    }
+
+    /** Every refusal is on the console at once; each is logged when it first appears. */
+    private void report(String source, List<RefusedClaim> bySource, List<RefusedClaim> byClaims) throws SQLException {
+        List<RefusedClaim> all = new ArrayList<>(bySource);
+        all.addAll(byClaims);
+        for (RefusedClaim claim : refusals.replace(source, all)) {
+            try (var log = LogContext.open().team(claim.team()).cluster(claim.clusterId())) {
+                LOG.warnf("refused %s's claim of cluster id %s (%s): %s", claim.resource(), claim.clusterId(),
+                        claim.reason(), claim.detail());
+            }
         }
     }
 

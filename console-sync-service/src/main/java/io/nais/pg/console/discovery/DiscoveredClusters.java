@@ -34,6 +34,8 @@ class DiscoveredClusters {
             + "admin_secret_ref = excluded.admin_secret_ref, pg_version = excluded.pg_version, "
             + "status = excluded.status, updated_at = now()";
 
+    private static final String HOLDERS = "SELECT cluster_id, source, host, port FROM discovered_cluster";
+
     private static final String DELETE = "DELETE FROM discovered_cluster WHERE cluster_id = ?";
 
     private final DataSource dataSource;
@@ -58,6 +60,19 @@ class DiscoveredClusters {
             }
         }
         return known;
+    }
+
+    /** Every held cluster id, of every source. */
+    Map<String, ClusterClaims.Holder> holders() throws SQLException {
+        Map<String, ClusterClaims.Holder> holders = new HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(HOLDERS);
+             ResultSet row = select.executeQuery()) {
+            while (row.next()) {
+                holders.put(row.getString(1), new ClusterClaims.Holder(row.getString(2), row.getString(3), row.getInt(4)));
+            }
+        }
+        return holders;
     }
 
     void apply(String source, List<ClusterChange> changes) throws SQLException {

@@ -1,5 +1,6 @@
 package io.nais.pg.console.kubernetes;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.nais.pg.console.discovery.ClusterChange;
 import io.nais.pg.console.discovery.ClusterSync;
 import io.nais.pg.console.discovery.DesiredCluster;
+import io.nais.pg.console.discovery.RefusedClaim;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -29,6 +31,11 @@ import io.quarkus.runtime.StartupEvent;
  * debounce the informer's whole cache is handed to {@link ClusterSync}, whose
  * diff against the projection decides what to emit. So a restart, a resync or
  * a burst of changes emits only real differences, once.
+ *
+ * <p>The owning team is the resource's namespace; a resource naming another
+ * team in {@code spec.teamId}, or claiming a cluster id another resource holds,
+ * is refused and reported ({@link ZalandoPostgresql#refusal},
+ * {@link io.nais.pg.console.discovery.ClusterClaims}).
  *
  * <p>Nothing is synced before the informer's initial list completed: an empty
  * cache at start-up must never read as "every cluster was removed".
@@ -90,19 +97,38 @@ public class KubernetesClusterSource {
         if (informer == null || !informer.hasSynced()) {
             return List.of();
         }
-        return sync.sync(SOURCE, desired());
+        List<DesiredCluster> desired = new ArrayList<>();
+        List<RefusedClaim> refused = new ArrayList<>();
+        for (GenericKubernetesResource resource : informer.getStore().list()) {
+            ZalandoPostgresql.refusal(namespace(resource), resource.getMetadata().getName(),
+                            resource.getMetadata().getLabels(), spec(resource), config)
+                    .ifPresentOrElse(refused::add, () -> toCluster(resource).ifPresent(desired::add));
+        }
+        return sync.sync(SOURCE, desired, refused);
     }
 
-    private List<DesiredCluster> desired() {
-        return informer.getStore().list().stream().map(this::toCluster).flatMap(Optional::stream).toList();
+    /** Whether the informer's initial list has completed (before that, {@link #syncNow} does nothing). */
+    public synchronized boolean hasSynced() {
+        return informer != null && informer.hasSynced();
+    }
+
+    private Optional<DesiredCluster> toCluster(GenericKubernetesResource resource) {
+        return ZalandoPostgresql.toCluster(namespace(resource), resource.getMetadata().getName(),
+                resource.getMetadata().getLabels(), spec(resource), status(resource), config);
+    }
+
+    private static String namespace(GenericKubernetesResource resource) {
+        return resource.getMetadata().getNamespace();
     }
 
     @SuppressWarnings("unchecked")
-    private Optional<DesiredCluster> toCluster(GenericKubernetesResource resource) {
-        Map<String, Object> properties = resource.getAdditionalProperties();
-        return ZalandoPostgresql.toCluster(resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
-                resource.getMetadata().getLabels(), (Map<String, Object>) properties.get("spec"),
-                (Map<String, Object>) properties.get("status"), config);
+    private static Map<String, Object> spec(GenericKubernetesResource resource) {
+        return (Map<String, Object>) resource.getAdditionalProperties().get("spec");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> status(GenericKubernetesResource resource) {
+        return (Map<String, Object>) resource.getAdditionalProperties().get("status");
     }
 
     /** Coalesces changes: at most one sync is pending at a time. */

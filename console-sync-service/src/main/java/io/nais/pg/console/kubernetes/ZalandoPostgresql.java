@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.nais.pg.console.discovery.DesiredCluster;
+import io.nais.pg.console.discovery.RefusedClaim;
 
 /**
  * Maps a Zalando {@code postgresql} resource (acid.zalan.do/v1) to the cluster
@@ -14,7 +15,10 @@ import io.nais.pg.console.discovery.DesiredCluster;
  * resource's metadata, spec and status), so it is tested without Kubernetes.
  *
  * <ul>
- *   <li>team: {@code spec.teamId}, else the namespace</li>
+ *   <li>team: the namespace. The platform creates one namespace per team, named after it, and a team can
+ *       write only in its own; {@code spec.teamId} is written by the team, so it never decides ownership. A
+ *       resource whose {@code spec.teamId} names another team is refused ({@link #refusal}), never read as
+ *       a cluster of either team</li>
  *   <li>app: the app label, else the resource name</li>
  *   <li>host {@code <name>.<namespace>.svc} (the operator's master service), port 5432</li>
  *   <li>database: the database label, else the only or the app-named entry of
@@ -41,8 +45,8 @@ public final class ZalandoPostgresql {
                                                      KubernetesConfig config) {
         Map<String, String> safeLabels = labels == null ? Map.of() : labels;
         Map<String, Object> safeSpec = spec == null ? Map.of() : spec;
-        String team = text(safeSpec.get("teamId")).orElse(namespace);
-        String app = Optional.ofNullable(safeLabels.get(config.appLabel())).filter(s -> !s.isBlank()).orElse(name);
+        String team = namespace;
+        String app = app(name, safeLabels, config);
         Map<String, String> databases = databases(safeSpec);
         String database = Optional.ofNullable(safeLabels.get(config.databaseLabel())).filter(s -> !s.isBlank())
                 .orElseGet(() -> pickDatabase(databases, app));
@@ -54,9 +58,29 @@ public final class ZalandoPostgresql {
                 List.of("public"), adminSecretRef(namespace, name), pgVersion(safeSpec), clusterStatus(status)));
     }
 
+    /**
+     * Why the resource may not announce a cluster at all, or empty: its {@code spec.teamId} names another team
+     * than its namespace, so it claims a cluster id of a team it does not belong to.
+     */
+    public static Optional<RefusedClaim> refusal(String namespace, String name, Map<String, String> labels,
+                                                 Map<String, Object> spec, KubernetesConfig config) {
+        Optional<String> teamId = text(spec == null ? null : spec.get("teamId"));
+        if (teamId.isEmpty() || teamId.get().equals(namespace)) {
+            return Optional.empty();
+        }
+        String claimed = teamId.get() + "/" + app(name, labels == null ? Map.of() : labels, config);
+        return Optional.of(new RefusedClaim(name + "." + namespace + ".svc", claimed, namespace,
+                RefusedClaim.TEAM_NOT_NAMESPACE, "spec.teamId \"" + teamId.get() + "\" is not the team of namespace \""
+                        + namespace + "\"; the namespace decides the owning team"));
+    }
+
     /** The Zalando operator's secret for the {@code postgres} superuser: a reference only. */
     static String adminSecretRef(String namespace, String name) {
         return "k8s:" + namespace + "/postgres." + name + ".credentials.postgresql.acid.zalan.do";
+    }
+
+    private static String app(String name, Map<String, String> labels, KubernetesConfig config) {
+        return Optional.ofNullable(labels.get(config.appLabel())).filter(s -> !s.isBlank()).orElse(name);
     }
 
     private static Map<String, String> databases(Map<String, Object> spec) {

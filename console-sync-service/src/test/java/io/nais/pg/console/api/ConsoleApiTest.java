@@ -11,9 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.nais.pg.console.discovery.ClusterSync;
+import io.nais.pg.console.discovery.RefusedClaim;
 import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupStarted;
@@ -52,6 +56,9 @@ class ConsoleApiTest {
 
     @InjectInfrastructure
     Infrastructure infra;
+
+    @Inject
+    ClusterSync sync;
 
     private static ScriptedTeam script;
 
@@ -158,5 +165,53 @@ class ConsoleApiTest {
         ScriptedTeam t = script();
         given().when().get("/api/teams/" + t.team + "/postgres").then().statusCode(401);
         given().auth().oauth2("not-a-token").when().get("/api/teams/" + t.team + "/postgres").then().statusCode(401);
+    }
+
+    /**
+     * A refused claim on another team's cluster id is on the console for the claimed team (and the claimant's,
+     * and admins), never for an unrelated person.
+     */
+    @Test
+    void refusedClusterClaimsAreShownToTheTeamsTheyConcernAndToAdmins() {
+        ScriptedTeam t = awaitFolded();
+        String squatter = "squatter-" + UUID.randomUUID().toString().substring(0, 8);
+        String resource = t.app + "." + squatter + ".svc";
+        sync.sync("console-api-test", List.of(), List.of(new RefusedClaim(resource, t.cluster, squatter,
+                RefusedClaim.TEAM_NOT_NAMESPACE, "spec.teamId names another team")));
+
+        assertThat(getAs(tokenFor(t.alice), "/api/postgres/refusals", 200).getList("resource")).contains(resource);
+        assertThat(getAs(tokenFor("admin@example.com", "nais-admins"), "/api/postgres/refusals", 200)
+                .getList("reason")).contains(RefusedClaim.TEAM_NOT_NAMESPACE);
+        assertThat(getAs(tokenFor(t.bob), "/api/postgres/refusals", 200).getList("resource"))
+                .doesNotContain(resource);
+    }
+
+    /** A token the platform's own issuer minted for another application is not a token for the console. */
+    @Test
+    void tokenForAnotherAudienceIs401() {
+        ScriptedTeam t = script();
+        String admin = infra.oidc().token().subject("admin@example.com").email("admin@example.com")
+                .groups("nais-admins").audience("some-other-app").sign();
+        given().auth().oauth2(admin).when().get("/api/postgres").then().statusCode(401);
+        given().auth().oauth2(admin).when().get("/api/teams/" + t.team + "/postgres").then().statusCode(401);
+        getAs(tokenFor("admin@example.com", "nais-admins"), "/api/postgres", 200);
+    }
+
+    /** An email the identity provider has not verified names nobody: the member's own token is refused. */
+    @Test
+    void tokenWhoseEmailIsNotVerifiedIs401() {
+        ScriptedTeam t = awaitFolded();
+        String unverified = infra.oidc().token().subject(t.alice).email(t.alice).emailVerified(false).sign();
+        given().auth().oauth2(unverified).when().get("/api/teams/" + t.team + "/postgres").then().statusCode(401);
+        getAs(tokenFor(t.alice), "/api/teams/" + t.team + "/postgres", 200);
+    }
+
+    /** Emails are one spelling: a token spelling the member's email in capitals sees the member's team. */
+    @Test
+    void tokenEmailInAnotherCaseIsTheSamePerson() {
+        ScriptedTeam t = awaitFolded();
+        String shouting = t.alice.toUpperCase(java.util.Locale.ROOT);
+        assertThat(getAs(tokenFor(shouting), "/api/teams/" + t.team + "/postgres", 200).getList("clusterId"))
+                .containsExactly(t.cluster);
     }
 }

@@ -24,6 +24,7 @@ import io.nais.pg.events.EventTypes;
 import io.nais.pg.events.GrantExpired;
 import io.nais.pg.events.GrantRevoked;
 import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.HumanRoleRefused;
 import io.nais.pg.events.HumanRoleRemoved;
 import io.nais.pg.events.LoginDenied;
 import io.nais.pg.events.PlatformEvent;
@@ -76,6 +77,8 @@ final class AuditSamples {
                 Map.entry(HumanRoleProvisioned.class, () -> new HumanRoleProvisioned(cluster, team, person, person, false)),
                 Map.entry(HumanRoleRemoved.class, () -> new HumanRoleRemoved(cluster, team, person, person,
                         HumanRoleRemoved.Outcome.DROPPED, null)),
+                Map.entry(HumanRoleRefused.class, () -> new HumanRoleRefused(cluster, team, person,
+                        HumanRoleRefused.EMAIL_TOO_LONG, "the email is 64 bytes long")),
                 Map.entry(SessionOpened.class, () -> new SessionOpened(cluster, session, person, "10.0.0.7:5000", now, null)),
                 Map.entry(SessionClosed.class, () -> new SessionClosed(cluster, session, person, "10.0.0.7:5000", now,
                         now.plusSeconds(5), 1234, 56789, "client quit")),

@@ -48,7 +48,6 @@ public final class ConsoleSyncBench {
 
     static final String LAG_TOPIC = "bench.lag";
     private static final String PRODUCER = "bench";
-    private static final String NAMESPACE = "bench";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) {
@@ -141,18 +140,18 @@ public final class ConsoleSyncBench {
         long[] kafkaLag = new long[changes];
         long[] apiRead = new long[changes];
         long[] directEvent = new long[changes];
-        var resources = world.kubernetes.genericKubernetesResources(ZalandoPostgresql.CONTEXT).inNamespace(NAMESPACE);
+        var resources = world.kubernetes.genericKubernetesResources(ZalandoPostgresql.CONTEXT);
         for (int i = 0; i < changes; i++) {
-            // even: a new cluster in its own team; odd: the previous cluster moves to version 16
+            // even: a new cluster in its own team (its own namespace: the namespace is the team); odd: the previous cluster moves to version 16
             String team = "k8s-" + run + "-" + (i / 2);
             boolean create = i % 2 == 0;
             String teamPath = "/api/teams/" + team + "/postgres";
             long start = System.nanoTime();
             if (create) {
-                resources.resource(postgresql(team, "15", "Creating")).create();
+                resources.inNamespace(team).resource(postgresql(team, "15", "Creating")).create();
                 awaitInApi(world, token, teamPath, c -> c.path("app").asText().equals("app"));
             } else {
-                resources.resource(postgresql(team, "16", "Running")).update();
+                resources.inNamespace(team).resource(postgresql(team, "16", "Running")).update();
                 awaitInApi(world, token, teamPath, c -> c.path("pgVersion").asText().equals("16"));
             }
             kubernetes[i] = System.nanoTime() - start;
@@ -225,7 +224,7 @@ public final class ConsoleSyncBench {
     private static GenericKubernetesResource postgresql(String team, String version, String status) {
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(ZalandoPostgresql.API_VERSION).withKind(ZalandoPostgresql.KIND)
-                .withNewMetadata().withName(team).withNamespace(NAMESPACE).withLabels(Map.of("app", "app"))
+                .withNewMetadata().withName(team).withNamespace(team).withLabels(Map.of("app", "app"))
                 .endMetadata()
                 .addToAdditionalProperties("spec", Map.of("teamId", team, "postgresql", Map.of("version", version),
                         "databases", Map.of("app", "app_owner")))

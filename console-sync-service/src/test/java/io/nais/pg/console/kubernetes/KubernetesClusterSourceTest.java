@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.nais.pg.console.discovery.ClusterRefusals;
+import io.nais.pg.console.discovery.RefusedClaim;
 import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.ClusterRemoved;
 import io.nais.pg.events.ClusterUpdated;
@@ -31,7 +33,8 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 /**
  * The informer against the fabric8 Kubernetes API test server in CRUD mode:
  * create, update and delete of {@code postgresql} resources reach the real
- * clusters topic once each, and a restarted informer emits nothing new.
+ * clusters topic once each, and a restarted informer emits nothing new; a
+ * resource cannot take another team's cluster id.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
@@ -57,10 +60,13 @@ class KubernetesClusterSourceTest {
     @Inject
     KubernetesClusterSource source;
 
+    @Inject
+    ClusterRefusals refusals;
+
     @Test
     void createUpdateDeleteEmitTheRightEventsOnceEachAndRestartEmitsNothing() {
-        String namespace = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-        String team = "team-" + namespace.substring(3);
+        String team = "team-" + UUID.randomUUID().toString().substring(0, 8);
+        String namespace = team; // the namespace is the team
         String clusterId = team + "/orders";
         try (TestEventBus events = infra.events()) {
             resources(namespace).resource(postgresql(namespace, team, "15", "Creating")).create();
@@ -78,7 +84,8 @@ class KubernetesClusterSourceTest {
 
             source.stop();
             source.start();
-            await().atMost(WAIT).until(() -> source.syncNow().isEmpty() && synced());
+            await().atMost(WAIT).until(source::hasSynced);
+            assertThat(source.syncNow()).isEmpty();
 
             resources(namespace).withName(team + "-orders").delete();
             events.await(ClusterRemoved.class, e -> e.clusterId().equals(clusterId), WAIT);
@@ -94,8 +101,53 @@ class KubernetesClusterSourceTest {
         }
     }
 
-    private boolean synced() {
-        return source.syncNow().isEmpty();
+    /**
+     * Team-b squats team-a's cluster id: a {@code postgresql} resource in its own namespace with
+     * {@code teamId: team-a}, team-a's resource name and app label. Team-a's cluster stays on team-a's host, the
+     * squatter is refused and on the console; and a second resource in team-a's namespace claiming the same id
+     * does not take it from the first either.
+     */
+    @Test
+    void anotherTeamsResourceCannotTakeOverAClusterId() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String teamA = "team-a-" + suffix;
+        String teamB = "team-b-" + suffix;
+        String clusterId = teamA + "/orders";
+        String teamAHost = teamA + "-orders." + teamA + ".svc";
+        try (TestEventBus events = infra.events()) {
+            resources(teamA).resource(postgresql(teamA, teamA, "15", "Running")).create();
+            events.await(ClusterDiscovered.class, e -> e.clusterId().equals(clusterId), WAIT);
+
+            resources(teamB).resource(postgresql(teamB, teamA, "16", "Running")).create();
+            resources(teamA).resource(postgresql(teamA, teamA, "orders-copy", "16", "Running")).create();
+            // created after the attack: once the marker is on the topic, the attack was synced too
+            String markerId = teamA + "/marker";
+            resources(teamA).resource(marker(teamA, teamA)).create();
+            events.await(ClusterDiscovered.class, e -> e.clusterId().equals(markerId), WAIT);
+
+            List<Object> clusterEvents = events.readAll(EventTopic.CLUSTERS).stream()
+                    .filter(e -> e.key().equals(clusterId)).<Object>map(e -> e.data()).toList();
+            assertThat(clusterEvents).hasSize(1).first().isInstanceOfSatisfying(ClusterDiscovered.class,
+                    discovered -> assertThat(discovered.host()).isEqualTo(teamAHost));
+            assertThat(events.readAll(EventTopic.CLUSTERS).stream().map(e -> e.data()))
+                    .noneMatch(e -> e instanceof ClusterDiscovered d && d.team().equals(teamA)
+                            && !d.host().endsWith("." + teamA + ".svc"))
+                    .noneMatch(e -> e instanceof ClusterUpdated u && u.team().equals(teamA)
+                            && !u.host().endsWith("." + teamA + ".svc"));
+
+            // the refusals were recorded in the sync that emitted the marker
+            assertThat(refusal(teamA + "-orders." + teamB + ".svc")).contains(
+                    new RefusedClaim(teamA + "-orders." + teamB + ".svc", clusterId, teamB,
+                            RefusedClaim.TEAM_NOT_NAMESPACE, "spec.teamId \"" + teamA
+                                    + "\" is not the team of namespace \"" + teamB
+                                    + "\"; the namespace decides the owning team"));
+            assertThat(refusal("orders-copy." + teamA + ".svc")).map(RefusedClaim::reason)
+                    .contains(RefusedClaim.ID_TAKEN);
+        }
+    }
+
+    private java.util.Optional<RefusedClaim> refusal(String resource) {
+        return refusals.all().stream().filter(r -> r.resource().equals(resource)).findFirst();
     }
 
     private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
@@ -105,9 +157,14 @@ class KubernetesClusterSourceTest {
     }
 
     static GenericKubernetesResource postgresql(String namespace, String team, String version, String status) {
+        return postgresql(namespace, team, team + "-orders", version, status);
+    }
+
+    static GenericKubernetesResource postgresql(String namespace, String team, String name, String version,
+                                                String status) {
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(ZalandoPostgresql.API_VERSION).withKind(ZalandoPostgresql.KIND)
-                .withNewMetadata().withName(team + "-orders").withNamespace(namespace)
+                .withNewMetadata().withName(name).withNamespace(namespace)
                 .withLabels(Map.of("app", "orders")).endMetadata()
                 .addToAdditionalProperties("spec", Map.of("teamId", team,
                         "postgresql", Map.of("version", version),

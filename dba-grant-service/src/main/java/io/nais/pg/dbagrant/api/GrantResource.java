@@ -3,6 +3,7 @@ package io.nais.pg.dbagrant.api;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -20,6 +21,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
+import io.nais.pg.dbagrant.DbaGrantConfig;
 import io.nais.pg.dbagrant.approval.DecisionService;
 import io.nais.pg.dbagrant.model.Caller;
 import io.nais.pg.dbagrant.model.DurationText;
@@ -27,9 +29,15 @@ import io.nais.pg.dbagrant.model.GrantState;
 import io.nais.pg.dbagrant.model.Refusal;
 import io.nais.pg.dbagrant.request.GrantStore;
 import io.nais.pg.dbagrant.request.RequestService;
+import io.nais.pg.kit.identity.CallerClaims;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.quarkus.security.Authenticated;
 
-/** The grants API; every call needs a bearer token from the platform's OIDC issuer. */
+/**
+ * The grants API; every call needs a bearer token from the platform's OIDC issuer for the platform's audience
+ * ({@code quarkus.oidc.token.audience}). A person sees the grants of their own teams and their own requests
+ * (reasons included); platform admins ({@code nais.dba-grant.api.admin-group}) see all.
+ */
 @Path("/api/grants")
 @Authenticated
 @SecurityRequirement(name = "bearer")
@@ -41,12 +49,17 @@ public class GrantResource {
     private final DecisionService decisions;
     private final GrantStore grants;
     private final JsonWebToken token;
+    private final MembershipProjection members;
+    private final DbaGrantConfig config;
 
-    GrantResource(RequestService requests, DecisionService decisions, GrantStore grants, JsonWebToken token) {
+    GrantResource(RequestService requests, DecisionService decisions, GrantStore grants, JsonWebToken token,
+                  MembershipProjection members, DbaGrantConfig config) {
         this.requests = requests;
         this.decisions = decisions;
         this.grants = grants;
         this.token = token;
+        this.members = members;
+        this.config = config;
     }
 
     @POST
@@ -83,26 +96,34 @@ public class GrantResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "One grant")
+    @Operation(summary = "One grant, if the caller may see it (see the list)")
     public GrantView get(@PathParam("id") UUID id) {
-        return grants.find(id).map(GrantView::of).orElseThrow(() -> new Refusal(Refusal.Kind.NOT_FOUND,
-                "unknown-grant", "grant " + id + " does not exist"));
+        Optional<GrantStore.Viewer> viewer = viewer(caller());
+        return grants.find(id).filter(grant -> viewer.isEmpty() || viewer.get().sees(grant)).map(GrantView::of)
+                .orElseThrow(() -> new Refusal(Refusal.Kind.NOT_FOUND, "unknown-grant",
+                        "grant " + id + " does not exist"));
     }
 
     @GET
-    @Operation(summary = "Grants, newest first, optionally of one cluster and in one state")
+    @Operation(summary = "Grants, newest first, optionally of one cluster and in one state: those of the caller's "
+            + "teams and the caller's own requests; platform admins see all")
     public List<GrantView> list(@QueryParam("clusterId") String clusterId, @QueryParam("state") String state) {
-        return grants.list(blankToNull(clusterId), state(state)).stream().map(GrantView::of).toList();
+        return grants.list(blankToNull(clusterId), state(state), viewer(caller()).orElse(null)).stream()
+                .map(GrantView::of).toList();
     }
 
-    /** The identity is the email claim, as everywhere on the platform; groups come from the groups claim. */
+    /** The identity is the email claim, as everywhere on the platform ({@link CallerClaims}); groups as well. */
     private Caller caller() {
-        String email = token.getClaim("email");
-        if (email == null || email.isBlank()) {
-            throw new Refusal(Refusal.Kind.FORBIDDEN, "no-identity", "the token carries no email claim");
-        }
+        String email = config.api().claims().email(token).orElseThrow(() -> new Refusal(Refusal.Kind.FORBIDDEN,
+                "no-identity", "the token carries no email claim"));
         Set<String> groups = token.getGroups() == null ? Set.of() : new HashSet<>(token.getGroups());
-        return new Caller(email, groups);
+        return new Caller(email, groups, config.api().claims().admin(token));
+    }
+
+    /** Whose grants the caller sees: empty for a platform admin (every grant). */
+    private Optional<GrantStore.Viewer> viewer(Caller caller) {
+        return caller.admin() ? Optional.empty()
+                : Optional.of(new GrantStore.Viewer(caller.email(), members.teamsOf(caller.email())));
     }
 
     private static GrantState state(String state) {

@@ -1,5 +1,6 @@
 package io.nais.pg.dbagrant.request;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,6 +41,7 @@ public class GrantStore {
     private static final String FIND_FOR_UPDATE = FIND + " FOR UPDATE";
     private static final String LIST = "SELECT " + COLUMNS + """
              FROM dba_grant WHERE (?::text IS NULL OR cluster_id = ?) AND (?::text IS NULL OR state = ?)
+              AND (?::text[] IS NULL OR team = ANY(?::text[]) OR requester = ?)
             ORDER BY requested_at DESC LIMIT 1000
             """;
     private static final String DECIDE = """
@@ -96,16 +98,36 @@ public class GrantStore {
         return findOne(FIND_FOR_UPDATE, grantId);
     }
 
-    public List<Grant> list(String clusterId, GrantState state) {
+    /**
+     * @param visibleTo whose grants: those of the person's teams and the person's own requests; {@code null}
+     *                  for every grant (a platform admin)
+     */
+    public List<Grant> list(String clusterId, GrantState state, Viewer visibleTo) {
         String stateName = state == null ? null : state.name();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(LIST)) {
             s.setString(1, clusterId);
             s.setString(2, clusterId);
             s.setString(3, stateName);
             s.setString(4, stateName);
+            Array teams = visibleTo == null ? null : c.createArrayOf("text", visibleTo.teams().toArray());
+            s.setArray(5, teams);
+            s.setArray(6, teams);
+            s.setString(7, visibleTo == null ? null : visibleTo.email());
             return readAll(s);
         } catch (SQLException e) {
             throw new IllegalStateException("could not list grants", e);
+        }
+    }
+
+    /** Someone who sees only the grants of their teams and their own requests. */
+    public record Viewer(String email, List<String> teams) {
+
+        public Viewer {
+            teams = List.copyOf(teams);
+        }
+
+        public boolean sees(Grant grant) {
+            return teams.contains(grant.team()) || grant.requester().equals(email);
         }
     }
 

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -204,6 +205,50 @@ class GrantApiTest {
                 .body("id", hasItem(granted.toString())).body("id", not(hasItem(pending.toString())));
         given().auth().oauth2(world.leadToken()).queryParam("state", "bogus").get("/api/grants").then()
                 .statusCode(400).body("rule", equalTo("unknown-state"));
+    }
+
+    /**
+     * Team-a's grant, reason and all, is for team-a, its requester and platform admins: a member of team-b sees
+     * neither it in the list nor it by id; team-a's member, the requester and an admin do.
+     */
+    @Test
+    void aMemberOfAnotherTeamSeesNoneOfTheTeamsGrantsOrReasonsAndAnAdminSeesAll() {
+        UUID teamAGrant = request("1h");
+        GrantWorld teamB = GrantWorld.create(infra, directory, members);
+
+        List<String> seenByTeamB = given().auth().oauth2(teamB.leadToken()).get("/api/grants").then().statusCode(200)
+                .extract().jsonPath().getList("id");
+        assertThat(seenByTeamB).doesNotContain(teamAGrant.toString());
+        given().auth().oauth2(teamB.leadToken()).get("/api/grants").then()
+                .body("reason", not(hasItem("rebuild a broken index")))
+                .body("team", not(hasItem(world.team)));
+        given().auth().oauth2(teamB.leadToken()).get("/api/grants/" + teamAGrant).then().statusCode(404)
+                .body("rule", equalTo("unknown-grant"));
+
+        given().auth().oauth2(world.leadToken()).get("/api/grants").then().statusCode(200)
+                .body("id", hasItem(teamAGrant.toString())).body("reason", hasItem("rebuild a broken index"));
+        given().auth().oauth2(world.dbaToken()).get("/api/grants/" + teamAGrant).then().statusCode(200)
+                .body("reason", equalTo("rebuild a broken index"));
+        String admin = world.token("admin-" + world.team + "@example.com", "nais-admins");
+        given().auth().oauth2(admin).queryParam("clusterId", world.clusterId).get("/api/grants").then()
+                .statusCode(200).body("id", hasItem(teamAGrant.toString()));
+        given().auth().oauth2(admin).get("/api/grants/" + teamAGrant).then().statusCode(200)
+                .body("team", equalTo(world.team));
+    }
+
+    @Test
+    void aTokenForAnotherAudienceIsUnauthorized() {
+        String foreign = infra.oidc().token().subject(world.lead).email(world.lead).audience("some-other-app").sign();
+        given().auth().oauth2(foreign).get("/api/grants").then().statusCode(401);
+    }
+
+    @Test
+    void aTokenWhoseEmailIsNotVerifiedIsUnauthorized() {
+        String unverified = infra.oidc().token().subject(world.lead).email(world.lead).emailVerified(false).sign();
+        given().auth().oauth2(unverified).get("/api/grants").then().statusCode(401);
+        String silent = infra.oidc().token().subject(world.lead).email(world.lead).emailVerified(null).sign();
+        given().auth().oauth2(silent).get("/api/grants").then().statusCode(401);
+        given().auth().oauth2(world.leadToken()).get("/api/grants").then().statusCode(200);
     }
 
     @Test

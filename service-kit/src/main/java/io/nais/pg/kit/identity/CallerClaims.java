@@ -5,12 +5,15 @@ import java.util.Optional;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import io.nais.pg.events.Emails;
+
 /**
  * Who the caller of a platform API is, read from their verified bearer token:
  * the person's email and whether they are a platform admin. One reading for
  * every service's API (backups, console), so one token means the same person
  * and the same powers everywhere; each service only names the claims in its own
- * configuration.
+ * configuration. Its {@code email_verified} was checked when the token was
+ * accepted ({@link VerifiedEmailAugmentor}).
  *
  * @param emailClaim  the claim naming the person; matched against team membership emails
  * @param groupsClaim the claim listing the caller's groups
@@ -18,14 +21,14 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  */
 public record CallerClaims(String emailClaim, String groupsClaim, String adminGroup) {
 
-    /** The person's email, or empty when the token names none. */
+    /** The person's email in the platform's one spelling ({@link Emails}), or empty when the token names none. */
     public Optional<String> email(JsonWebToken token) {
         Object email = token.getClaim(emailClaim);
         if (email == null) {
             return Optional.empty();
         }
         String text = unquoted(email);
-        return text.isBlank() ? Optional.empty() : Optional.of(text);
+        return text.isBlank() ? Optional.empty() : Optional.of(Emails.normalise(text));
     }
 
     /** Whether the token lists {@link #adminGroup} among its groups (a list, or a single string). */
@@ -38,7 +41,7 @@ public record CallerClaims(String emailClaim, String groupsClaim, String adminGr
     }
 
     /** JSON-P strings arrive as JsonString, whose toString keeps the quotes. */
-    private static String unquoted(Object value) {
+    static String unquoted(Object value) {
         String text = value.toString();
         return text.length() > 1 && text.startsWith("\"") && text.endsWith("\"")
                 ? text.substring(1, text.length() - 1) : text;

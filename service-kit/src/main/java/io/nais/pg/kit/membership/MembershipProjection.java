@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -32,6 +34,7 @@ public final class MembershipProjection {
     private final DataSource dataSource;
     private final String upsert;
     private final String isMember;
+    private final String teamsOf;
 
     /** @param table the service's membership table (a fixed name from code; quoted here all the same) */
     public MembershipProjection(DataSource dataSource, String table) {
@@ -43,6 +46,7 @@ public final class MembershipProjection {
                 WHERE m.event_time <= excluded.event_time
                 """.formatted(quoted);
         this.isMember = "SELECT 1 FROM %s WHERE team = ? AND email = lower(?) AND member".formatted(quoted);
+        this.teamsOf = "SELECT team FROM %s WHERE email = lower(?) AND member ORDER BY team".formatted(quoted);
     }
 
     /**
@@ -70,6 +74,22 @@ public final class MembershipProjection {
             statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not record membership of team " + team, e);
+        }
+    }
+
+    /** The teams the person is a member of, as of the newest membership events. */
+    public List<String> teamsOf(String email) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement query = c.prepareStatement(teamsOf)) {
+            query.setString(1, email);
+            List<String> teams = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    teams.add(rows.getString(1));
+                }
+            }
+            return teams;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the teams of a person", e);
         }
     }
 

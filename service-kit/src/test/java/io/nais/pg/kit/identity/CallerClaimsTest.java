@@ -17,6 +17,11 @@ class CallerClaimsTest {
     private static final CallerClaims CLAIMS = new CallerClaims("email", "groups", "nais-admins");
 
     @Test
+    void theEmailIsReadInThePlatformsOneSpelling() {
+        assertThat(CLAIMS.email(token(Map.of("email", " Ada@Example.COM")))).contains("ada@example.com");
+    }
+
+    @Test
     void theEmailClaimNamesThePersonWithJsonQuotesRemoved() {
         assertThat(CLAIMS.email(token(Map.of("email", "ada@example.com")))).contains("ada@example.com");
         assertThat(CLAIMS.email(token(Map.of("email", Json.createValue("ada@example.com")))))

@@ -24,6 +24,7 @@ public final class TokenBuilder {
     private final PublicJsonWebKey key;
     private String subject = OidcIssuer.DEFAULT_EMAIL;
     private String email = OidcIssuer.DEFAULT_EMAIL;
+    private Boolean emailVerified = true;
     private List<String> groups = List.of();
     private List<String> audience = List.of(OidcIssuer.DEFAULT_AUDIENCE);
     private Instant issuedAt;
@@ -46,6 +47,12 @@ public final class TokenBuilder {
     /** Sets the {@code email} claim (and leaves the subject alone). */
     public TokenBuilder email(String email) {
         this.email = email;
+        return this;
+    }
+
+    /** Sets {@code email_verified} (true unless told); {@code null} leaves the claim out, as some issuers do. */
+    public TokenBuilder emailVerified(Boolean verified) {
+        this.emailVerified = verified;
         return this;
     }
 
@@ -105,6 +112,9 @@ public final class TokenBuilder {
         claims.setSubject(subject);
         claims.setAudience(new ArrayList<>(audience));
         claims.setClaim("email", email);
+        if (emailVerified != null) {
+            claims.setClaim("email_verified", emailVerified);
+        }
         claims.setStringListClaim("groups", new ArrayList<>(groups));
         claims.setIssuedAt(NumericDate.fromSeconds(iat.getEpochSecond()));
         claims.setNotBefore(NumericDate.fromSeconds((notBefore != null ? notBefore : iat).getEpochSecond()));

@@ -1,6 +1,8 @@
 package io.nais.pg.access.gateway.auth;
 
 import io.nais.pg.access.gateway.protocol.SqlState;
+import io.nais.pg.events.Emails;
+import io.nais.pg.kit.identity.EmailVerification;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +33,9 @@ import org.jose4j.lang.JoseException;
  * {@code none} and HMAC can never pass, so a token "signed" with the issuer's public
  * key as an HMAC secret is refused), signature against the issuer's JWKS, then
  * {@code iss}, {@code aud}, {@code exp} (required) and {@code nbf} with a small
- * skew, and finally that the identity claim equals the user the client asked for.
+ * skew; then that the email is verified ({@code email_verified}, see {@link EmailVerification}) and short
+ * enough to name a role, and finally that the identity claim, in the platform's one spelling
+ * ({@link Emails}), equals the user the client asked for.
  *
  * <p>The JWKS is cached; a token with an unknown {@code kid} triggers a refetch,
  * at most once per cool-down, so a stream of forged kids cannot hammer the issuer.
@@ -40,9 +44,11 @@ public final class TokenVerifier {
 
     /** Settings; {@code jwksUri} empty means "discover from the issuer's openid-configuration". */
     public record Settings(String issuer, List<String> audiences, Optional<String> jwksUri, String identityClaim,
-                           Duration clockSkew, List<String> algorithms, Duration jwksRefreshCooldown) {
+                           Duration clockSkew, List<String> algorithms, Duration jwksRefreshCooldown,
+                           boolean requireEmailVerified) {
     }
 
+    private static final String EMAIL_VERIFIED = "email_verified";
     private static final String RUN_LOGIN = "run `nais auth login` and connect again";
 
     private final Settings settings;
@@ -52,16 +58,50 @@ public final class TokenVerifier {
         this.settings = settings;
     }
 
-    /** The verified token, or a refusal saying what is wrong with it. May block on a JWKS fetch. */
+    /**
+     * The verified token, or a refusal saying what is wrong with it. May block on a JWKS fetch.
+     *
+     * @param expectedIdentity the startup user; it must be the token's email in the platform's one spelling
+     *                         ({@link Emails#normalise}), the name of the person's role
+     */
     public VerifiedToken verify(String token, String expectedIdentity) throws LoginRefused {
         JwtClaims claims = validClaims(token);
         String identity = identity(claims);
-        if (!identity.equals(expectedIdentity)) {
-            throw new LoginRefused(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "token-identity-mismatch",
-                    "the login token belongs to someone else than user \"" + expectedIdentity
-                            + "\": connect as the person the token was issued to");
-        }
+        requireVerifiedEmail(claims);
+        requireRoleNameFits(identity);
+        requireStartupUser(identity, expectedIdentity);
         return new VerifiedToken(identity, expiry(claims));
+    }
+
+    /** An email the identity provider has not verified names nobody (see {@link EmailVerification}). */
+    private void requireVerifiedEmail(JwtClaims claims) throws LoginRefused {
+        if (!EmailVerification.accepts(claims.getClaimValue(EMAIL_VERIFIED), settings.requireEmailVerified())) {
+            throw new LoginRefused(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "email-not-verified",
+                    "the identity provider has not verified the email in the login token: verify it there, then "
+                            + RUN_LOGIN);
+        }
+    }
+
+    /** A longer name would be truncated by CREATE ROLE: the platform gives such a person no role at all. */
+    private static void requireRoleNameFits(String identity) throws LoginRefused {
+        if (!Emails.fitsRoleName(identity)) {
+            throw new LoginRefused(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "email-too-long",
+                    "your email is longer than the " + Emails.MAX_ROLE_NAME_BYTES + " bytes a PostgreSQL role name"
+                            + " can hold, so the platform cannot give you a role; ask the platform team");
+        }
+    }
+
+    private static void requireStartupUser(String identity, String expectedIdentity) throws LoginRefused {
+        if (identity.equals(expectedIdentity)) {
+            return;
+        }
+        if (identity.equals(Emails.normalise(expectedIdentity))) {
+            throw new LoginRefused(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "token-identity-mismatch",
+                    "connect as user \"" + identity + "\": the platform spells emails in lower case");
+        }
+        throw new LoginRefused(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "token-identity-mismatch",
+                "the login token belongs to someone else than user \"" + expectedIdentity
+                        + "\": connect as the person the token was issued to");
     }
 
     private JwtClaims validClaims(String token) throws LoginRefused {
@@ -138,7 +178,7 @@ public final class TokenVerifier {
     private String identity(JwtClaims claims) throws LoginRefused {
         Object value = claims.getClaimValue(settings.identityClaim());
         if (value instanceof String s && !s.isBlank()) {
-            return s;
+            return Emails.normalise(s);
         }
         throw invalid("token-without-identity", "token carries no " + settings.identityClaim() + " claim: " + RUN_LOGIN);
     }

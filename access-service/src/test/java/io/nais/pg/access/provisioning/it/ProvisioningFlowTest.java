@@ -37,6 +37,7 @@ import io.nais.pg.events.EventCodec;
 import io.nais.pg.events.EventMetadata;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.HumanRoleRefused;
 import io.nais.pg.events.HumanRoleRemoved;
 import io.nais.pg.events.PlatformEvent;
 import io.nais.pg.events.TeamMemberAdded;
@@ -303,6 +304,44 @@ class ProvisioningFlowTest {
         }
     }
 
+    /**
+     * Upstream spells the person differently in the addition and the removal (the JSON on the topic, as any
+     * producer may write it): one person, one role, and the removal ends their session and their role.
+     */
+    @Test
+    void aRemovalSpelledInAnotherCaseRemovesTheRoleAndEndsAccess() throws Exception {
+        String email = "case.leaver@example.com";
+        publishTogether(Topics.TEAM_MEMBERSHIP, TEAM_A,
+                spelled(new TeamMemberAdded(TEAM_A, email), "Case.Leaver@Example.com"));
+        awaitLogin(humansA, appA, email);
+        try (Connection open = humansA.connect(appA.database(), email)) {
+            publishTogether(Topics.TEAM_MEMBERSHIP, TEAM_A,
+                    spelled(new TeamMemberRemoved(TEAM_A, email), "CASE.LEAVER@EXAMPLE.COM"));
+            await().atMost(WAIT).until(() -> sqlStateOf(open, "SELECT 1") != null);
+            assertThat(sqlStateOf(open, "SELECT 1")).isIn("57P01", "08006", "08003");
+        }
+        assertThatThrownBy(() -> humansA.connect(appA.database(), email))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28000"));
+        events.await(HumanRoleRemoved.class, e -> e.email().equals(email), WAIT);
+        assertThat(roleNamesLike(clusterA, appA, "case.leaver@%")).isEmpty();
+        assertThat(directory.isMember(TEAM_A, email)).isFalse();
+    }
+
+    /** A role name holds 63 bytes: a longer email gets no (truncated) role, and the refusal is announced. */
+    @Test
+    void anEmailLongerThanARoleNameGetsNoTruncatedRoleAndTheRefusalIsAnnounced() throws Exception {
+        String email = "long-" + "x".repeat(64 - "long-@example.com".length()) + "@example.com";
+        assertThat(email.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(64);
+        publish(new TeamMemberAdded(TEAM_A, email));
+        HumanRoleRefused refused = events.await(HumanRoleRefused.class, e -> e.email().equals(email), WAIT).data();
+        assertThat(refused.clusterId()).isEqualTo(TEAM_A + "/app-a");
+        assertThat(refused.reason()).isEqualTo(HumanRoleRefused.EMAIL_TOO_LONG);
+        barrierOn(TEAM_A, "barrier-long@example.com");
+        assertThat(roleNamesLike(clusterA, appA, "long-%")).isEmpty();
+        assertThat(provisionedEventsFor(email)).isZero();
+        assertThat(provisionedEventsFor(email.substring(0, 63))).isZero();
+    }
+
     @Test
     void directoryAnswersFromTheProjections() {
         AccessDirectory.ClusterEndpoint endpoint = directory.cluster(TEAM_A + "/app-a").orElseThrow();
@@ -371,6 +410,29 @@ class ProvisioningFlowTest {
                 return rs.next();
             }
         });
+    }
+
+    /** The membership event as JSON whose email is spelled {@code spelling}, as a producer outside Java may write it. */
+    private static byte[] spelled(PlatformEvent event, String spelling) {
+        String json = new String(encoded(event, Instant.now()), java.nio.charset.StandardCharsets.UTF_8);
+        String respelled = json.replace("\"email\":\"case.leaver@example.com\"", "\"email\":\"" + spelling + "\"");
+        assertThat(respelled).isNotEqualTo(json);
+        return respelled.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static List<String> roleNamesLike(PostgresCluster pg, SeededApplication app, String pattern)
+            throws SQLException {
+        try (Connection admin = pg.connect(app.database());
+             var ps = admin.prepareStatement("SELECT rolname FROM pg_catalog.pg_roles WHERE rolname LIKE ?")) {
+            ps.setString(1, pattern);
+            List<String> names = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        }
     }
 
     private static boolean roleExists(PostgresCluster pg, SeededApplication app, String role) throws SQLException {
