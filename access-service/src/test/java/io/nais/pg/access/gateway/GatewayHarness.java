@@ -37,7 +37,7 @@ final class GatewayHarness {
 
     static final String TEAM = "team-a";
     static final String CLUSTER_ID = "team-a/demo-app";
-    static final String AUDIENCE = "nais-postgres";
+    static final String AUDIENCE = OidcIssuer.DEFAULT_AUDIENCE; // the one audience of the platform's login tokens
     /** Member of team-a, with a role on the cluster. */
     static final String ALICE = "alice@example.com";
     /** Member of team-a, with a role on the cluster; removed from the team by revocation tests. */
