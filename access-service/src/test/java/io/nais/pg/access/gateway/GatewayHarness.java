@@ -9,6 +9,7 @@ import io.nais.pg.kit.outbox.OutboxRelay;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.pki.IssuedCertificate;
 import io.nais.pg.pki.Pem;
+import io.nais.pg.testsupport.oidc.OidcIssuer;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 import java.net.URLEncoder;
