@@ -33,6 +33,8 @@ public final class EventTypes {
             EventType.of(SessionClosed.class, ACCESS),
             EventType.of(LoginDenied.class, ACCESS),
             EventType.of(StatementExecuted.class, ACCESS),
+            EventType.of(ClusterAccessConformanceChanged.class, ACCESS),
+            EventType.of(DbaChangesDetected.class, ACCESS),
 
             EventType.of(DbaAccessRequested.class, DBA_GRANTS),
             EventType.of(DbaAccessGranted.class, DBA_GRANTS),

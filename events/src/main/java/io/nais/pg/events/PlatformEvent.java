@@ -8,7 +8,7 @@ public sealed interface PlatformEvent permits
         TeamMemberAdded, TeamMemberRemoved,
         ClusterDiscovered, ClusterUpdated, ClusterRemoved,
         HumanRoleProvisioned, HumanRoleRemoved, SessionOpened, SessionClosed, LoginDenied,
-        StatementExecuted,
+        StatementExecuted, ClusterAccessConformanceChanged, DbaChangesDetected,
         DbaAccessRequested, DbaAccessGranted, DbaAccessDenied, GrantExpired, GrantRevoked,
         BackupStarted, BackupCompleted, BackupFailed, BackupPruned, RestoreVerified, BackupOverdue,
         MigrationCompleted, MigrationFailed {
