@@ -96,7 +96,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
       FROM pg_catalog.pg_file_settings f WHERE f.name IS NOT NULL
     UNION ALL
     SELECT 'event trigger', e.evtname::text,
-           e.evtevent || ' ' || e.evtfoid::regprocedure::text || ' enabled ' || e.evtenabled, ''
+           e.evtevent || ' ' || e.evtfoid::regprocedure::text || ' enabled ' || e.evtenabled::text, ''
       FROM pg_catalog.pg_event_trigger e
     UNION ALL
     SELECT 'extension', x.extname::text, 'version ' || x.extversion, ''
