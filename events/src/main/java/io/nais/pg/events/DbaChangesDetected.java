@@ -10,7 +10,8 @@ import java.util.UUID;
  * {@code differences} names each change, never a value (no password, no setting's value);
  * {@code disabledRoles} are LOGIN roles created during the grant that neither the platform nor the
  * operator knows, now NOLOGIN with their sessions ended. {@code stage} says when: while the grant was
- * active (a resync), at its end, or after it (a disabled role could log in again). Key: the cluster id.
+ * active (a resync), at its end, or after it (a disabled role could log in again). Each difference is
+ * announced once per grant, so the grant's changes are the union of its events. Key: the cluster id.
  */
 public record DbaChangesDetected(UUID grantId, String clusterId, String team, String requester, Stage stage,
         List<String> differences, List<String> disabledRoles) implements PlatformEvent {
