@@ -55,7 +55,9 @@ BEGIN
 END
 $fn$;
 --;
--- What a superuser could change, one row per object: kind, name, a description safe to report, and a
+-- What a superuser could change, one row per object (roles, per-role settings, memberships, pg_hba rules,
+-- configuration-file settings incl. ALTER SYSTEM's, event triggers, extensions, SECURITY DEFINER functions,
+-- untrusted languages): kind, name, a description safe to report, and a
 -- digest of what must not be reported (a role's password verifier, a setting's value, a function's
 -- body), so a change is seen without the value. The platform's own roles (members of nais_managed)
 -- are left out: the reconciler converges them.
@@ -76,6 +78,13 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
       FROM pg_catalog.pg_authid r
      WHERE r.rolname !~ '^pg_' AND r.oid NOT IN (SELECT oid FROM managed)
        AND r.rolname NOT IN ('nais_managed', 'nais_human')
+    UNION ALL
+    SELECT 'role setting', COALESCE(r.rolname::text, 'every role') || ' in ' || COALESCE(d.datname::text, 'every database'),
+           '', pg_catalog.md5(pg_catalog.array_to_string(s.setconfig, ','))
+      FROM pg_catalog.pg_db_role_setting s
+      LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+      LEFT JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase
+     WHERE s.setrole NOT IN (SELECT oid FROM managed)
     UNION ALL
     SELECT 'membership', r.rolname || ' in ' || g.rolname,
            CASE WHEN m.admin_option THEN 'WITH ADMIN OPTION' ELSE '' END, ''

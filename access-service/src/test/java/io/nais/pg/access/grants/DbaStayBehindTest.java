@@ -85,6 +85,7 @@ class DbaStayBehindTest {
             await().atMost(WAIT).until(() -> sqlStateOf(asDba, "SELECT 1 FROM pg_authid LIMIT 1") == null);
             assertThat(sqlStateOf(asDba, "CREATE ROLE stay_behind SUPERUSER LOGIN PASSWORD '" + PASSWORD + "'")).isNull();
             assertThat(sqlStateOf(asDba, "ALTER SYSTEM SET log_min_duration_statement = 0")).isNull();
+            assertThat(sqlStateOf(asDba, "ALTER ROLE " + app.owner() + " SET search_path = public, pg_catalog")).isNull();
             assertThat(sqlStateOf(asDba, "CREATE FUNCTION public.backdoor() RETURNS int LANGUAGE sql"
                     + " SECURITY DEFINER AS 'SELECT 1'")).isNull();
 
@@ -98,6 +99,7 @@ class DbaStayBehindTest {
             assertThat(changesOf(events, grantId).stream().flatMap(e -> e.differences().stream()).toList())
                     .contains("added role stay_behind (LOGIN SUPERUSER)")
                     .anyMatch(d -> d.startsWith("added setting log_min_duration_statement (postgresql.auto.conf)"))
+                    .anyMatch(d -> d.startsWith("added role setting " + app.owner() + " in every database"))
                     .anyMatch(d -> d.startsWith("added security definer function backdoor()")
                             || d.startsWith("added security definer function public.backdoor()"))
                     .noneMatch(d -> d.contains(PASSWORD));

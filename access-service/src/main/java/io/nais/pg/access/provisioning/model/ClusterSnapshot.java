@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * What a superuser could change in a cluster, as {@code pg_temp.nais_cluster_state} reads it: one item per
- * role, membership, pg_hba rule, setting from a configuration file ({@code ALTER SYSTEM} writes
+ * role, per-role setting, membership, pg_hba rule, setting from a configuration file ({@code ALTER SYSTEM} writes
  * {@code postgresql.auto.conf}), event trigger, extension, {@code SECURITY DEFINER} function and untrusted
  * language. Taken when a DBA grant begins and compared when it ends.
  */
