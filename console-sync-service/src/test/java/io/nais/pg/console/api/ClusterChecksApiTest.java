@@ -26,7 +26,8 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * What access-service found in a cluster reaches the team's cluster page and API: how people can log in
- * (ClusterAccessConformanceChanged, newest verdict) and what a DBA changed (DbaChangesDetected).
+ * (ClusterAccessConformanceChanged, newest verdict) and what a DBA changed (DbaChangesDetected), in the
+ * API and on the rendered page.
  */
 @QuarkusTest
 @TestProfile(OidcTestProfile.class)
@@ -65,6 +66,11 @@ class ClusterChecksApiTest {
             assertThat(detail.getList("auditTimeline.kind"))
                     .contains("ClusterAccessConformanceChanged", "DbaChangesDetected");
         });
+        String page = given().auth().oauth2(token).when().get("/console/teams/" + TEAM + "/ledger")
+                .then().statusCode(200).extract().asString();
+        assertThat(page).contains("people can log in around the gateway")
+                .contains("<li>line 3: host all all 0.0.0.0/0 md5 lets a person log in with md5</li>")
+                .contains("<span class=\"badge bad\">stay_behind</span>");
     }
 
     private static void publish(TestEventBus events, PlatformEvent event) {
