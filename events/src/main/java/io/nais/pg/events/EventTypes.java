@@ -35,6 +35,8 @@ public final class EventTypes {
             EventType.of(LoginDenied.class, ACCESS),
             EventType.of(StatementExecuted.class, ACCESS),
             EventType.of(UnauthenticatedLoginRefused.class, ACCESS),
+            EventType.of(ClusterAccessConformanceChanged.class, ACCESS),
+            EventType.of(DbaChangesDetected.class, ACCESS),
 
             EventType.of(DbaAccessRequested.class, DBA_GRANTS),
             EventType.of(DbaAccessGranted.class, DBA_GRANTS),

@@ -8,8 +8,7 @@ public sealed interface PlatformEvent permits
         TeamMemberAdded, TeamMemberRemoved,
         ClusterDiscovered, ClusterUpdated, ClusterRemoved,
         HumanRoleProvisioned, HumanRoleRemoved, HumanRoleRefused, SessionOpened, SessionClosed, LoginDenied,
-        StatementExecuted,
-        UnauthenticatedLoginRefused,
+        StatementExecuted, UnauthenticatedLoginRefused, ClusterAccessConformanceChanged, DbaChangesDetected,
         DbaAccessRequested, DbaAccessGranted, DbaAccessDenied, GrantExpired, GrantRevoked,
         BackupStarted, BackupCompleted, BackupFailed, BackupPruned, RestoreVerified, BackupOverdue,
         MigrationCompleted, MigrationFailed {

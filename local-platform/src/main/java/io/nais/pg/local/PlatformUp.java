@@ -104,7 +104,9 @@ final class PlatformUp {
 
     /**
      * Each team cluster trusts the gateway's client CA for human roles only
-     * ({@code hostssl … +nais_human … cert}): the gateway is the one way in for people.
+     * ({@code hostssl … +nais_human … cert}): the gateway is the one way in for people, every other line for
+     * {@code +nais_human} is {@code reject}. Besides people, only the admin and the application's role log in
+     * (by password); any other role, such as one a DBA created during a grant, is rejected.
      * Its server certificate comes from the local server CA, which its admin secret
      * file names ({@code sslrootcert}): the services' admin connections verify it
      * ({@code verify-full}) as they would a production cluster.
@@ -116,6 +118,7 @@ final class PlatformUp {
                     .name(demo.team() + "-" + demo.app())
                     .tls(pki.serverCa(), List.of(pki.gatewayClientCa().certificate()))
                     .hba("hostssl all +nais_human 127.0.0.1/32 cert")
+                    .onlyKnownRoles(SeededApplication.ownerOf(demo.app()), "+nais_restore") // + backup's restore logins
                     .setting("wal_level", "logical")
                     .start());
             return new RunningCluster(demo, server, server.seedApplication(demo.app()));

@@ -300,7 +300,8 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         phase = Phase.RELAYING;
         startupTimeout.cancel(false);
         register(session);
-        session.startRelay(parts.audit().tap(session.id(), session.clusterId(), session.email()));
+        session.startRelay(parts.audit().tap(session.id(), session.clusterId(), session.email(),
+                session.grantId() != null));
         ctx.pipeline().remove(this);
         ctx.pipeline().remove(DECODER);
     }

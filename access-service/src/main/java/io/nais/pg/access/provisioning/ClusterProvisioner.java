@@ -53,10 +53,15 @@ public class ClusterProvisioner {
     private final Outbox outbox;
     private final ProvisioningConfig config;
     private final DbaGrantProjection grants;
+    private final LoginPathCheck loginPaths;
+    private final DbaChangeWatch dbaChanges;
 
     ClusterProvisioner(ClusterProjection clusters, MembershipProjection members, ReconcileQueue queue,
-                       AdminSessions sessions, Outbox outbox, ProvisioningConfig config, DbaGrantProjection grants) {
+                       AdminSessions sessions, Outbox outbox, ProvisioningConfig config, DbaGrantProjection grants,
+                       LoginPathCheck loginPaths, DbaChangeWatch dbaChanges) {
         this.grants = grants;
+        this.loginPaths = loginPaths;
+        this.dbaChanges = dbaChanges;
         this.clusters = clusters;
         this.members = members;
         this.queue = queue;
@@ -144,10 +149,39 @@ public class ClusterProvisioner {
         return new HumanRoleSpec(email, guards, superuser);
     }
 
+    /**
+     * On the cluster's admin session: how people can log in (when the cluster is new, changed or fully
+     * resynced), a snapshot for each DBA grant that began, before its role is promoted; the roles; the
+     * passwords people set on their own roles cleared; what ended grants changed compared and stay-behind
+     * roles disabled.
+     */
     private List<RoleOutcome> converge(ClusterTarget cluster, Map<String, HumanRoleSpec> desired,
                                        ReconcileQueue.Pending work) throws SQLException {
-        return sessions.with(cluster, roles ->
-                ClusterRoleReconciler.reconcile(roles, cluster, desired, work.fullResync(), work.ensureGroups()));
+        List<DbaBaselines.Watched> grantsWatched = dbaChanges.watched(cluster);
+        return sessions.with(cluster, roles -> {
+            ClusterChecks checks = roles.checks();
+            if (work.ensureGroups()) {
+                loginPaths.check(cluster, checks);
+            }
+            dbaChanges.snapshotNewGrants(cluster, checks, grantsWatched);
+            List<RoleOutcome> outcomes = ClusterRoleReconciler.reconcile(roles, cluster, desired, work.fullResync(),
+                    work.ensureGroups());
+            clearHumanPasswords(checks);
+            dbaChanges.compare(cluster, checks, grantsWatched, work.fullResync());
+            return outcomes;
+        });
+    }
+
+    /**
+     * PostgreSQL lets any role set its own password; clusters reject people on every line but the gateway's
+     * certificate line, and every pass takes such a password away again (one statement; a marked person's
+     * role was already patched above, this covers everybody else).
+     */
+    private static void clearHumanPasswords(ClusterChecks checks) throws SQLException {
+        List<String> cleared = checks.clearHumanPasswords();
+        if (!cleared.isEmpty()) {
+            LOG.warnf("cleared the password people set on their own role: %s", cleared);
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Executes the role SQL of {@code human-roles.sql} on one admin connection to a
@@ -32,11 +33,12 @@ final class ClusterRoles {
 
     static final String SQLSTATE_NOT_MANAGED = "55000";
     /**
-     * Every function of {@code human-roles.sql} in one string: pgjdbc sends a multi-statement string as one
+     * Every function of {@code human-roles.sql} and {@code cluster-checks.sql} in one string: pgjdbc sends a multi-statement string as one
      * batch with one Sync, so a new admin session installs them in one round trip, not one per function
      * (seven round trips fewer per cluster, where a cluster is a network away).
      */
-    private static final String INSTALL = String.join("\n", statements("human-roles.sql"));
+    private static final String INSTALL = String.join("\n", Stream.of("human-roles.sql", ClusterChecks.RESOURCE)
+            .flatMap(resource -> statements(resource).stream()).toList());
 
     private final Connection admin;
 
@@ -51,6 +53,11 @@ final class ClusterRoles {
             st.execute(INSTALL);
         }
         return new ClusterRoles(admin);
+    }
+
+    /** The cluster checks of {@code cluster-checks.sql}, on the same session. */
+    ClusterChecks checks() {
+        return new ClusterChecks(admin);
     }
 
     void ensureGroups(String applicationRole, List<String> schemas) throws SQLException {

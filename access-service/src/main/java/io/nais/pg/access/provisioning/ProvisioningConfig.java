@@ -1,6 +1,7 @@
 package io.nais.pg.access.provisioning;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -34,6 +35,15 @@ public interface ProvisioningConfig {
     /** How often due work is swept up, for wake-ups lost to a crash or another replica. */
     @WithDefault("PT2S")
     Duration sweepInterval();
+
+    /**
+     * LOGIN roles the operator creates and keeps (besides the cluster's admin, which is never touched, and its
+     * application role): a LOGIN role gained during a DBA grant that is neither one of these nor the
+     * platform's is set NOLOGIN when the grant ends. E.g. Zalando {@code postgres,standby}, CNPG
+     * {@code postgres,streaming_replica}.
+     */
+    @WithDefault("postgres,standby,streaming_replica")
+    List<String> knownRoles();
 
     interface Humans {
         @WithDefault("5min")

@@ -1,5 +1,7 @@
 /**
- * Personal roles in every cluster, following team membership within a second.
+ * Personal roles in every cluster, following team membership within a second;
+ * and what each pass checks besides: that people can log in only through the
+ * gateway, that no person keeps a password, and what a DBA changed during a grant.
  * See {@code DESIGN.md} beside this file for the flow and the key decisions.
  */
 package io.nais.pg.access.provisioning;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -35,6 +36,13 @@ import io.nais.pg.kit.clusters.LibpqAdminLogin;
 final class RestoreLogins {
 
     private static final Duration LIFETIME = Duration.ofDays(1);
+    /**
+     * Every restore login is a member of this NOLOGIN group, so a cluster that
+     * admits only the roles it knows (pg_hba ends with {@code reject}, see
+     * deploy/README.md) can admit these throwaway logins by one line,
+     * {@code +nais_restore}. migration's restore logins share it.
+     */
+    static final String GROUP = "nais_restore";
 
     private final ClusterAdminConnections admin;
 
@@ -45,12 +53,22 @@ final class RestoreLogins {
     /** Creates the role on {@code server}; with {@code memberOf}, it may act as that role (and no other). */
     void create(ClusterAddress server, RestoreLogin login, Optional<String> memberOf) throws SQLException {
         try (Connection c = admin.open(server)) {
+            ensureGroup(c);
             AdminSql.run(c, "SELECT pg_catalog.format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
-                    + " NOREPLICATION BYPASSRLS VALID UNTIL %L', ?, ?)", login.role(), Instant.now().plus(LIFETIME).toString());
+                    + " NOREPLICATION BYPASSRLS VALID UNTIL %L IN ROLE %I', ?, ?, ?)",
+                    login.role(), Instant.now().plus(LIFETIME).toString(), GROUP);
             if (memberOf.isPresent()) {
                 AdminSql.run(c, "SELECT pg_catalog.format('GRANT %I TO %I', ?, ?)", memberOf.get(), login.role());
             }
             c.unwrap(PGConnection.class).alterUserPassword(login.role(), login.password().toCharArray(), "scram-sha-256");
+        }
+    }
+
+    /** The group, made once per server; a concurrent restore making it at the same moment is no error. */
+    private static void ensureGroup(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("DO $$ BEGIN CREATE ROLE " + GROUP + " NOLOGIN;"
+                    + " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
         }
     }
 

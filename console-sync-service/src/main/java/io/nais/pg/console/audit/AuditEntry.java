@@ -9,9 +9,11 @@ import java.util.UUID;
 import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupPruned;
+import io.nais.pg.events.ClusterAccessConformanceChanged;
 import io.nais.pg.events.DbaAccessDenied;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.DbaAccessRequested;
+import io.nais.pg.events.DbaChangesDetected;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.GrantExpired;
 import io.nais.pg.events.GrantRevoked;
@@ -93,6 +95,13 @@ public record AuditEntry(Long id, Instant time, String team, String clusterId, S
             return line(at, f.clusterId(), producer, kind, f.reason());
         } else if (data instanceof BackupPruned p) {
             return line(at, p.clusterId(), producer, kind, p.objectKey());
+        } else if (data instanceof DbaChangesDetected d) {
+            return line(at, d.clusterId(), d.requester(), kind, d.stage().name().toLowerCase(Locale.ROOT) + ": "
+                    + String.join("; ", d.differences())
+                    + (d.disabledRoles().isEmpty() ? "" : "; disabled " + String.join(", ", d.disabledRoles())));
+        } else if (data instanceof ClusterAccessConformanceChanged c) {
+            return line(at, c.clusterId(), producer, kind, c.conforming() ? "people log in only through the gateway"
+                    : String.join("; ", c.findings()));
         } else if (data instanceof RestoreVerified r) {
             return line(at, r.clusterId(), producer, kind, (r.ok() ? "ok: " : "FAILED: ") + r.tables() + " tables, "
                     + r.rows() + " rows" + (r.detail() == null ? "" : "; " + r.detail()));

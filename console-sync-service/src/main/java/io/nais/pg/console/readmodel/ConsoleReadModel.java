@@ -18,6 +18,8 @@ import io.nais.pg.console.readmodel.Views.ActiveGrant;
 import io.nais.pg.console.readmodel.Views.BackupRow;
 import io.nais.pg.console.readmodel.Views.ClusterDetail;
 import io.nais.pg.console.readmodel.Views.ClusterSummary;
+import io.nais.pg.console.readmodel.Views.DbaChanges;
+import io.nais.pg.console.readmodel.Views.LoginPaths;
 import io.nais.pg.console.readmodel.Views.Page;
 import io.nais.pg.console.readmodel.Views.ReachableCluster;
 import io.nais.pg.console.readmodel.Views.RestoreCheck;
@@ -60,6 +62,15 @@ public class ConsoleReadModel {
     private static final String LAST_RESTORE = """
             SELECT backup_id, ok, tables, row_count, detail, verified_at FROM console_restore_check
             WHERE cluster_id = ? ORDER BY verified_at DESC LIMIT 1
+            """;
+
+    private static final String LOGIN_PATHS = """
+            SELECT conforming, findings, changed_at FROM console_access_conformance WHERE cluster_id = ?
+            """;
+
+    private static final String DBA_CHANGES = """
+            SELECT grant_id, requester, stage, differences, disabled_roles, detected_at FROM console_dba_change
+            WHERE cluster_id = ? ORDER BY detected_at DESC LIMIT 20
             """;
 
     /** The caller's teams' clusters, and clusters where they hold a granted, unexpired DBA grant. */
@@ -114,7 +125,9 @@ public class ConsoleReadModel {
                 jdbc.query(BACKUPS, ConsoleReadModel::backup, clusterId),
                 jdbc.query(LAST_RESTORE, ConsoleReadModel::restore, clusterId).stream().findFirst().orElse(null),
                 audit.recent(clusterId, SESSION_KINDS, 20),
-                audit.recent(clusterId, List.of(), 50)));
+                audit.recent(clusterId, List.of(), 50),
+                jdbc.query(LOGIN_PATHS, ConsoleReadModel::loginPaths, clusterId).stream().findFirst().orElse(null),
+                jdbc.query(DBA_CHANGES, ConsoleReadModel::dbaChanges, clusterId)));
     }
 
     /** The clusters {@code email} may reach through the gateway, given their {@code teams}. */
@@ -147,6 +160,19 @@ public class ConsoleReadModel {
         return new BackupRow((UUID) row.getObject("backup_id"), row.getString("state"), Jdbc.instant(row, "started_at"),
                 Jdbc.instant(row, "finished_at"), row.getString("object_key"), (Long) row.getObject("bytes"),
                 row.getString("reason"));
+    }
+
+    private static LoginPaths loginPaths(ResultSet row) throws SQLException {
+        return new LoginPaths(row.getBoolean("conforming"), texts(row, "findings"), Jdbc.instant(row, "changed_at"));
+    }
+
+    private static DbaChanges dbaChanges(ResultSet row) throws SQLException {
+        return new DbaChanges((UUID) row.getObject("grant_id"), row.getString("requester"), row.getString("stage"),
+                texts(row, "differences"), texts(row, "disabled_roles"), Jdbc.instant(row, "detected_at"));
+    }
+
+    private static List<String> texts(ResultSet row, String column) throws SQLException {
+        return List.of((String[]) row.getArray(column).getArray());
     }
 
     private static RestoreCheck restore(ResultSet row) throws SQLException {

@@ -11,11 +11,13 @@ import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupPruned;
 import io.nais.pg.events.BackupStarted;
+import io.nais.pg.events.ClusterAccessConformanceChanged;
 import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.ClusterRemoved;
 import io.nais.pg.events.DbaAccessDenied;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.DbaAccessRequested;
+import io.nais.pg.events.DbaChangesDetected;
 import io.nais.pg.events.GrantExpired;
 import io.nais.pg.events.GrantRevoked;
 import io.nais.pg.events.HumanRoleProvisioned;
@@ -92,6 +94,18 @@ class Projections {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
             """;
 
+    private static final String CONFORMANCE = """
+            INSERT INTO console_access_conformance (cluster_id, conforming, findings, changed_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (cluster_id) DO UPDATE SET conforming = excluded.conforming, findings = excluded.findings,
+              changed_at = excluded.changed_at
+            WHERE console_access_conformance.changed_at <= excluded.changed_at
+            """;
+
+    private static final String DBA_CHANGE = """
+            INSERT INTO console_dba_change (event_id, grant_id, cluster_id, requester, stage, differences,
+              disabled_roles, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
+            """;
+
     private final Jdbc jdbc;
 
     Projections(DataSource dataSource) {
@@ -118,6 +132,15 @@ class Projections {
 
     void access(HumanRoleRemoved r, Instant at) {
         jdbc.update(ACCESS, r.clusterId(), r.email(), r.roleName(), false, false, at);
+    }
+
+    void conformance(ClusterAccessConformanceChanged c, Instant at) {
+        jdbc.update(CONFORMANCE, c.clusterId(), c.conforming(), c.findings().toArray(String[]::new), at);
+    }
+
+    void dbaChanges(UUID eventId, DbaChangesDetected d, Instant at) {
+        jdbc.update(DBA_CHANGE, eventId, d.grantId(), d.clusterId(), d.requester(), d.stage().name(),
+                d.differences().toArray(String[]::new), d.disabledRoles().toArray(String[]::new), at);
     }
 
     void grant(DbaAccessRequested r, Instant at) {

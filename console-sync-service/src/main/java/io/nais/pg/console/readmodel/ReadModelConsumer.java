@@ -15,11 +15,13 @@ import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupPruned;
 import io.nais.pg.events.BackupStarted;
+import io.nais.pg.events.ClusterAccessConformanceChanged;
 import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.ClusterRemoved;
 import io.nais.pg.events.DbaAccessDenied;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.DbaAccessRequested;
+import io.nais.pg.events.DbaChangesDetected;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.GrantExpired;
 import io.nais.pg.events.GrantRevoked;
@@ -129,6 +131,10 @@ class ReadModelConsumer {
                 projections.access(provisioned, at);
             } else if (envelope.data() instanceof HumanRoleRemoved removed) {
                 projections.access(removed, at);
+            } else if (envelope.data() instanceof ClusterAccessConformanceChanged conformance) {
+                projections.conformance(conformance, at);
+            } else if (envelope.data() instanceof DbaChangesDetected changes) {
+                projections.dbaChanges(envelope.metadata().id(), changes, at);
             }
         }
     }

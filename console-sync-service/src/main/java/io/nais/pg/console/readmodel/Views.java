@@ -55,7 +55,20 @@ public final class Views {
 
     public record ClusterDetail(ClusterSummary cluster, List<AccessHolder> access, List<ActiveGrant> activeGrants,
                                 List<BackupRow> backups, RestoreCheck lastRestoreCheck,
-                                List<AuditEntry> recentSessions, List<AuditEntry> auditTimeline) {
+                                List<AuditEntry> recentSessions, List<AuditEntry> auditTimeline,
+                                LoginPaths loginPaths, List<DbaChanges> dbaChanges) {
+    }
+
+    /**
+     * How people can log in to the cluster, as access-service last found it: {@code conforming} when only
+     * through the gateway; otherwise each finding names a pg_hba line that lets a person in another way.
+     */
+    public record LoginPaths(boolean conforming, List<String> findings, Instant checkedAt) {
+    }
+
+    /** What a DBA changed in the cluster during a grant (names, never values), and the roles disabled. */
+    public record DbaChanges(UUID grantId, String requester, String stage, List<String> differences,
+                             List<String> disabledRoles, Instant detectedAt) {
     }
 
     public record Page<T>(List<T> items, int page, int size, long total) {

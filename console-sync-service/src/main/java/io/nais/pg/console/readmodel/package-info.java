@@ -1,6 +1,9 @@
 /**
  * The console read model, folded from every topic (membership, clusters,
- * access, DBA grants, backups) into console_* tables (V3).
+ * access, DBA grants, backups) into console_* tables (V3; V5_7: how people
+ * can log in to each cluster, newest verdict wins, and what DBAs changed,
+ * one row per DbaChangesDetected, both shown on the cluster's page and in
+ * {@code GET /api/teams/{team}/postgres/{app}}).
  *
  * <p>Key decisions: each consumer records the event id in the kit's inbox in
  * the same transaction as its effect; on top of that every write converges,

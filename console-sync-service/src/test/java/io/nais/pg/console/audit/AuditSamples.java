@@ -14,10 +14,12 @@ import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupOverdue;
 import io.nais.pg.events.BackupPruned;
+import io.nais.pg.events.ClusterAccessConformanceChanged;
 import io.nais.pg.events.BackupStarted;
 import io.nais.pg.events.DbaAccessDenied;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.DbaAccessRequested;
+import io.nais.pg.events.DbaChangesDetected;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.EventType;
 import io.nais.pg.events.EventTypes;
@@ -96,6 +98,11 @@ final class AuditSamples {
                         "done")),
                 Map.entry(BackupCompleted.class, () -> new BackupCompleted(backup, cluster, cluster + "/1.dump.age", 4096,
                         "b".repeat(64), Duration.ofSeconds(3), "16")),
+                Map.entry(ClusterAccessConformanceChanged.class, () -> new ClusterAccessConformanceChanged(cluster, team,
+                        false, List.of("line 3: host all all 0.0.0.0/0 md5 lets a person log in with md5"))),
+                Map.entry(DbaChangesDetected.class, () -> new DbaChangesDetected(grant, cluster, team, person,
+                        DbaChangesDetected.Stage.AT_GRANT_END, List.of("added role stay_behind (LOGIN SUPERUSER)"),
+                        List.of("stay_behind"))),
                 Map.entry(BackupFailed.class, () -> new BackupFailed(backup, cluster, "cluster unreachable")),
                 Map.entry(BackupPruned.class, () -> new BackupPruned(backup, cluster, cluster + "/1.dump.age")),
                 Map.entry(RestoreVerified.class, () -> new RestoreVerified(backup, cluster, true, 2, 10,

@@ -32,6 +32,8 @@ import org.postgresql.core.Utils;
 final class RestoreLogin implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The NOLOGIN group of every restore login (deploy/README.md: clusters admit {@code +nais_restore} by password). */
+    static final String RESTORE_GROUP = "nais_restore";
 
     private final Endpoint admin;
     private final String applicationRole;
@@ -53,9 +55,12 @@ final class RestoreLogin implements AutoCloseable {
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         try (Connection c = admin.connect("target"); Statement st = c.createStatement()) {
             refuseSuperuser(c, applicationRole);
+            // nais_restore: the group a cluster that admits only known roles lets in (backup-service's restore logins share it)
+            st.execute("DO $$ BEGIN CREATE ROLE " + RESTORE_GROUP + " NOLOGIN;"
+                    + " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
             st.execute("CREATE ROLE " + quote(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
                     + " VALID UNTIL '" + Instant.now().plus(Duration.ofDays(1)) + "'" // an ISO instant: digits, '-', ':', 'T', 'Z'
-                    + " IN ROLE " + quote(applicationRole));
+                    + " IN ROLE " + RESTORE_GROUP + ", " + quote(applicationRole));
             RestoreLogin created = new RestoreLogin(admin, applicationRole, admin.as(role, password));
             try {
                 c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");

@@ -31,8 +31,8 @@ final class ApplicationSeed {
     }
 
     static SeededApplication seed(PostgresCluster cluster, String app) {
-        String database = app.replace('-', '_');
-        String owner = database + "_owner";
+        String database = SeededApplication.databaseOf(app);
+        String owner = SeededApplication.ownerOf(app);
         String password = PostgresCluster.randomSecret();
         cluster.createLoginRole(owner, password);
         cluster.createDatabase(database, owner);

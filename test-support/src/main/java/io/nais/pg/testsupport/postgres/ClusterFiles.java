@@ -19,6 +19,12 @@ import java.util.Map;
 final class ClusterFiles {
 
     static final String DEFAULT_HBA = "host all all 127.0.0.1/32 scram-sha-256";
+    /**
+     * People (members of {@code nais_human}) log in only on a builder's {@code cert} line, as through the
+     * gateway: a password a person sets on their own role opens nothing. No such role yet matches nothing.
+     */
+    static final String HUMANS_ONLY_BY_CERTIFICATE = "host all +nais_human all reject";
+    static final String REJECT_OTHERS = "host all all all reject";
 
     private ClusterFiles() {
     }
@@ -47,13 +53,34 @@ final class ClusterFiles {
         append(data.resolve("postgresql.conf"), String.join("\n", lines) + "\n");
     }
 
-    /** The builder's lines, then the default password line for the loopback address. */
-    static void writeHba(Path data, List<String> customLines) {
+    /**
+     * The builder's lines, then the reject line for people, then the password line for the loopback address:
+     * for everybody, or, with {@code knownRoles}, for those roles only and a reject line for every other.
+     */
+    static void writeHba(Path data, List<String> customLines, List<String> knownRoles) {
         List<String> lines = new ArrayList<>();
         lines.add("# written by io.nais.pg.testsupport.postgres.PostgresCluster");
         lines.addAll(customLines);
-        lines.add(DEFAULT_HBA);
+        lines.add(HUMANS_ONLY_BY_CERTIFICATE);
+        if (knownRoles.isEmpty()) {
+            lines.add(DEFAULT_HBA);
+        } else {
+            lines.add("host all " + String.join(",", knownRoles.stream().map(ClusterFiles::hbaName).toList())
+                    + " 127.0.0.1/32 scram-sha-256");
+            lines.add(REJECT_OTHERS);
+        }
         write(data.resolve("pg_hba.conf"), String.join("\n", lines) + "\n");
+    }
+
+    /** A role name as a pg_hba.conf token: double-quoted, so a name is never read as a keyword or a list; {@code +group} as it is. */
+    private static String hbaName(String role) {
+        if (role.matches("\\+[a-z_][a-z0-9_]*")) {
+            return role; // a group (+name): quoted, it would name a role called "+name"
+        }
+        if (role.indexOf('"') >= 0 || role.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("role name not usable in pg_hba.conf: " + role);
+        }
+        return '"' + role + '"';
     }
 
     /** A server certificate for 127.0.0.1/localhost from {@code serverCa}, and the CAs that client certificates must chain to; returns the files written. */

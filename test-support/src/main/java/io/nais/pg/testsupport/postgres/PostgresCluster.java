@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * A throwaway PostgreSQL cluster made with the machine's binaries
@@ -316,7 +317,9 @@ public final class PostgresCluster implements AutoCloseable {
         template = DataDirectoryTemplate.forBinaries(binDir);
         template.copyTo(data, directory.resolve("tool-output.log"));
         ClusterFiles.writeSettings(data, port, options.tls, options.settings);
-        ClusterFiles.writeHba(data, options.hbaLines);
+        List<String> knownRoles = options.knownRoles.isEmpty() ? List.of()
+                : Stream.concat(Stream.of(adminUser()), options.knownRoles.stream()).toList();
+        ClusterFiles.writeHba(data, options.hbaLines, knownRoles);
         if (options.tls) {
             CertificateAuthority serverCa = options.serverCa != null ? options.serverCa : DefaultServerCa.CA;
             List<X509Certificate> clientCas = options.serverCa != null ? options.clientCas : List.of(serverCa.certificate());
@@ -376,6 +379,7 @@ public final class PostgresCluster implements AutoCloseable {
         private CertificateAuthority serverCa;
         private List<X509Certificate> clientCas = List.of();
         private final List<String> hbaLines = new ArrayList<>();
+        private final List<String> knownRoles = new ArrayList<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
 
         private Builder() {
@@ -422,9 +426,24 @@ public final class PostgresCluster implements AutoCloseable {
             return this;
         }
 
-        /** A pg_hba.conf line, placed before the default {@value ClusterFiles#DEFAULT_HBA}. */
+        /**
+         * A pg_hba.conf line, placed before {@value ClusterFiles#HUMANS_ONLY_BY_CERTIFICATE} (so a test's own
+         * {@code cert} line for people matches first) and the default {@value ClusterFiles#DEFAULT_HBA}.
+         */
         public Builder hba(String line) {
             hbaLines.add(line);
+            return this;
+        }
+
+        /**
+         * Admits only the roles the platform and the operator know, as production clusters do: the admin and
+         * these roles (e.g. the application's, {@link SeededApplication#ownerOf}; a group as {@code +name}, e.g.
+         * {@code +nais_restore} for the platform's throwaway restore logins) by password on loopback,
+         * people on the builder's {@code cert} lines, and a reject line for every other role. A LOGIN role
+         * somebody creates later (a superuser's stay-behind role) cannot log in.
+         */
+        public Builder onlyKnownRoles(String... roles) {
+            knownRoles.addAll(List.of(roles));
             return this;
         }
 

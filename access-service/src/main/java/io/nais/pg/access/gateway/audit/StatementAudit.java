@@ -41,9 +41,13 @@ public final class StatementAudit implements AutoCloseable {
         return batcher != null && settings.enabledFor(clusterId);
     }
 
-    /** A tap for a new session, or null when the cluster's statements are not audited. */
-    public StatementTap tap(UUID sessionId, String clusterId, String email) {
-        if (!enabledFor(clusterId)) {
+    /**
+     * A tap for a new session, or null when the cluster's statements are not audited. A session opened on a DBA
+     * grant ({@code onDbaGrant}) is audited whatever the cluster's setting: a superuser can change anything, and
+     * the statements are what ties each change to the DBA who made it.
+     */
+    public StatementTap tap(UUID sessionId, String clusterId, String email, boolean onDbaGrant) {
+        if (batcher == null || !(onDbaGrant || settings.enabledFor(clusterId))) {
             return null;
         }
         return new StatementTap(sessionId, clusterId, email, batcher, settings.maxStatementBytes(), clock);
