@@ -45,7 +45,9 @@ public final class TeamCluster {
 
     /** Starts a cluster with {@code largeRows} rows in {@code public.events} (each ~100 bytes of poorly compressible text). */
     public static TeamCluster start(Infrastructure infra, String team, String app, long largeRows) {
-        PostgresCluster postgres = infra.newCluster(team + "-" + app, options -> { });
+        // shaped as production clusters are: only the known roles log in (the admin, the application, restore logins)
+        PostgresCluster postgres = infra.newCluster(team + "-" + app,
+                options -> options.onlyKnownRoles(SeededApplication.ownerOf(app), "+nais_restore"));
         SeededApplication seeded = postgres.seedApplication(app);
         postgres.execute(seeded.database(), """
                 CREATE SCHEMA billing;
