@@ -126,8 +126,8 @@ class TeamCodeNeverRunsWithAdminRightsTest {
         assertThat(verdict.detail()).isNull();
         assertThat(verdict.ok()).isTrue();
         assertThat(rolesLike(scratch, "escalated%")).isEmpty();
-        assertThat(rolesLike(scratch, "nais_verify%")).as("the throwaway login is dropped").isEmpty();
-        assertThat(databasesLike(scratch, "nais_verify%")).as("the verification database is dropped").isEmpty();
+        assertThat(rolesLike(scratch, "nais\\_verify\\_%")).as("the throwaway login is dropped").isEmpty();
+        assertThat(databasesLike(scratch, "nais\\_verify\\_%")).as("the verification database is dropped").isEmpty();
     }
 
     @Test
@@ -141,7 +141,7 @@ class TeamCodeNeverRunsWithAdminRightsTest {
         assertThat(EVIDENCE).as("the team's code ran as a superuser").doesNotExist();
         assertThat(superusers(cluster.postgres)).containsExactly(cluster.postgres.adminUser());
         assertThat(rolesLike(cluster.postgres, "escalated%")).isEmpty();
-        assertThat(rolesLike(cluster.postgres, "nais_restore%")).as("the throwaway login is dropped").isEmpty();
+        assertThat(rolesLike(cluster.postgres, "nais\\_restore\\_%")).as("the throwaway login is dropped").isEmpty();
         assertThat(TeamCluster.rowsPerTable(cluster.postgres, "shop restored"))
                 .isEqualTo(TeamCluster.rowsPerTable(cluster.postgres, cluster.database()));
         assertThat(ownersOfRestoredTables(cluster.postgres, "shop restored")).containsOnly(cluster.seeded.owner());
