@@ -3,7 +3,7 @@ package io.nais.pg.dbagrant;
 import java.time.Duration;
 
 import io.nais.pg.dbagrant.model.GrantRules;
-import io.nais.pg.kit.identity.CallerClaims;
+import io.nais.pg.kit.identity.CallerSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -35,21 +35,8 @@ public interface DbaGrantConfig {
 
     Api api();
 
-    /** {@code nais.dba-grant.api.*}: who is who in a bearer token, read as every service reads it. */
-    interface Api {
-        /** Members of this group are platform admins and see every team's grants. */
-        @WithDefault("nais-admins")
-        String adminGroup();
-
-        @WithDefault("groups")
-        String groupsClaim();
-
-        @WithDefault("email")
-        String emailClaim();
-
-        default CallerClaims claims() {
-            return new CallerClaims(emailClaim(), groupsClaim(), adminGroup());
-        }
+    /** {@code nais.dba-grant.api.*}: who is who in a bearer token, read as every service reads it (admins see every team's grants). */
+    interface Api extends CallerSettings {
     }
 
     interface Expiry {

@@ -164,6 +164,8 @@ final class ServiceConfig {
             Matcher method = METHOD.matcher(line);
             if (declared.find()) {
                 stack.add(declared.group(1));
+                // a group whose keys all come from a shared interface (kit CallerSettings, all defaulted) is a group, not a leaf
+                methods.computeIfAbsent(declared.group(1), k -> new ArrayList<>());
                 depthAtOpen.add(depth);
             } else if (trimmed.startsWith("@WithDefault")) {
                 pendingDefault = true;

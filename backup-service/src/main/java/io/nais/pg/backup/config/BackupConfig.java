@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import io.nais.pg.kit.identity.CallerClaims;
+import io.nais.pg.kit.identity.CallerSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -153,23 +153,8 @@ public interface BackupConfig {
         Optional<String> scratchAdminSecretRef();
     }
 
-    /** Who may use the API: see {@code io.nais.pg.backup.access}. */
-    interface Api {
-        /** Members of this group (in the groups claim) are platform admins. */
-        @WithDefault("nais-admins")
-        String adminGroup();
-
-        @WithDefault("groups")
-        String groupsClaim();
-
-        /** The person's identity, as everywhere on the platform. */
-        @WithDefault("email")
-        String emailClaim();
-
-        /** These claim names, read the platform's one way. */
-        default CallerClaims claims() {
-            return new CallerClaims(emailClaim(), groupsClaim(), adminGroup());
-        }
+    /** Who may use the API: see {@code io.nais.pg.backup.access}; the keys are every service's. */
+    interface Api extends CallerSettings {
     }
 
     interface Dump {
