@@ -128,7 +128,7 @@ class GatewayEndToEndTest {
                     return e.getSQLState();
                 }
             });
-            RunningQueries.awaitSleepRunning(cluster, email, WAIT);
+            await().atMost(WAIT).until(() -> cluster.isRunning(email, "select pg_sleep")); // running, not starting
             publish(new TeamMemberRemoved(TEAM, email));
             assertThat(running.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("57P01");
         }

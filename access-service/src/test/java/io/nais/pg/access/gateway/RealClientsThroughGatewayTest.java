@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -114,7 +115,7 @@ class RealClientsThroughGatewayTest {
         try (Connection c = h.connect(ALICE, h.tokens.valid(ALICE));
              Statement s = c.createStatement()) {
             CompletableFuture<Void> cancel = CompletableFuture.runAsync(() -> {
-                RunningQueries.awaitSleepRunning(h.cluster, ALICE, Duration.ofSeconds(20));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> h.cluster.isRunning(ALICE, "select pg_sleep"));
                 try {
                     s.cancel();
                 } catch (SQLException e) {

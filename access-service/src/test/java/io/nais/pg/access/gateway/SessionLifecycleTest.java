@@ -44,7 +44,7 @@ class SessionLifecycleTest {
             assertThat(currentUser(carolSession)).isEqualTo(carol);
 
             CompletableFuture<SQLException> running = inFlight(carolSession);
-            RunningQueries.awaitSleepRunning(h.cluster, carol, QUERY_ENDED);
+            Awaitility.await().atMost(QUERY_ENDED).until(() -> h.cluster.isRunning(carol, "select pg_sleep"));
             h.directory.removeMember(TEAM, carol);
             assertThat(h.gateway.revoke(CLUSTER_ID, carol, "member-removed")).isEqualTo(1);
 
@@ -161,7 +161,7 @@ class SessionLifecycleTest {
         GatewayServer draining = h.startGateway(100, 10, Set.of());
         try (Connection c = h.connectVia(draining.port(), frank, h.tokens.valid(frank))) {
             CompletableFuture<SQLException> running = inFlight(c);
-            RunningQueries.awaitSleepRunning(h.cluster, frank, QUERY_ENDED);
+            Awaitility.await().atMost(QUERY_ENDED).until(() -> h.cluster.isRunning(frank, "select pg_sleep"));
             draining.drain(Duration.ofMillis(100));
             SQLException ended = running.get(QUERY_ENDED.toSeconds(), TimeUnit.SECONDS);
             assertThat(ended.getSQLState()).isEqualTo("57P01");
