@@ -117,13 +117,18 @@ public final class Infrastructure {
         if (System.getProperty(TOPICS) != null) {
             return;
         }
+        KafkaBroker.attach(System.getProperty(KAFKA)).createTopics(platformTopics());
+        System.setProperty(TOPICS, "true");
+    }
+
+    /** Every platform topic and its dead-letter topic (for a broker of a test's own, too). */
+    public static List<String> platformTopics() {
         List<String> names = new ArrayList<>();
         for (EventTopic topic : EventTopic.values()) {
             names.add(topic.topicName());
             names.add(topic.dlqTopicName());
         }
-        KafkaBroker.attach(System.getProperty(KAFKA)).createTopics(names);
-        System.setProperty(TOPICS, "true");
+        return names;
     }
 
     /**

@@ -87,6 +87,12 @@ public class ProvisioningScheduler {
         wake(queue.markAllForResync());
     }
 
+    /** No pass runs or is due for the cluster: its run has ended (what tests wait for before counting passes). */
+    boolean isIdle(String clusterId) {
+        AtomicInteger state = states.get(clusterId);
+        return state == null || state.get() == 0;
+    }
+
     @PreDestroy
     void stop() {
         workers.shutdownNow();

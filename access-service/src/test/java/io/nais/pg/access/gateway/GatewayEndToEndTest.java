@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
 
 import io.nais.pg.access.directory.AccessDirectory;
 import io.nais.pg.access.provisioning.HumanSessions;
@@ -24,9 +25,11 @@ import io.nais.pg.events.UnauthenticatedLoginRefused;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
+import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -55,7 +58,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(GatewayEnabledProfile.class)
-@RealInfrastructure(kafka = true, postgres = true, oidc = true)
+@RealInfrastructure(kafka = false, postgres = true, oidc = true)
+@QuarkusTestResource(value = StoppableKafka.class, restrictToAnnotatedClass = true)
 class GatewayEndToEndTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -68,6 +72,9 @@ class GatewayEndToEndTest {
     @InjectInfrastructure
     Infrastructure infra;
 
+    @InjectInfrastructure
+    KafkaBroker kafka;
+
     @Inject
     AccessDirectory directory;
 
@@ -79,7 +86,7 @@ class GatewayEndToEndTest {
         if (cluster != null) {
             return;
         }
-        events = infra.events();
+        events = new TestEventBus(kafka.bootstrapServers());
         cluster = infra.newCluster("gw-app", b -> HumanSessions.withCertificateLogins(b, GatewayEnabledProfile.CA));
         SeededApplication app = cluster.seedApplication("gw-app");
         publish(new ClusterDiscovered(CLUSTER_ID, TEAM, "gw-app", cluster.host(), cluster.port(), app.database(),
@@ -121,7 +128,7 @@ class GatewayEndToEndTest {
                     return e.getSQLState();
                 }
             });
-            Thread.sleep(300);
+            await().atMost(WAIT).until(() -> cluster.isRunning(email, "select pg_sleep")); // running, not starting
             publish(new TeamMemberRemoved(TEAM, email));
             assertThat(running.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("57P01");
         }
@@ -173,6 +180,51 @@ class GatewayEndToEndTest {
     void readinessIncludesTheGateway() {
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", hasItem("postgres-gateway"));
+    }
+
+    /**
+     * Issue 19: readiness included Kafka's health, so a Kafka outage took every gateway out of
+     * the load balancer, though the audit spool and the outbox exist to keep serving through
+     * one. Kafka's state is the wellness check {@code kafka} and the gauge {@code
+     * nais_kafka_reachable}, for alerting; readiness and liveness do not follow it.
+     */
+    @Test
+    void aKafkaOutageLeavesTheGatewayReadyAndServingAndIsReportedForAlerting() throws Exception {
+        String email = "gw-through-outage@example.com";
+        member(email);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(kafkaReported()).isEqualTo("UP"));
+
+        kafka.stop();
+        try {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(kafkaReported()).isEqualTo("DOWN"));
+            assertThat(reachableGauge()).isEqualTo("0.0");
+            given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"))
+                    .body("checks.name", hasItem("postgres-gateway"));
+            given().when().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+            try (Connection c = connect(email); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select current_user")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(email);
+            }
+            given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        } finally {
+            kafka.restart();
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(kafkaReported()).isEqualTo("UP"));
+        assertThat(reachableGauge()).isEqualTo("1.0");
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+    }
+
+    /** The status of the wellness check {@code kafka}. */
+    private static String kafkaReported() {
+        return given().when().get("/q/health/well").then().extract().path("checks.find { it.name == 'kafka' }.status");
+    }
+
+    private static String reachableGauge() {
+        String metrics = given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("nais_kafka_reachable"))
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1)).findFirst().orElse("absent");
     }
 
     private void member(String email) {

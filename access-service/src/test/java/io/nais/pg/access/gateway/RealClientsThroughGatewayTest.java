@@ -12,11 +12,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -114,19 +115,18 @@ class RealClientsThroughGatewayTest {
         try (Connection c = h.connect(ALICE, h.tokens.valid(ALICE));
              Statement s = c.createStatement()) {
             CompletableFuture<Void> cancel = CompletableFuture.runAsync(() -> {
-                sleep(500);
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> h.cluster.isRunning(ALICE, "select pg_sleep"));
                 try {
                     s.cancel();
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
             });
-            long started = System.nanoTime();
+            // 57014 (query_canceled) comes only from the cancel: the query itself would end normally after 30 s
             assertThatThrownBy(() -> s.execute("select pg_sleep(30)"))
                     .isInstanceOf(SQLException.class)
                     .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("57014");
             cancel.join();
-            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(10);
             try (ResultSet rs = s.executeQuery("select 1")) {
                 assertThat(rs.next()).isTrue();
             }
@@ -154,14 +154,6 @@ class RealClientsThroughGatewayTest {
             assertThatThrownBy(() -> s.execute("create table public.not_allowed (id int)"))
                     .isInstanceOf(SQLException.class)
                     .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42501");
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

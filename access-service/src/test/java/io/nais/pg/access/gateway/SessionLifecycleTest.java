@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 /** Sessions are recorded, end when access ends, respect limits, and drain on shutdown. */
 class SessionLifecycleTest {
 
+    /** Generous: the in-flight query would take 20 s; ending it takes milliseconds (the bench measures how many). */
+    private static final Duration QUERY_ENDED = Duration.ofSeconds(15);
+
     private static GatewayHarness h;
 
     @BeforeAll
@@ -28,23 +31,25 @@ class SessionLifecycleTest {
         h = GatewayHarness.shared();
     }
 
+    /**
+     * The open session ends with 57P01 while its query still runs (the query would take
+     * 20 s). How fast revocation reaches a session is a latency claim, measured by the
+     * access-provisioning bench (ProvisioningBench, revocation latency), not asserted here.
+     */
     @Test
-    void removedMemberLosesOpenSessionWithinASecondAndCannotLogInAgain() throws Exception {
+    void removedMemberLosesOpenSessionAndCannotLogInAgain() throws Exception {
         String carol = person("carol");
         try (Connection carolSession = h.connect(carol, h.tokens.valid(carol));
              Connection aliceSession = h.connect(ALICE, h.tokens.valid(ALICE))) {
             assertThat(currentUser(carolSession)).isEqualTo(carol);
 
             CompletableFuture<SQLException> running = inFlight(carolSession);
-            Thread.sleep(300); // the query is running on the cluster
+            Awaitility.await().atMost(QUERY_ENDED).until(() -> h.cluster.isRunning(carol, "select pg_sleep"));
             h.directory.removeMember(TEAM, carol);
-            long revokedAt = System.nanoTime();
             assertThat(h.gateway.revoke(CLUSTER_ID, carol, "member-removed")).isEqualTo(1);
 
-            SQLException ended = running.get(1, TimeUnit.SECONDS);
-            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofSeconds(1));
+            SQLException ended = running.get(QUERY_ENDED.toSeconds(), TimeUnit.SECONDS);
             assertThat(ended.getSQLState()).isEqualTo("57P01");
-            assertThat(ended.getMessage()).contains("access to \"team-a/demo-app\" has ended");
             assertThat(currentUser(aliceSession)).as("others keep their sessions").isEqualTo(ALICE);
         }
         // SessionClosed is recorded once the gateway side has closed, possibly just after the client saw the error
@@ -122,26 +127,48 @@ class SessionLifecycleTest {
         try (GatewayServer strict = h.startGateway(100, 10, Set.of(CLUSTER_ID));
              Connection c = h.connectVia(strict.port(), ALICE, h.tokens.validFor(ALICE, Duration.ofSeconds(2)))) {
             assertThat(currentUser(c)).isEqualTo(ALICE);
-            SQLException ended = inFlight(c).get(8, TimeUnit.SECONDS);
+            SQLException ended = inFlight(c).get(QUERY_ENDED.toSeconds(), TimeUnit.SECONDS);
             assertThat(ended.getSQLState()).isEqualTo("57P01");
-            assertThat(ended.getMessage()).contains("token expired");
-            Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> strict.liveSessions() == 0);
+            Awaitility.await().atMost(QUERY_ENDED).until(() -> strict.liveSessions() == 0);
         }
+        Awaitility.await().atMost(QUERY_ENDED).until(() -> h.events.closed.stream()
+                .anyMatch(c -> c.session().email().equals(ALICE) && c.reason().equals("token-expired")));
     }
 
+    /** A grace far longer than the test: the drain ends because the last session did, not because time ran out. */
     @Test
-    void drainStopsAcceptingThenEndsRemainingSessions() throws Exception {
+    void drainStopsAcceptingAndEndsOnceTheLastSessionHasFinished() throws Exception {
         GatewayServer draining = h.startGateway(100, 10, Set.of());
-        try (Connection c = h.connectVia(draining.port(), ALICE, h.tokens.valid(ALICE))) {
-            int port = draining.port();
+        int port = draining.port();
+        CompletableFuture<Void> drain;
+        try (Connection c = h.connectVia(port, ALICE, h.tokens.valid(ALICE))) {
             assertThat(draining.isAccepting()).isTrue();
-            CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> draining.drain(Duration.ofMillis(800)));
-            Awaitility.await().atMost(Duration.ofMillis(500)).until(() -> !draining.isAccepting());
+            drain = CompletableFuture.runAsync(() -> draining.drain(Duration.ofHours(1)));
+            Awaitility.await().atMost(QUERY_ENDED).until(() -> !draining.isAccepting());
             assertThat(currentUser(c)).as("sessions keep working during the grace period").isEqualTo(ALICE);
-            drain.join();
-            assertThatThrownBy(() -> currentUser(c)).isInstanceOf(SQLException.class);
-            assertThatThrownBy(() -> h.connectVia(port, ALICE, h.tokens.valid(ALICE))).isInstanceOf(SQLException.class);
+            assertThat(drain).as("the drain waits for the open session").isNotDone();
         }
+        drain.get(QUERY_ENDED.toSeconds(), TimeUnit.SECONDS);
+        assertThatThrownBy(() -> h.connectVia(port, ALICE, h.tokens.valid(ALICE)))
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("08001");
+    }
+
+    /** Once the grace is over, a session still open is ended with 57P01 (its query would run 20 s more). */
+    @Test
+    void drainEndsTheSessionsStillOpenWhenTheGraceIsOver() throws Exception {
+        String frank = person("frank");
+        GatewayServer draining = h.startGateway(100, 10, Set.of());
+        try (Connection c = h.connectVia(draining.port(), frank, h.tokens.valid(frank))) {
+            CompletableFuture<SQLException> running = inFlight(c);
+            Awaitility.await().atMost(QUERY_ENDED).until(() -> h.cluster.isRunning(frank, "select pg_sleep"));
+            draining.drain(Duration.ofMillis(100));
+            SQLException ended = running.get(QUERY_ENDED.toSeconds(), TimeUnit.SECONDS);
+            assertThat(ended.getSQLState()).isEqualTo("57P01");
+            assertThat(draining.liveSessions()).isZero();
+        }
+        Awaitility.await().atMost(QUERY_ENDED).until(() -> h.events.closed.stream()
+                .anyMatch(c -> c.session().email().equals(frank) && c.reason().equals("gateway-shutdown")));
     }
 
     /** A long query, as a person would have running; completes with the error that ended it. */

@@ -4,10 +4,14 @@ import static io.nais.pg.access.gateway.GatewayHarness.ALICE;
 import static io.nais.pg.access.gateway.GatewayHarness.CLUSTER_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.security.KeyStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -137,26 +141,122 @@ class StartupProtocolRobustnessTest {
         }
     }
 
+    /**
+     * Random bytes, plaintext or inside TLS. The header alone says what the gateway must do:
+     * fewer than 8 bytes, or a plausible length with the packet not complete yet, and it waits
+     * for more (saying nothing) until the startup timeout drops the connection; an impossible
+     * length, and it refuses with 08P01 and closes; a complete packet, and it refuses it (this
+     * seed yields no valid startup) and closes. Every connection is accounted for.
+     */
     @Test
-    void randomBytesNeverCrashTheGateway() throws Exception {
+    void randomBytesAreRefusedWith08P01OrAwaitMoreUntilTheStartupTimeout() throws Exception {
         Random random = new Random(42);
-        for (int i = 0; i < 200; i++) {
-            try (RawClient client = new RawClient(h.port)) {
-                client.timeout(300);
-                if (random.nextBoolean()) {
+        List<RawClient> awaitingMore = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                RawClient client = new RawClient(h.port);
+                boolean tls = random.nextBoolean();
+                if (tls) {
                     client.startTls(trusted);
                 }
+                client.timeout(300);
                 byte[] noise = new byte[1 + random.nextInt(random.nextBoolean() ? 16 : 4096)];
                 random.nextBytes(noise);
                 if (noise.length >= 8 && random.nextInt(4) == 0) {
                     // a plausible length and version, then noise: exercises the parameter parser
                     ByteBuffer.wrap(noise).putInt(0, Math.min(noise.length, 9999)).putInt(4, RawClient.PROTOCOL_3_0);
                 }
-                client.send(noise);
-                client.closedByServer(); // either an ErrorResponse and close, or waiting for more bytes
-            } catch (java.io.IOException resetOrTimeout) {
-                // the gateway may close before the client finished writing; all that matters is it lives
+                Expected expected = Expected.of(noise);
+                sendExpectingAClose(client, noise, expected);
+                Observed observed = Observed.of(client);
+                String what = "packet " + i + " (" + noise.length + " bytes, " + (tls ? "TLS" : "plaintext") + ", "
+                        + expected + "): " + observed;
+                if (expected == Expected.AWAITS_MORE) {
+                    assertThat(observed.closed()).as(what).isFalse();
+                    assertThat(observed.messages()).as(what).isEmpty();
+                    awaitingMore.add(client);
+                    continue;
+                }
+                client.close();
+                assertThat(observed.closed()).as(what).isTrue();
+                assertThat(observed.messages()).as(what).allSatisfy(m -> assertThat(m.type()).isEqualTo('E'));
+                if (expected == Expected.REFUSED) {
+                    assertThat(observed.sqlStates()).as(what).allMatch("08P01"::equals);
+                    if (noise.length <= 16) {
+                        // one small segment, read whole before the refusal: the ErrorResponse cannot be lost to a reset
+                        assertThat(observed.sqlStates()).as(what).containsExactly("08P01");
+                    }
+                } else {
+                    assertThat(observed.sqlStates()).as(what).isSubsetOf("08P01", "28000", "3D000");
+                }
             }
+            assertThat(awaitingMore).as("the seed exercises the waiting path").isNotEmpty();
+            for (RawClient waiting : awaitingMore) {
+                waiting.timeout(30_000); // the harness's startup timeout is 2 s
+                Observed dropped = Observed.of(waiting);
+                assertThat(dropped.closed()).as("dropped at the startup timeout").isTrue();
+                assertThat(dropped.messages()).isEmpty();
+            }
+        } finally {
+            for (RawClient waiting : awaitingMore) {
+                waiting.close();
+            }
+        }
+    }
+
+    /** What the header of a packet obliges the gateway to do. */
+    private enum Expected {
+        AWAITS_MORE, REFUSED, COMPLETE_PACKET;
+
+        /** The harness's limit, PostgreSQL's MAX_STARTUP_PACKET_LENGTH. */
+        private static final int MAX_STARTUP_PACKET = 10_000;
+
+        static Expected of(byte[] packet) {
+            if (packet.length < 8) {
+                return AWAITS_MORE;
+            }
+            int length = ByteBuffer.wrap(packet).getInt();
+            if (length < 8 || length > MAX_STARTUP_PACKET) {
+                return REFUSED;
+            }
+            return length > packet.length ? AWAITS_MORE : COMPLETE_PACKET;
+        }
+    }
+
+    /** A gateway that refuses on the header may close before a long packet is written: that write fails, nothing else may. */
+    private static void sendExpectingAClose(RawClient client, byte[] noise, Expected expected) throws IOException {
+        try {
+            client.send(noise);
+        } catch (IOException closedWhileWriting) {
+            if (expected == Expected.AWAITS_MORE) {
+                throw closedWhileWriting;
+            }
+        }
+    }
+
+    /** The messages the gateway sent, and whether it closed (EOF or reset) before the read timed out. */
+    private record Observed(List<RawClient.Message> messages, boolean closed) {
+
+        static Observed of(RawClient client) {
+            List<RawClient.Message> messages = new ArrayList<>();
+            while (true) {
+                try {
+                    messages.add(client.read());
+                } catch (SocketTimeoutException stillOpen) {
+                    return new Observed(messages, false);
+                } catch (IOException endOfStreamOrReset) {
+                    return new Observed(messages, true);
+                }
+            }
+        }
+
+        List<String> sqlStates() {
+            return messages.stream().map(m -> m.fields().get('C')).toList();
+        }
+
+        @Override
+        public String toString() {
+            return (closed ? "closed" : "open") + " after " + messages.stream().map(m -> m.type() + "" + m.fields()).toList();
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class ProvisioningSchedulerTest {
         scheduler.wake("team-a/app");
 
         provisioner.awaitPasses(1);
-        Thread.sleep(200); // a second pass would have started by now
+        awaitIdle(); // the run has ended: a second pass would have been in it
         assertThat(provisioner.passes.get()).isEqualTo(1);
     }
 
@@ -47,7 +48,7 @@ class ProvisioningSchedulerTest {
         provisioner.release();
 
         provisioner.awaitPasses(2);
-        Thread.sleep(200);
+        awaitIdle();
         assertThat(provisioner.passes.get()).isEqualTo(2);
     }
 
@@ -56,12 +57,16 @@ class ProvisioningSchedulerTest {
         provisioner.release();
         scheduler.wake("team-a/app");
         provisioner.awaitPasses(1);
-        Thread.sleep(100); // the run has ended: its state is idle again
+        awaitIdle(); // the run has ended: the next wake-up starts a new one
 
         scheduler.wake("team-a/app");
 
         provisioner.awaitPasses(2);
         assertThat(provisioner.passes.get()).isEqualTo(2);
+    }
+
+    private void awaitIdle() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.isIdle("team-a/app"));
     }
 
     /** Counts passes; each pass waits until {@link #release} (so a test can wake it meanwhile). */

@@ -3,6 +3,9 @@ package io.nais.pg.kit.inbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -12,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionalException;
+import javax.sql.DataSource;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.nais.pg.events.Envelope;
@@ -27,6 +32,9 @@ class InboxTest {
 
     @Inject
     Inbox inbox;
+
+    @Inject
+    DataSource dataSource;
 
     @Test
     void secondDeliveryOfAnEventIsRecognised() {
@@ -134,7 +142,7 @@ class InboxTest {
         // the redelivery waits on the first transaction's row lock and sees the conflict once it commits
         CompletableFuture<Set<UUID>> redelivery = CompletableFuture.supplyAsync(
                 () -> firstDeliveries(List.of(shared), "consumer-a"));
-        Thread.sleep(200);
+        awaitABackendWaitingOnALock(); // the redelivery is blocked on the first's row lock, not merely slow
         assertThat(redelivery).isNotDone();
         release.countDown();
 
@@ -146,6 +154,16 @@ class InboxTest {
     void recordingABatchOutsideTheHandlersTransactionIsRefused() {
         assertThatThrownBy(() -> inbox.firstDeliveries(List.of(UUID.randomUUID()), "consumer-a"))
                 .isInstanceOf(TransactionalException.class);
+    }
+
+    private void awaitABackendWaitingOnALock() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Connection connection = dataSource.getConnection();
+                 ResultSet waiting = connection.createStatement().executeQuery("select count(*) from pg_stat_activity"
+                         + " where datname = current_database() and wait_event_type = 'Lock'")) {
+                return waiting.next() && waiting.getInt(1) == 1;
+            }
+        });
     }
 
     private Set<UUID> firstDeliveries(List<UUID> eventIds, String consumer) {

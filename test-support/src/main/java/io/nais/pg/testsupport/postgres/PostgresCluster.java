@@ -17,6 +17,8 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -271,6 +273,24 @@ public final class PostgresCluster implements AutoCloseable {
         properties.setProperty("password", password);
         properties.setProperty("sslmode", "disable");
         return DriverManager.getConnection(url, properties);
+    }
+
+    /**
+     * Whether {@code role} has a statement beginning with {@code queryPrefix} active right now: the
+     * barrier for a test that cancels or ends a running query, instead of a sleep that hopes it started.
+     */
+    public boolean isRunning(String role, String queryPrefix) {
+        try (Connection admin = connect("postgres");
+             PreparedStatement active = admin.prepareStatement("select count(*) from pg_stat_activity"
+                     + " where usename = ? and state = 'active' and starts_with(query, ?)")) {
+            active.setString(1, role);
+            active.setString(2, queryPrefix);
+            try (ResultSet rs = active.executeQuery()) {
+                return rs.next() && rs.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read pg_stat_activity of cluster " + name(), e);
+        }
     }
 
     /** Runs {@code sql} as the superuser in {@code database}. */

@@ -2,35 +2,56 @@ package io.nais.pg.testsupport.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 class ProcessCpuTest {
 
     private static final long SELF = ProcessHandle.current().pid();
+    /** CPU time each spinner uses, by its own thread clock. */
+    private static final Duration SPUN = Duration.ofMillis(400);
+    /** What /proc must show of it: its 10 ms ticks are sampled, so a little may be missing. */
+    private static final Duration SHOWN = Duration.ofMillis(300);
 
+    /**
+     * The spinners spin until their own CPU clock (the JVM's, not /proc's) shows {@link #SPUN}, so a
+     * busy machine slows the test but cannot fail it; /proc counts in 10 ms ticks, hence the margin.
+     */
     @Test
     void aBusyThreadShowsInItsProcessItsThreadGroupAndTheMachine() throws Exception {
         ProcessCpu before = ProcessCpu.now();
         Duration groupBefore = ProcessCpu.byThread(SELF).getOrDefault("meter-spin", Duration.ZERO);
 
-        Thread spinner = new Thread(() -> spin(Duration.ofMillis(400)), "meter-spin-7");
+        Thread spinner = new Thread(() -> spin(SPUN), "meter-spin-7");
         spinner.start();
         spinner.join();
 
         ProcessCpu after = ProcessCpu.now();
-        // at least half the spin: the machine is shared and the tick is 10 ms
-        assertThat(after.of(SELF).minus(before.of(SELF))).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-        assertThat(after.ofTree(SELF).minus(before.ofTree(SELF))).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-        assertThat(after.machine().minus(before.machine())).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-        // the thread ended, so its group is gone from the listing: read it while a second one spins
-        Thread second = new Thread(() -> spin(Duration.ofMillis(1_000)), "meter-spin-8");
+        assertThat(after.of(SELF).minus(before.of(SELF))).isGreaterThanOrEqualTo(SHOWN);
+        assertThat(after.ofTree(SELF).minus(before.ofTree(SELF))).isGreaterThanOrEqualTo(SHOWN);
+        assertThat(after.machine().minus(before.machine())).isGreaterThanOrEqualTo(SHOWN);
+        // the thread ended, so its group is gone from the listing: read it while a second one, done spinning, lives on
+        CountDownLatch spun = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread second = new Thread(() -> {
+            spin(SPUN);
+            spun.countDown();
+            awaitQuietly(release);
+        }, "meter-spin-8");
         second.start();
-        Thread.sleep(600);
-        assertThat(ProcessCpu.byThread(SELF).getOrDefault("meter-spin", Duration.ZERO).minus(groupBefore))
-                .isGreaterThanOrEqualTo(Duration.ofMillis(100));
-        second.join();
+        try {
+            assertThat(spun.await(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(ProcessCpu.byThread(SELF).getOrDefault("meter-spin", Duration.ZERO).minus(groupBefore))
+                    .isGreaterThanOrEqualTo(SHOWN);
+        } finally {
+            release.countDown();
+            second.join();
+        }
     }
 
     @Test
@@ -45,14 +66,24 @@ class ProcessCpuTest {
         assertThat(pid).isPositive();
     }
 
-    private static void spin(Duration duration) {
-        long end = System.nanoTime() + duration.toNanos();
+    /** Spins until this thread has used {@code cpu} of CPU time. */
+    private static void spin(Duration cpu) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long end = threads.getCurrentThreadCpuTime() + cpu.toNanos();
         long x = 0;
-        while (System.nanoTime() < end) {
+        while (threads.getCurrentThreadCpuTime() < end) {
             x += System.nanoTime() % 7;
         }
         if (x == 42) {
             System.out.println(x); // keeps the loop from being optimised away
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

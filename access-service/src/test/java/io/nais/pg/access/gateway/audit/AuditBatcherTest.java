@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,7 +113,8 @@ class AuditBatcherTest {
                 new StatementText("select 2".getBytes(StandardCharsets.UTF_8), false), 0, Instant.now()));
         batcher.offer(statement(session, "select 3"));
         batcher.start();
-        Thread.sleep(200);
+        // the audit thread got past the refused statement before the next one is offered
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> batcher.dropped() == 1);
 
         batcher.offer(statement(session, "select 4"));
         batcher.close();
