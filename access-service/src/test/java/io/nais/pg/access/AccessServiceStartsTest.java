@@ -1,12 +1,18 @@
 package io.nais.pg.access;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
+import io.nais.pg.kit.clusters.AdminSecretResolver;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -27,5 +33,16 @@ class AccessServiceStartsTest {
         given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
                 .contentType(containsString("text/plain"))
                 .body(containsString("# TYPE nais_outbox_pending gauge"));
+    }
+
+    @Inject
+    @Any
+    Instance<AdminSecretResolver> resolvers;
+
+    /** Production's k8s: resolver is wired in, and the service is ready without any Kubernetes configuration. */
+    @Test
+    void resolvesFileAndKubernetesReferencesWithoutNeedingKubernetesToStart() {
+        assertThat(resolvers.stream().map(AdminSecretResolver::scheme)).contains("file", "k8s");
+        given().when().get("/q/health/ready").then().statusCode(200);
     }
 }
