@@ -12,8 +12,10 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.nais.pg.kit.clusters.AdminSecretResolver;
 import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The service starts against real Kafka and PostgreSQL (Flyway ran, outbox relay up) and reports it. */
@@ -43,6 +45,8 @@ class AccessServiceStartsTest {
     @Test
     void resolvesFileAndKubernetesReferencesWithoutNeedingKubernetesToStart() {
         assertThat(resolvers.stream().map(AdminSecretResolver::scheme)).contains("file", "k8s");
+        // looked up as the resolver does on its first k8s: reference (a removed bean would fail only then)
+        assertThat(Arc.container().select(KubernetesClient.class).isResolvable()).isTrue();
         given().when().get("/q/health/ready").then().statusCode(200);
     }
 }

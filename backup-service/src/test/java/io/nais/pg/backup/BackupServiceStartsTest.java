@@ -12,9 +12,11 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.nais.pg.backup.it.BackupTestProfile;
 import io.nais.pg.kit.clusters.AdminSecretResolver;
 import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -49,6 +51,8 @@ class BackupServiceStartsTest {
     @Test
     void resolvesFileAndKubernetesReferencesWithoutNeedingKubernetesToStart() {
         assertThat(resolvers.stream().map(AdminSecretResolver::scheme)).contains("file", "k8s");
+        // looked up as the resolver does on its first k8s: reference (a removed bean would fail only then)
+        assertThat(Arc.container().select(KubernetesClient.class).isResolvable()).isTrue();
         given().when().get("/q/health/ready").then().statusCode(200);
     }
 }
