@@ -116,8 +116,15 @@ public class KubernetesClusterSource {
         List<RefusedClaim> refused = new ArrayList<>();
         informers.forEach((operator, informer) -> {
             for (GenericKubernetesResource resource : informer.getStore().list()) {
-                operator.refusal(resource, config).ifPresentOrElse(refused::add,
-                        () -> operator.toCluster(resource, config).ifPresent(desired::add));
+                try {
+                    operator.refusal(resource, config).ifPresentOrElse(refused::add,
+                            () -> operator.toCluster(resource, config).ifPresent(desired::add));
+                } catch (IllegalArgumentException e) {
+                    // a team's resource names something no cluster event may carry (e.g. a secret name that is
+                    // not a Kubernetes name): skip it, so one bad resource never stops discovery for everyone
+                    LOG.warnf("skipping %s %s/%s: %s", operator.context().getKind(),
+                            resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e.getMessage());
+                }
             }
         });
         return sync.sync(SOURCE, desired, refused);

@@ -51,7 +51,7 @@ public final class ZalandoPostgresql {
         Map<String, String> safeLabels = labels == null ? Map.of() : labels;
         Map<String, Object> safeSpec = spec == null ? Map.of() : spec;
         String team = namespace;
-        String app = app(name, safeLabels, config);
+        String app = ResourceFields.app(name, safeLabels, config);
         Map<String, String> databases = databases(safeSpec);
         String database = ResourceFields.databaseLabel(safeLabels, config).orElseGet(() -> pickDatabase(databases, app));
         if (database == null) {
@@ -72,7 +72,7 @@ public final class ZalandoPostgresql {
         if (teamId.isEmpty() || teamId.get().equals(namespace)) {
             return Optional.empty();
         }
-        String claimed = teamId.get() + "/" + app(name, labels == null ? Map.of() : labels, config);
+        String claimed = teamId.get() + "/" + ResourceFields.app(name, labels == null ? Map.of() : labels, config);
         return Optional.of(new RefusedClaim(name + "." + namespace + ".svc", claimed, namespace,
                 RefusedClaim.TEAM_NOT_NAMESPACE, "spec.teamId \"" + teamId.get() + "\" is not the team of namespace \""
                         + namespace + "\"; the namespace decides the owning team"));
@@ -82,10 +82,6 @@ public final class ZalandoPostgresql {
     static String adminSecretRef(String namespace, String name, Map<String, Object> spec) {
         return AdminSecretRefs.kubernetes(namespace, SUPERUSER + "." + name + ".credentials.postgresql.acid.zalan.do",
                 ResourceFields.text(ResourceFields.object(spec, "tls").get("caSecretName")));
-    }
-
-    private static String app(String name, Map<String, String> labels, KubernetesConfig config) {
-        return ResourceFields.app(name, labels, config);
     }
 
     private static Map<String, String> databases(Map<String, Object> spec) {

@@ -212,6 +212,28 @@ class KubernetesClusterSourceTest {
         }
     }
 
+    /**
+     * A team writes a CA secret name no reference may carry (the CRD does not validate it): that resource is
+     * skipped, and every other cluster is still discovered.
+     */
+    @Test
+    void aResourceNamingAnInvalidSecretIsSkippedWithoutStoppingDiscovery() {
+        String team = "team-" + UUID.randomUUID().toString().substring(0, 8);
+        try (TestEventBus events = infra.events()) {
+            GenericKubernetesResource invalid = cnpgCluster(team, "broken", "broken", "Cluster in healthy state");
+            invalid.getAdditionalProperties().put("spec", Map.of("certificates",
+                    Map.of("serverCASecret", "Not A Name?password=x")));
+            cnpg(team).resource(invalid).create();
+            cnpg(team).resource(cnpgCluster(team, "fine", "fine", "Cluster in healthy state")).create();
+
+            events.await(ClusterDiscovered.class, e -> e.clusterId().equals(team + "/fine"), WAIT);
+            String markerId = team + "/marker";
+            resources(team).resource(marker(team, team)).create();
+            events.await(ClusterDiscovered.class, e -> e.clusterId().equals(markerId), WAIT);
+            assertThat(events.readAll(EventTopic.CLUSTERS)).noneMatch(e -> e.key().equals(team + "/broken"));
+        }
+    }
+
     private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
             io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
             io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> cnpg(String namespace) {
