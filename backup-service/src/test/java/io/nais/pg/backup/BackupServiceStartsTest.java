@@ -1,14 +1,22 @@
 package io.nais.pg.backup;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.nais.pg.backup.it.BackupTestProfile;
+import io.nais.pg.kit.clusters.AdminSecretResolver;
 import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -33,5 +41,18 @@ class BackupServiceStartsTest {
         given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
                 .contentType(containsString("text/plain"))
                 .body(containsString("# TYPE nais_outbox_pending gauge"));
+    }
+
+    @Inject
+    @Any
+    Instance<AdminSecretResolver> resolvers;
+
+    /** Production's k8s: resolver is wired in, and the service is ready without any Kubernetes configuration. */
+    @Test
+    void resolvesFileAndKubernetesReferencesWithoutNeedingKubernetesToStart() {
+        assertThat(resolvers.stream().map(AdminSecretResolver::scheme)).contains("file", "k8s");
+        // looked up as the resolver does on its first k8s: reference (a removed bean would fail only then)
+        assertThat(Arc.container().select(KubernetesClient.class).isResolvable()).isTrue();
+        given().when().get("/q/health/ready").then().statusCode(200);
     }
 }

@@ -20,9 +20,10 @@ final class ClusterFields {
         Require.text(database, event + ".database");
         Require.text(applicationRole, event + ".applicationRole");
         Require.text(adminSecretRef, event + ".adminSecretRef");
-        // A reference, never the credentials: only the two documented schemes are accepted.
-        if (!adminSecretRef.startsWith("file:/") && !adminSecretRef.startsWith("k8s:")) {
-            throw new IllegalArgumentException(event + ".adminSecretRef must be a file:/… or k8s:<namespace>/<name> reference");
+        // A reference, never the credentials: only the documented forms are accepted (AdminSecretRefs).
+        if (!AdminSecretRefs.isValid(adminSecretRef)) {
+            throw new IllegalArgumentException(event
+                    + ".adminSecretRef must be a file:/… or k8s:<namespace>/<secret>[?ca=<ca-secret>] reference");
         }
         Require.text(pgVersion, event + ".pgVersion");
         Require.optionalText(status, event + ".status");

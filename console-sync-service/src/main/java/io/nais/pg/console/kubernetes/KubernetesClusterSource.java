@@ -1,9 +1,9 @@
 package io.nais.pg.console.kubernetes;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,18 +26,20 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * The Kubernetes source of clusters: an informer on Zalando {@code postgresql}
- * resources in every namespace. Any change marks the view dirty; after a short
- * debounce the informer's whole cache is handed to {@link ClusterSync}, whose
+ * The Kubernetes source of clusters: an informer per operator
+ * ({@link ClusterOperator}: Zalando {@code postgresql}, CloudNativePG
+ * {@code Cluster}) in every namespace. Any change marks the view dirty; after a
+ * short debounce every informer's whole cache is handed to {@link ClusterSync}
+ * as one source, whose
  * diff against the projection decides what to emit. So a restart, a resync or
  * a burst of changes emits only real differences, once.
  *
- * <p>The owning team is the resource's namespace; a resource naming another
- * team in {@code spec.teamId}, or claiming a cluster id another resource holds,
- * is refused and reported ({@link ZalandoPostgresql#refusal},
- * {@link io.nais.pg.console.discovery.ClusterClaims}).
+ * <p>The owning team is the resource's namespace, for both kinds; a resource
+ * naming another team in {@code spec.teamId}, or claiming a cluster id another
+ * resource of either kind holds, is refused and reported
+ * ({@link ZalandoPostgresql#refusal}, {@link io.nais.pg.console.discovery.ClusterClaims}).
  *
- * <p>Nothing is synced before the informer's initial list completed: an empty
+ * <p>Nothing is synced before every informer's initial list completed: an empty
  * cache at start-up must never read as "every cluster was removed".
  */
 @ApplicationScoped
@@ -53,7 +55,8 @@ public class KubernetesClusterSource {
     private final AtomicBoolean syncScheduled = new AtomicBoolean();
 
     private ScheduledExecutorService syncer;
-    private SharedIndexInformer<GenericKubernetesResource> informer;
+    private final Map<ClusterOperator, SharedIndexInformer<GenericKubernetesResource>> informers =
+            new EnumMap<>(ClusterOperator.class);
 
     KubernetesClusterSource(KubernetesClient client, ClusterSync sync, KubernetesConfig config) {
         this.client = client;
@@ -71,20 +74,29 @@ public class KubernetesClusterSource {
         stop();
     }
 
-    /** Starts the informer; its initial list triggers the first sync. */
+    /** Starts an informer per operator; their initial lists trigger the first sync. */
     public synchronized void start() {
         syncer = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "kubernetes-cluster-sync"));
-        informer = client.genericKubernetesResources(ZalandoPostgresql.CONTEXT)
-                .inAnyNamespace()
-                .inform(new ChangeHandler(), config.resync().toMillis());
-        LOG.info("watching postgresql.acid.zalan.do resources in all namespaces");
+        for (ClusterOperator operator : config.operators()) {
+            SharedIndexInformer<GenericKubernetesResource> informer = client
+                    .genericKubernetesResources(operator.context()).inAnyNamespace()
+                    .runnableInformer(config.resync().toMillis());
+            informer.addEventHandler(new ChangeHandler());
+            informers.put(operator, informer);
+            String kind = operator.context().getPlural() + "." + operator.context().getGroup();
+            informer.start().whenComplete((started, failure) -> {
+                if (failure != null) {
+                    LOG.errorf("cannot list %s, so nothing is synced: is its CRD installed and may we list it? "
+                            + "(nais.console.kubernetes.operators, RBAC): %s", kind, failure.toString());
+                }
+            });
+            LOG.infof("watching %s resources in all namespaces", kind);
+        }
     }
 
     public synchronized void stop() {
-        if (informer != null) {
-            informer.stop();
-            informer = null;
-        }
+        informers.values().forEach(SharedIndexInformer::stop);
+        informers.clear();
         if (syncer != null) {
             syncer.shutdownNow();
             syncer = null;
@@ -92,43 +104,35 @@ public class KubernetesClusterSource {
         syncScheduled.set(false);
     }
 
-    /** Syncs the informer's current view now; for tests and the restart proof. Empty before the initial list. */
+    /**
+     * Syncs every informer's current view now, as one source, so cluster-id claims are settled across the
+     * kinds; for tests and the restart proof. Empty before every initial list.
+     */
     public synchronized List<ClusterChange> syncNow() {
-        if (informer == null || !informer.hasSynced()) {
+        if (!hasSynced()) {
             return List.of();
         }
         List<DesiredCluster> desired = new ArrayList<>();
         List<RefusedClaim> refused = new ArrayList<>();
-        for (GenericKubernetesResource resource : informer.getStore().list()) {
-            ZalandoPostgresql.refusal(namespace(resource), resource.getMetadata().getName(),
-                            resource.getMetadata().getLabels(), spec(resource), config)
-                    .ifPresentOrElse(refused::add, () -> toCluster(resource).ifPresent(desired::add));
-        }
+        informers.forEach((operator, informer) -> {
+            for (GenericKubernetesResource resource : informer.getStore().list()) {
+                try {
+                    operator.refusal(resource, config).ifPresentOrElse(refused::add,
+                            () -> operator.toCluster(resource, config).ifPresent(desired::add));
+                } catch (IllegalArgumentException e) {
+                    // a team's resource names something no cluster event may carry (e.g. a secret name that is
+                    // not a Kubernetes name): skip it, so one bad resource never stops discovery for everyone
+                    LOG.warnf("skipping %s %s/%s: %s", operator.context().getKind(),
+                            resource.getMetadata().getNamespace(), resource.getMetadata().getName(), e.getMessage());
+                }
+            }
+        });
         return sync.sync(SOURCE, desired, refused);
     }
 
-    /** Whether the informer's initial list has completed (before that, {@link #syncNow} does nothing). */
+    /** Whether every informer's initial list has completed (before that, {@link #syncNow} does nothing). */
     public synchronized boolean hasSynced() {
-        return informer != null && informer.hasSynced();
-    }
-
-    private Optional<DesiredCluster> toCluster(GenericKubernetesResource resource) {
-        return ZalandoPostgresql.toCluster(namespace(resource), resource.getMetadata().getName(),
-                resource.getMetadata().getLabels(), spec(resource), status(resource), config);
-    }
-
-    private static String namespace(GenericKubernetesResource resource) {
-        return resource.getMetadata().getNamespace();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> spec(GenericKubernetesResource resource) {
-        return (Map<String, Object>) resource.getAdditionalProperties().get("spec");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> status(GenericKubernetesResource resource) {
-        return (Map<String, Object>) resource.getAdditionalProperties().get("status");
+        return !informers.isEmpty() && informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
     /** Coalesces changes: at most one sync is pending at a time. */
@@ -141,11 +145,10 @@ public class KubernetesClusterSource {
 
     private void runScheduledSync() {
         syncScheduled.set(false);
-        SharedIndexInformer<GenericKubernetesResource> current = informer;
-        if (current == null) {
+        if (syncer == null) {
             return;
         }
-        if (!current.hasSynced()) {
+        if (!hasSynced()) {
             requestSync(config.debounce().toMillis());
             return;
         }

@@ -1,6 +1,7 @@
 package io.nais.pg.console.kubernetes;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -9,9 +10,17 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "nais.console.kubernetes")
 public interface KubernetesConfig {
 
-    /** Watch Zalando {@code postgresql} resources (on in prod, off in dev and tests unless asked for). */
+    /** Watch the operators' cluster resources (on in prod, off in dev and tests unless asked for). */
     @WithDefault("false")
     boolean enabled();
+
+    /**
+     * The operators whose resources are watched: {@code zalando}, {@code cloudnative-pg}. Name only operators
+     * whose CRD is installed: nothing is synced until every watched kind has been listed once, because a kind
+     * never listed would read as "all its clusters are gone".
+     */
+    @WithDefault("zalando,cloudnative-pg")
+    List<ClusterOperator> operators();
 
     /** The label that names the application; the resource name when absent. */
     @WithDefault("app")

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.nais.pg.console.discovery.DesiredCluster;
 import io.nais.pg.console.discovery.RefusedClaim;
+import io.nais.pg.events.AdminSecretRefs;
 
 /**
  * Maps a Zalando {@code postgresql} resource (acid.zalan.do/v1) to the cluster
@@ -23,7 +24,9 @@ import io.nais.pg.console.discovery.RefusedClaim;
  *   <li>host {@code <name>.<namespace>.svc} (the operator's master service), port 5432</li>
  *   <li>database: the database label, else the only or the app-named entry of
  *       {@code spec.databases}, else the first by name; its owner is the application role</li>
- *   <li>admin secret: a reference to the operator's {@code postgres} credentials secret, never its content</li>
+ *   <li>admin secret: a reference to the operator's secret of the {@code postgres} superuser
+ *       ({@code <user>.<cluster>.credentials.postgresql.acid.zalan.do}), and to the CA secret
+ *       {@code spec.tls.caSecretName} (key {@code ca.crt}) when the resource names one; never their content</li>
  * </ul>
  */
 public final class ZalandoPostgresql {
@@ -31,6 +34,8 @@ public final class ZalandoPostgresql {
     public static final String API_VERSION = "acid.zalan.do/v1";
     public static final String KIND = "postgresql";
     static final int PORT = 5432;
+    /** The superuser whose secret the operator writes: {@code <user>.<cluster>.credentials.postgresql.acid.zalan.do}. */
+    static final String SUPERUSER = "postgres";
 
     /** Named in full, so the client needs no API discovery (and RBAC needs nothing beyond the resource). */
     public static final ResourceDefinitionContext CONTEXT = new ResourceDefinitionContext.Builder()
@@ -46,16 +51,15 @@ public final class ZalandoPostgresql {
         Map<String, String> safeLabels = labels == null ? Map.of() : labels;
         Map<String, Object> safeSpec = spec == null ? Map.of() : spec;
         String team = namespace;
-        String app = app(name, safeLabels, config);
+        String app = ResourceFields.app(name, safeLabels, config);
         Map<String, String> databases = databases(safeSpec);
-        String database = Optional.ofNullable(safeLabels.get(config.databaseLabel())).filter(s -> !s.isBlank())
-                .orElseGet(() -> pickDatabase(databases, app));
+        String database = ResourceFields.databaseLabel(safeLabels, config).orElseGet(() -> pickDatabase(databases, app));
         if (database == null) {
             return Optional.empty(); // no database to offer yet: not a usable cluster
         }
         String owner = Optional.ofNullable(databases.get(database)).orElse(database);
         return Optional.of(new DesiredCluster(team, app, name + "." + namespace + ".svc", PORT, database, owner,
-                List.of("public"), adminSecretRef(namespace, name), pgVersion(safeSpec), clusterStatus(status)));
+                List.of("public"), adminSecretRef(namespace, name, safeSpec), pgVersion(safeSpec), clusterStatus(status)));
     }
 
     /**
@@ -64,23 +68,20 @@ public final class ZalandoPostgresql {
      */
     public static Optional<RefusedClaim> refusal(String namespace, String name, Map<String, String> labels,
                                                  Map<String, Object> spec, KubernetesConfig config) {
-        Optional<String> teamId = text(spec == null ? null : spec.get("teamId"));
+        Optional<String> teamId = ResourceFields.text(spec == null ? null : spec.get("teamId"));
         if (teamId.isEmpty() || teamId.get().equals(namespace)) {
             return Optional.empty();
         }
-        String claimed = teamId.get() + "/" + app(name, labels == null ? Map.of() : labels, config);
+        String claimed = teamId.get() + "/" + ResourceFields.app(name, labels == null ? Map.of() : labels, config);
         return Optional.of(new RefusedClaim(name + "." + namespace + ".svc", claimed, namespace,
                 RefusedClaim.TEAM_NOT_NAMESPACE, "spec.teamId \"" + teamId.get() + "\" is not the team of namespace \""
                         + namespace + "\"; the namespace decides the owning team"));
     }
 
-    /** The Zalando operator's secret for the {@code postgres} superuser: a reference only. */
-    static String adminSecretRef(String namespace, String name) {
-        return "k8s:" + namespace + "/postgres." + name + ".credentials.postgresql.acid.zalan.do";
-    }
-
-    private static String app(String name, Map<String, String> labels, KubernetesConfig config) {
-        return Optional.ofNullable(labels.get(config.appLabel())).filter(s -> !s.isBlank()).orElse(name);
+    /** The Zalando operator's secret for the {@code postgres} superuser, and the cluster's CA: references only. */
+    static String adminSecretRef(String namespace, String name, Map<String, Object> spec) {
+        return AdminSecretRefs.kubernetes(namespace, SUPERUSER + "." + name + ".credentials.postgresql.acid.zalan.do",
+                ResourceFields.text(ResourceFields.object(spec, "tls").get("caSecretName")));
     }
 
     private static Map<String, String> databases(Map<String, Object> spec) {
@@ -100,16 +101,12 @@ public final class ZalandoPostgresql {
 
     private static String pgVersion(Map<String, Object> spec) {
         if (spec.get("postgresql") instanceof Map<?, ?> postgresql) {
-            return text(postgresql.get("version")).orElse("unknown");
+            return ResourceFields.text(postgresql.get("version")).orElse("unknown");
         }
         return "unknown";
     }
 
     private static String clusterStatus(Map<String, Object> status) {
-        return status == null ? null : text(status.get("PostgresClusterStatus")).orElse(null);
-    }
-
-    private static Optional<String> text(Object value) {
-        return Optional.ofNullable(value).map(Object::toString).filter(s -> !s.isBlank());
+        return status == null ? null : ResourceFields.text(status.get("PostgresClusterStatus")).orElse(null);
     }
 }

@@ -146,6 +146,113 @@ class KubernetesClusterSourceTest {
         }
     }
 
+    /**
+     * A CloudNativePG {@code Cluster} becomes a cluster the way a Zalando {@code postgresql} does: the namespace is
+     * the team, the admin reference names CNPG's superuser and CA secrets, and a Zalando resource's TLS CA is
+     * referenced too.
+     */
+    @Test
+    void aCloudNativePgClusterIsDiscoveredWithItsSuperuserAndCaSecrets() {
+        String team = "team-" + UUID.randomUUID().toString().substring(0, 8);
+        String clusterId = team + "/payments";
+        String zalandoId = team + "/ledger";
+        try (TestEventBus events = infra.events()) {
+            cnpg(team).resource(cnpgCluster(team, "payments-db", "payments", "Cluster in healthy state")).create();
+            ClusterDiscovered discovered =
+                    events.await(ClusterDiscovered.class, e -> e.clusterId().equals(clusterId), WAIT).data();
+            assertThat(discovered).isEqualTo(new ClusterDiscovered(clusterId, team, "payments",
+                    "payments-db-rw." + team + ".svc", 5432, "payments", "payments_owner", List.of("public"),
+                    "k8s:" + team + "/payments-db-superuser?ca=payments-db-ca", "16.4",
+                    "Cluster in healthy state"));
+
+            GenericKubernetesResource withTls = postgresql(team, team, team + "-ledger", "16", "Running");
+            withTls.getMetadata().setLabels(Map.of("app", "ledger"));
+            withTls.getAdditionalProperties().put("spec", Map.of("teamId", team, "postgresql", Map.of("version", "16"),
+                    "databases", Map.of("ledger", "ledger_owner"), "tls", Map.of("secretName", "ledger-tls",
+                            "caSecretName", "ledger-tls-ca")));
+            resources(team).resource(withTls).create();
+            assertThat(events.await(ClusterDiscovered.class, e -> e.clusterId().equals(zalandoId), WAIT).data()
+                    .adminSecretRef()).isEqualTo("k8s:" + team + "/postgres." + team
+                    + "-ledger.credentials.postgresql.acid.zalan.do?ca=ledger-tls-ca");
+        }
+    }
+
+    /**
+     * The cluster-id rule holds across both kinds: a CNPG {@code Cluster} in team-a's namespace claiming the id of
+     * team-a's Zalando cluster does not take it, and one in team-b's namespace named and labelled like team-a's
+     * app is team-b's cluster, never team-a's.
+     */
+    @Test
+    void aCloudNativePgClusterCannotTakeAZalandoClustersId() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String teamA = "team-a-" + suffix;
+        String teamB = "team-b-" + suffix;
+        String clusterId = teamA + "/orders";
+        try (TestEventBus events = infra.events()) {
+            resources(teamA).resource(postgresql(teamA, teamA, "15", "Running")).create();
+            events.await(ClusterDiscovered.class, e -> e.clusterId().equals(clusterId), WAIT);
+
+            cnpg(teamA).resource(cnpgCluster(teamA, "orders-cnpg", "orders", "Cluster in healthy state")).create();
+            cnpg(teamB).resource(cnpgCluster(teamB, teamA + "-orders", "orders", "Cluster in healthy state")).create();
+            String markerId = teamA + "/marker";
+            resources(teamA).resource(marker(teamA, teamA)).create();
+            events.await(ClusterDiscovered.class, e -> e.clusterId().equals(markerId), WAIT);
+
+            assertThat(events.readAll(EventTopic.CLUSTERS).stream().filter(e -> e.key().equals(clusterId))
+                    .<Object>map(e -> e.data()).toList()).hasSize(1).first()
+                    .isInstanceOfSatisfying(ClusterDiscovered.class, d -> assertThat(d.host())
+                            .isEqualTo(teamA + "-orders." + teamA + ".svc"));
+            assertThat(refusal("orders-cnpg-rw." + teamA + ".svc")).map(RefusedClaim::reason)
+                    .contains(RefusedClaim.ID_TAKEN);
+            ClusterDiscovered teamBs = events.await(ClusterDiscovered.class,
+                    e -> e.clusterId().equals(teamB + "/orders"), WAIT).data();
+            assertThat(teamBs.team()).isEqualTo(teamB);
+            assertThat(teamBs.host()).isEqualTo(teamA + "-orders-rw." + teamB + ".svc");
+            assertThat(teamBs.adminSecretRef()).startsWith("k8s:" + teamB + "/");
+        }
+    }
+
+    /**
+     * A team writes a CA secret name no reference may carry (the CRD does not validate it): that resource is
+     * skipped, and every other cluster is still discovered.
+     */
+    @Test
+    void aResourceNamingAnInvalidSecretIsSkippedWithoutStoppingDiscovery() {
+        String team = "team-" + UUID.randomUUID().toString().substring(0, 8);
+        try (TestEventBus events = infra.events()) {
+            GenericKubernetesResource invalid = cnpgCluster(team, "broken", "broken", "Cluster in healthy state");
+            invalid.getAdditionalProperties().put("spec", Map.of("certificates",
+                    Map.of("serverCASecret", "Not A Name?password=x")));
+            cnpg(team).resource(invalid).create();
+            cnpg(team).resource(cnpgCluster(team, "fine", "fine", "Cluster in healthy state")).create();
+
+            events.await(ClusterDiscovered.class, e -> e.clusterId().equals(team + "/fine"), WAIT);
+            String markerId = team + "/marker";
+            resources(team).resource(marker(team, team)).create();
+            events.await(ClusterDiscovered.class, e -> e.clusterId().equals(markerId), WAIT);
+            assertThat(events.readAll(EventTopic.CLUSTERS)).noneMatch(e -> e.key().equals(team + "/broken"));
+        }
+    }
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+            io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> cnpg(String namespace) {
+        return client.genericKubernetesResources(CloudNativePgCluster.CONTEXT).inNamespace(namespace);
+    }
+
+    static GenericKubernetesResource cnpgCluster(String namespace, String name, String app, String phase) {
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion(CloudNativePgCluster.API_VERSION).withKind(CloudNativePgCluster.KIND)
+                .withNewMetadata().withName(name).withNamespace(namespace)
+                .withLabels(Map.of("app", app)).endMetadata()
+                .addToAdditionalProperties("spec", Map.of("instances", 3,
+                        "imageName", "ghcr.io/cloudnative-pg/postgresql:16.4-bookworm",
+                        "enableSuperuserAccess", true,
+                        "bootstrap", Map.of("initdb", Map.of("database", app, "owner", app + "_owner"))))
+                .addToAdditionalProperties("status", Map.of("phase", phase))
+                .build();
+    }
+
     private java.util.Optional<RefusedClaim> refusal(String resource) {
         return refusals.all().stream().filter(r -> r.resource().equals(resource)).findFirst();
     }

@@ -5,8 +5,8 @@ import java.net.URI;
 /**
  * Turns an {@code adminSecretRef} from a cluster event into credentials. One
  * implementation per URI scheme; {@link ClusterAdminConnections} picks it by
- * {@link #scheme()}. A Kubernetes resolver ({@code k8s:<namespace>/<name>})
- * plugs in as another CDI bean of this type.
+ * {@link #scheme()}. The Kubernetes resolver ({@code k8s:<namespace>/<name>},
+ * module {@code service-kit-kubernetes}) is another CDI bean of this type.
  */
 public interface AdminSecretResolver {
 

@@ -5,9 +5,10 @@
  * resolver per scheme turns it into credentials at connection time:
  * {@code file:} (properties with {@code username}/{@code password} and the
  * cluster CA's path as {@code sslrootcert}) is built in;
- * a {@code k8s:<namespace>/<secret>} resolver is another
- * {@link io.nais.pg.kit.clusters.AdminSecretResolver} bean, added with the
- * Kubernetes client. An unknown scheme fails naming the scheme and the
+ * the {@code k8s:<namespace>/<secret>[?ca=<ca-secret>]} resolver is another
+ * {@link io.nais.pg.kit.clusters.AdminSecretResolver} bean, in the module
+ * {@code service-kit-kubernetes} (only the services that need it carry the
+ * Kubernetes client). An unknown scheme fails naming the scheme and the
  * resolvers that exist. Passwords stay in driver properties: {@code
  * AdminCredentials.toString()} masks them.
  *
