@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 
 import io.nais.pg.backup.crypto.AgeCipher;
 import io.nais.pg.backup.postgres.PgTools;
-import io.nais.pg.backup.postgres.RowCounts;
+import io.nais.pg.backup.postgres.DatabaseFingerprint;
 import io.nais.pg.backup.postgres.ToolProcess;
 import io.nais.pg.backup.storage.MultipartUpload;
 import io.nais.pg.backup.storage.ObjectStore;
@@ -34,9 +34,11 @@ import io.nais.pg.kit.clusters.LibpqAdminLogin;
  * buffer; nothing touches the local disk.
  *
  * <p>Consistency: the admin connection exports a snapshot in a REPEATABLE READ
- * transaction; pg_dump imports it ({@code --snapshot}) and the row counts are
- * taken in it too, so the manifest's counts are exactly what the dump holds.
- * The counting runs while the dump streams.
+ * transaction; pg_dump imports it ({@code --snapshot}) and the row counts and
+ * content checksums ({@link DatabaseFingerprint}) are taken in it too, so the
+ * manifest's figures are exactly what the dump holds. The reading runs while
+ * the dump streams; sequences (not transactional) are read before pg_dump
+ * starts, so the dump's values are never behind the manifest's.
  *
  * <p>Plain Java (no CDI), so the throughput benchmark runs the very same code.
  */
@@ -87,14 +89,18 @@ public final class BackupPipeline {
             snapshot = beginSnapshot(admin);
             pgVersion = serverVersion(admin);
         }
+        Map<String, DatabaseFingerprint.SequenceValue> sequences;
+        try (var phase = timings.start("sequences")) {
+            sequences = DatabaseFingerprint.sequences(admin);
+        }
         try (MultipartUpload upload = timed(timings, "upload-start", () -> store.startUpload(dumpKey));
              ToolProcess pgDump = timed(timings, "pg_dump-spawn",
                      () -> tools.start("pg_dump", dumpArguments(source, snapshot), source.login().environment()))) {
             CompletableFuture<HashingOutputStream> streaming = CompletableFuture.supplyAsync(
                     () -> stream(pgDump.stdout(), upload, progress, timings), BackupPipeline::runOnOwnThread);
-            Map<String, Long> tableRows;
+            DatabaseFingerprint fingerprint;
             try (var phase = timings.start("row-count")) {
-                tableRows = RowCounts.countBesideADump(admin);
+                fingerprint = DatabaseFingerprint.readBesideADump(admin).withSequences(sequences);
             }
             HashingOutputStream stored = awaitStreaming(streaming);
             try (var phase = timings.start("pg_dump-exit")) {
@@ -106,9 +112,9 @@ public final class BackupPipeline {
             try (var phase = timings.start("upload-complete")) {
                 upload.complete();
             }
-            Manifest manifest = new Manifest(1, backupId, source.clusterId(), dumpKey, stored.bytes(),
+            Manifest manifest = new Manifest(Manifest.VERSION, backupId, source.clusterId(), dumpKey, stored.bytes(),
                     stored.sha256Hex(), pgVersion, Manifest.FORMAT, cipher.recipients(), startedAt, clock.instant(),
-                    tableRows);
+                    fingerprint.rows(), fingerprint.checksums(), fingerprint.indexes(), fingerprint.sequences());
             try (var phase = timings.start("manifest")) {
                 store.put(ObjectKeys.manifestKey(dumpKey), manifest.toJson(), "application/json");
             }

@@ -1,7 +1,9 @@
 /**
  * The PostgreSQL side of a backup: pg_dump and pg_restore from one installation
- * ({@link io.nais.pg.backup.postgres.PgTools}) and per-table row counts taken in
- * the dump's snapshot.
+ * ({@link io.nais.pg.backup.postgres.PgTools}), per-table row counts, and what a
+ * restore is compared with ({@link io.nais.pg.backup.postgres.DatabaseFingerprint}:
+ * rows and an md5 sum per table, index definitions, sequences), taken in the
+ * dump's snapshot.
  *
  * <p>Decisions: the tools get their login from service-kit's
  * {@code LibpqAdminLogin} ({@code sslmode=verify-full} against the cluster's

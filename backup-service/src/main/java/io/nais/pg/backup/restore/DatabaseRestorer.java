@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import io.nais.pg.backup.crypto.AgeIdentities;
 import io.nais.pg.backup.dump.Manifest;
+import io.nais.pg.backup.postgres.DatabaseFingerprint;
 import io.nais.pg.backup.postgres.RowCounts;
 import io.nais.pg.kit.clusters.ClusterAdminConnections;
 import io.nais.pg.kit.clusters.ClusterAdminConnections.ClusterAddress;
@@ -25,8 +26,9 @@ import io.nais.pg.kit.clusters.ClusterAdminConnections.ClusterAddress;
 /**
  * Restores a backup into a NEW database and counts what arrived: check the
  * SHA-256, make a throwaway login ({@link RestoreLogin}), create the database,
- * decrypt and pg_restore into it AS that login, count rows per table as that
- * login, compare with the manifest, drop the login. Shared by the scheduled
+ * decrypt and pg_restore into it AS that login, read what it holds as that
+ * login (rows and a content checksum per table, indexes, sequences: {@link
+ * DatabaseFingerprint}), compare with the manifest, drop the login. Shared by the scheduled
  * verification (scratch server) and the operator's restore (a team's cluster).
  *
  * <p>Why a login of its own, and not the admin with {@code --role}: a backup
@@ -53,7 +55,11 @@ public class DatabaseRestorer {
         this.logins = new RestoreLogins(admin);
     }
 
-    /** What a restore held, and how it compares with the counts taken at dump time. */
+    /**
+     * What a restore held, and how it compares with what was recorded at dump
+     * time: {@code difference} names each table, index or sequence that
+     * differs (no row values); empty when it matches.
+     */
     public record Restored(Map<String, Long> tableRows, boolean matchesManifest, String difference) {
         public int tables() {
             return tableRows.size();
@@ -97,7 +103,7 @@ public class DatabaseRestorer {
             closeToOthers(scratch, database);
             reader.restore(manifest, identities, logins.libpq(scratch, database, login),
                     List.of("--no-owner", "--no-privileges"));
-            return compare(manifest, countAs(scratch, database, login));
+            return compare(manifest, readAs(scratch, database, login));
         } finally {
             cleanUp(login, () -> dropDatabase(scratch, database));
             cleanUp(login, () -> logins.drop(scratch, login));
@@ -124,7 +130,7 @@ public class DatabaseRestorer {
             created = true;
             reader.restore(manifest, identities, logins.libpq(cluster, database, login),
                     List.of("--no-owner", "--role=" + owner));
-            return compare(manifest, countAs(cluster, database, login));
+            return compare(manifest, readAs(cluster, database, login));
         } finally {
             if (created) {
                 cleanUp(login, () -> logins.handOver(cluster, database, login, owner));
@@ -167,9 +173,9 @@ public class DatabaseRestorer {
         }
     }
 
-    private Map<String, Long> countAs(ClusterAddress server, String database, RestoreLogin login) throws SQLException {
+    private DatabaseFingerprint readAs(ClusterAddress server, String database, RestoreLogin login) throws SQLException {
         try (Connection restored = logins.open(server, database, login)) {
-            return RowCounts.count(restored);
+            return DatabaseFingerprint.read(restored);
         }
     }
 
@@ -193,9 +199,12 @@ public class DatabaseRestorer {
         }
     }
 
-    private static Restored compare(Manifest manifest, Map<String, Long> counted) {
-        String difference = difference(manifest.tableRows(), counted);
-        return new Restored(counted, difference.isEmpty(), difference);
+    /** Content where the manifest recorded it (version 2), row counts for a version 1 manifest. */
+    private static Restored compare(Manifest manifest, DatabaseFingerprint restored) {
+        String difference = manifest.fingerprint()
+                .map(dumped -> String.join("; ", DatabaseFingerprint.differences(dumped, restored)))
+                .orElseGet(() -> difference(manifest.tableRows(), restored.rows()));
+        return new Restored(restored.rows(), difference.isEmpty(), difference);
     }
 
     static String difference(Map<String, Long> expected, Map<String, Long> actual) {

@@ -76,6 +76,19 @@ public class BackupRuns {
         }
     }
 
+    /**
+     * A replica took over a night whose holder's lease ran out: the holder's
+     * attempt, if still RUNNING, is abandoned so the new claim is not refused.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void abandonTakenOver(UUID backupId) {
+        update("""
+                UPDATE backup_run SET state = 'FAILED', finished_at = now(),
+                       detail = 'abandoned: its replica''s lease on the night ran out'
+                 WHERE backup_id = ? AND state = 'RUNNING'
+                """, backupId);
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void complete(Manifest manifest, Duration duration) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(COMPLETE)) {

@@ -31,8 +31,10 @@ import io.quarkus.scheduler.Scheduled;
 /**
  * The restore test nobody else schedules: the newest backup of each cluster
  * is fetched, its SHA-256 checked, decrypted, pg_restored into a scratch
- * database on the scratch server (never a team's cluster), and its rows per
- * table compared with those recorded at dump time. Every outcome, good or
+ * database on the scratch server (never a team's cluster), and what it holds
+ * compared with what was recorded at dump time: per table its rows, a checksum
+ * of their content and its indexes, and each sequence (a version 1 manifest:
+ * rows only). Every outcome, good or
  * bad, is a RestoreVerified with the figures; a bad one says why in {@code detail}.
  */
 @ApplicationScoped
@@ -104,7 +106,7 @@ public class RestoreVerifier {
             tables = restored.tables();
             rows = restored.rows();
             ok = restored.matchesManifest();
-            detail = ok ? null : "row counts differ: " + restored.difference();
+            detail = ok ? null : "restore differs from the backup: " + restored.difference();
         } catch (Exception e) {
             ok = false;
             detail = e.getClass().getSimpleName() + ": " + e.getMessage();

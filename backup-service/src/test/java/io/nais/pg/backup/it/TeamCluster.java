@@ -62,6 +62,18 @@ public final class TeamCluster {
         return new TeamCluster(team, app, postgres, seeded);
     }
 
+    /**
+     * Small clusters for the scheduler's tests: one seeded application each,
+     * all on one PostgreSQL server (each is a cluster to the service: its own
+     * id and database), so many clusters cost one server process.
+     */
+    public static List<TeamCluster> onOneServer(Infrastructure infra, String team, List<String> apps) {
+        String[] known = java.util.stream.Stream.concat(apps.stream().map(SeededApplication::ownerOf),
+                java.util.stream.Stream.of("+nais_restore")).toArray(String[]::new);
+        PostgresCluster postgres = infra.newCluster(team, options -> options.onlyKnownRoles(known));
+        return apps.stream().map(app -> new TeamCluster(team, app, postgres, postgres.seedApplication(app))).toList();
+    }
+
     /** Announces the cluster as console-sync would. */
     public void announce(TestEventBus events) {
         events.publish(Envelope.of("console-sync-service", new ClusterDiscovered(clusterId(), team, app,

@@ -141,6 +141,7 @@ class TeamCodeNeverRunsWithAdminRightsTest {
         assertThat(EVIDENCE).as("the team's code ran as a superuser").doesNotExist();
         assertThat(superusers(cluster.postgres)).containsExactly(cluster.postgres.adminUser());
         assertThat(rolesLike(cluster.postgres, "escalated%")).isEmpty();
+        // the throwaway logins are nais_restore_<random>; the group they belong to, nais_restore, stays
         assertThat(rolesLike(cluster.postgres, "nais\\_restore\\_%")).as("the throwaway login is dropped").isEmpty();
         assertThat(TeamCluster.rowsPerTable(cluster.postgres, "shop restored"))
                 .isEqualTo(TeamCluster.rowsPerTable(cluster.postgres, cluster.database()));
@@ -201,6 +202,11 @@ class TeamCodeNeverRunsWithAdminRightsTest {
                         noted boolean DEFAULT public.escalate());
                     CREATE INDEX booby_trap_expression ON public.booby_trap ((public.escalate_immutably(id)));
                     INSERT INTO public.booby_trap (id) SELECT g FROM pg_catalog.generate_series(1, 3) g;
+                    -- the team owns its tables' row types, so it may cast them to text: a content
+                    -- checksum that took a row's text by a cast (t::text) would run this as the admin
+                    CREATE FUNCTION public.booby_text(public.booby_trap) RETURNS text LANGUAGE plpgsql AS $f$
+                    BEGIN PERFORM public.escalate(); RETURN 'x'; END $f$;
+                    CREATE CAST (public.booby_trap AS text) WITH FUNCTION public.booby_text(public.booby_trap);
                     """.formatted(appRole, VICTIM_DATABASE, EVIDENCE));
         }
         assertThat(superusers(team.postgres)).as("planting alone escalates nothing").containsExactly(team.postgres.adminUser());

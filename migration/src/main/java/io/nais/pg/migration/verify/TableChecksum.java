@@ -16,6 +16,9 @@ import org.postgresql.core.Utils;
  * scan. Row text is made comparable by the canonical session settings of
  * {@link io.nais.pg.migration.connect.Endpoint#connect}. Every function and
  * operator is schema-qualified: on the target this runs as the cluster's admin.
+ * A row's text is taken by {@code pg_catalog.record_out}, never by a cast to
+ * text: casts are not schema-scoped, and a team may {@code CREATE CAST} from
+ * its own table's row type to text with a function of its own.
  */
 public record TableChecksum(String table, long rows, String checksum) {
 
@@ -24,7 +27,7 @@ public record TableChecksum(String table, long rows, String checksum) {
         String sql = "SELECT pg_catalog.count(*),"
                 + " coalesce(pg_catalog.sum(('x' OPERATOR(pg_catalog.||) pg_catalog.substr(h, 1, 16))::pg_catalog.bit(64)::pg_catalog.int8), 0),"
                 + " coalesce(pg_catalog.sum(('x' OPERATOR(pg_catalog.||) pg_catalog.substr(h, 17, 16))::pg_catalog.bit(64)::pg_catalog.int8), 0)"
-                + " FROM (SELECT pg_catalog.md5(t::pg_catalog.text) AS h FROM ONLY " + relation + " AS t) AS rows";
+                + " FROM (SELECT pg_catalog.md5(pg_catalog.textin(pg_catalog.record_out(t))) AS h FROM ONLY " + relation + " AS t) AS rows";
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return new TableChecksum(table.qualifiedName(), rs.getLong(1), rs.getBigDecimal(2) + ":" + rs.getBigDecimal(3));
