@@ -1,16 +1,11 @@
 package io.nais.pg.backup.restore;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 import org.postgresql.PGConnection;
 
@@ -99,16 +94,7 @@ final class RestoreLogins {
 
     /** A pgjdbc session as {@code login} on {@code database}, with the same parameters libpq gets. */
     Connection open(ClusterAddress server, String database, RestoreLogin login) throws SQLException {
-        Map<String, String> libpq = libpq(server, database, login).environment();
-        Properties properties = new Properties();
-        properties.setProperty("user", login.role());
-        properties.setProperty("password", login.password());
-        properties.setProperty("sslmode", libpq.get("PGSSLMODE"));
-        properties.setProperty("sslrootcert", libpq.get("PGSSLROOTCERT"));
-        properties.setProperty("options", libpq.get("PGOPTIONS"));
-        properties.setProperty("ApplicationName", "backup-service");
-        return DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port() + "/"
-                + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20"), properties);
+        return admin.open(libpq(server, database, login));
     }
 
     static ClusterAddress onDatabase(ClusterAddress server, String database) {

@@ -77,16 +77,24 @@ public class ClusterAdminConnections {
      * the caller closes it. Refused with SQLSTATE 08001 when the cluster's CA is unknown.
      */
     public Connection open(ClusterAddress cluster) throws SQLException {
-        AdminCredentials admin = verifiable(cluster);
+        return open(libpq(cluster));
+    }
+
+    /**
+     * A pgjdbc session with exactly the login libpq tools get: the same server verification and
+     * search path, for the admin or for a login the admin made (backup-service's restore logins).
+     */
+    public Connection open(LibpqAdminLogin login) throws SQLException {
+        AdminCredentials credentials = login.credentials();
         Properties properties = new Properties();
-        properties.setProperty("user", admin.username());
-        properties.setProperty("password", admin.password());
+        properties.setProperty("user", credentials.username());
+        properties.setProperty("password", credentials.password());
         properties.setProperty("sslmode", AdminSessionSettings.SSL_MODE);
-        properties.setProperty("sslrootcert", admin.sslRootCert().toString());
+        properties.setProperty("sslrootcert", credentials.sslRootCert().toString());
         properties.setProperty("options", AdminSessionSettings.OPTIONS);
         properties.setProperty("ApplicationName", applicationName);
         properties.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
-        return DriverManager.getConnection(jdbcUrl(cluster), properties);
+        return DriverManager.getConnection(jdbcUrl(login.host(), login.port(), login.database()), properties);
     }
 
     /**
@@ -124,14 +132,18 @@ public class ClusterAdminConnections {
     }
 
     static String jdbcUrl(ClusterAddress cluster) throws SQLException {
+        return jdbcUrl(cluster.host(), cluster.port(), cluster.database());
+    }
+
+    private static String jdbcUrl(String host, int port, String database) throws SQLException {
         // pgjdbc takes settings from the URL over the properties: a "host" such as
         // "db/x?sslmode=disable&" would undo verify-full, and "a,b" would name several servers
-        if (!HOST.matcher(cluster.host()).matches()) {
+        if (!HOST.matcher(host).matches()) {
             throw new SQLNonTransientConnectionException("cluster host is not a host name or IP address: "
-                    + cluster.host(), SQLSTATE_UNABLE_TO_CONNECT);
+                    + host, SQLSTATE_UNABLE_TO_CONNECT);
         }
         // The database name is URL-encoded: pgjdbc decodes it, so names with '/' or '?' stay intact.
-        return "jdbc:postgresql://" + cluster.host() + ":" + cluster.port() + "/"
-                + URLEncoder.encode(cluster.database(), StandardCharsets.UTF_8).replace("+", "%20");
+        return "jdbc:postgresql://" + host + ":" + port + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }
