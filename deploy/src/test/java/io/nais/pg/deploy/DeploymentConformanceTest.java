@@ -1,8 +1,10 @@
 package io.nais.pg.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -75,6 +77,61 @@ class DeploymentConformanceTest {
         Map<String, String> failures = run(withoutIssuer, List.of(withoutIssuer.deployment("console-sync-service")));
         assertThat(failures).containsOnlyKeys("console-sync-service");
         assertThat(failures.get("console-sync-service")).contains("exited").contains("auth-server-url");
+    }
+
+    /**
+     * What a pod gets is the manifests' values: each is passed as rendered, or is an endpoint of the
+     * table, or a path moved under the pod's root; the only other variables are the kubelet's and the
+     * image's.
+     */
+    @Test
+    void aPodGetsTheManifestsValuesSaveTheEndpointTableAndTheMountPaths() {
+        RenderedOverlay prod = RenderedOverlay.render("prod");
+        TestSecrets secrets = TestSecrets.of(prod, infrastructure, scratch.resolve("verbatim-secrets"));
+        Set<String> kubeletAndImage = Set.of("HOSTNAME", "HOME", "PATH", "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT",
+                "KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", "KUBERNETES_CERTS_CA_FILE", "KUBENAMESPACE");
+        Map<String, String> table = infrastructure.endpointSubstitutions();
+        for (Deployment deployment : prod.deployments()) {
+            Path root = scratch.resolve("verbatim").resolve(deployment.getMetadata().getName());
+            Pod pod = Pod.prepare(prod, deployment, secrets, infrastructure, root);
+            ProvidedConfig manifests = ProvidedConfig.of(prod, deployment);
+            assertThat(pod.environment().keySet()).as(pod.name())
+                    .allSatisfy(name -> assertThat(manifests.envNames().contains(name) || kubeletAndImage.contains(name)).as(name).isTrue());
+            manifests.literals().forEach((name, value) -> {
+                String given = pod.environment().get(name);
+                if (table.containsKey(name)) {
+                    assertThat(given).as(name).isEqualTo(table.get(name));
+                } else if (!given.equals(value)) {
+                    assertThat(given).as(name + " may differ only as a path under the pod's root")
+                            .isEqualTo(root + value);
+                }
+            });
+        }
+    }
+
+    /** A key a Deployment reads that its ExternalSecret does not make stops the pod, as the kubelet stops it. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSecretKeyTheExternalSecretDoesNotMakeKeepsThePodFromStarting() {
+        RenderedOverlay prod = RenderedOverlay.render("prod");
+        List<HasMetadata> objects = new ArrayList<>();
+        for (HasMetadata object : prod.objects()) {
+            if (object instanceof GenericKubernetesResource external
+                    && "ExternalSecret".equals(external.getKind()) && external.getMetadata().getName().equals("nais-pg-kafka-ca")) {
+                var changed = Serialization.clone(external);
+                var spec = (Map<String, Object>) changed.getAdditionalProperties().get("spec");
+                ((List<Map<String, Object>>) spec.get("data")).removeIf(data -> "ca.password".equals(data.get("secretKey")));
+                objects.add(changed);
+            } else {
+                objects.add(object);
+            }
+        }
+        RenderedOverlay withoutKey = new RenderedOverlay("prod", objects);
+        TestSecrets secrets = TestSecrets.of(withoutKey, infrastructure, scratch.resolve("missing-key-secrets"));
+        assertThat(secrets.secret("nais-pg-kafka-ca")).containsOnlyKeys("ca.p12");
+        assertThatThrownBy(() -> Pod.prepare(withoutKey,
+                        withoutKey.deployment("dba-grant-service"), secrets, infrastructure, scratch.resolve("missing-key")))
+                .hasMessageContaining("the kubelet would not start the pod: nais-pg-kafka-ca has no key ca.password");
     }
 
     /** Every other value reaches the service verbatim: the table may only name settings the manifests set. */
