@@ -2,6 +2,7 @@ package io.nais.pg.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +63,32 @@ class DockerComposeTest {
                 .toList();
         assertThat(verifiers).extracting(OidcSettings::service).contains(KustomizeOverlaysTest.SERVICES.toArray(String[]::new));
         assertThat(OidcSettings.disagreements(verifiers)).isEmpty();
+    }
+
+    /**
+     * The one issuer compose's verifiers expect is the one compose runs: its name is the address the
+     * CLI reaches it at (the published port on localhost), and every verifier fetches its keys from
+     * the same issuer inside the network (service {@code oidc}, the same path).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeVerifiersExpectTheIssuerComposeRunsAndFetchItsKeysFromIt() {
+        Map<String, Map<String, Object>> services = services();
+        Map<String, Object> oidc = services.get("oidc");
+        String port = String.valueOf(((Map<String, Object>) oidc.get("environment")).get("SERVER_PORT"));
+        assertThat((List<String>) oidc.get("ports")).contains(port + ":" + port);
+        for (String service : KustomizeOverlaysTest.SERVICES) {
+            ProvidedConfig compose = ProvidedConfig.ofCompose((Map<String, Object>) services.get(service).get("environment"));
+            for (OidcSettings verifier : OidcSettings.of(service, compose)) {
+                URI issuer = URI.create(verifier.issuer().orElseThrow());
+                assertThat(issuer.getHost() + ":" + issuer.getPort()).as(verifier.toString()).isEqualTo("localhost:" + port);
+                String keys = verifier.verifier().equals("gateway")
+                        ? compose.literals().get("NAIS_ACCESS_GATEWAY_OIDC_JWKS_URI")
+                        : compose.literals().get(ServiceConfig.envName(OidcSettings.AUTH_SERVER_URL));
+                assertThat(keys).as(verifier + ": where its keys come from")
+                        .startsWith("http://oidc:" + port + issuer.getPath());
+            }
+        }
     }
 
     /**
