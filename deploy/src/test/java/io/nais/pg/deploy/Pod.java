@@ -26,6 +26,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -106,7 +107,7 @@ record Pod(String name, String module, Map<String, String> environment, PodFiles
         }
         String account = Optional.ofNullable(spec.getServiceAccountName()).orElse("default");
         return overlay.all(ServiceAccount.class).stream().filter(a -> a.getMetadata().getName().equals(account))
-                .map(ServiceAccount::getAutomountServiceAccountToken).filter(a -> a != null).findFirst().orElse(true);
+                .map(ServiceAccount::getAutomountServiceAccountToken).filter(Objects::nonNull).findFirst().orElse(true);
     }
 
     private static Set<Integer> ports(Container container) {
