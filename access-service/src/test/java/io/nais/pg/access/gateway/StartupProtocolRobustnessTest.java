@@ -4,6 +4,9 @@ import static io.nais.pg.access.gateway.GatewayHarness.ALICE;
 import static io.nais.pg.access.gateway.GatewayHarness.CLUSTER_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -22,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * What no real driver sends: the gateway answers with an ErrorResponse
  * (08P01/28000) or closes, never hangs or crashes, and serves a real login after.
  */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class StartupProtocolRobustnessTest {
 
     private static GatewayHarness h;
