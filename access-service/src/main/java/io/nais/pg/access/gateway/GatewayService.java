@@ -6,6 +6,7 @@ import io.nais.pg.access.gateway.audit.StatementAudit;
 import io.nais.pg.access.gateway.session.SessionEvents;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -13,6 +14,8 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +42,11 @@ public class GatewayService {
     private final MeterRegistry meters;
     private ExecutorService blocking;
     private StatementAudit audit;
+    /**
+     * Removed again at shutdown: the registry may outlive this application (Micrometer's global registry, which
+     * a test JVM's next application start shares), and a meter left there would keep reading this gateway.
+     */
+    private final List<Meter> registered = new ArrayList<>();
     private volatile GatewayServer server;
 
     GatewayService(GatewayConfig config, AccessDirectory directory, SessionEvents events,
@@ -64,6 +72,7 @@ public class GatewayService {
     }
 
     void onStop(@Observes ShutdownEvent shutdown) {
+        registered.forEach(meters::remove);
         if (server != null) {
             server.drain(config.drainTimeout());
             audit.close();
@@ -104,23 +113,24 @@ public class GatewayService {
     }
 
     private void registerAuditMeters(StatementAudit statementAudit) {
-        FunctionCounter.builder("nais.gateway.audit.sent", statementAudit, StatementAudit::sent)
-                .description("statement audit events acknowledged by Kafka").register(meters);
-        FunctionCounter.builder("nais.gateway.audit.dropped", statementAudit, StatementAudit::dropped)
+        registered.add(FunctionCounter.builder("nais.gateway.audit.sent", statementAudit, StatementAudit::sent)
+                .description("statement audit events acknowledged by Kafka").register(meters));
+        registered.add(FunctionCounter.builder("nais.gateway.audit.dropped", statementAudit, StatementAudit::dropped)
                 .description("statement audit events lost: queue or spool full (audit trail incomplete)")
-                .register(meters);
-        Gauge.builder("nais.gateway.audit.spool.bytes", statementAudit, StatementAudit::spoolBytes)
-                .description("statement audit events waiting on disk for Kafka").register(meters);
+                .register(meters));
+        registered.add(Gauge.builder("nais.gateway.audit.spool.bytes", statementAudit, StatementAudit::spoolBytes)
+                .description("statement audit events waiting on disk for Kafka").register(meters));
     }
 
     private void registerRefusalMeters(GatewayServer gateway) {
-        FunctionCounter.builder("nais.gateway.login.unauthenticated.refused", gateway,
+        registered.add(FunctionCounter.builder("nais.gateway.login.unauthenticated.refused", gateway,
                         GatewayServer::unauthenticatedRefusals)
-                .description("connections refused before the client authenticated (recorded or not)").register(meters);
-        FunctionCounter.builder("nais.gateway.login.unauthenticated.held-back", gateway,
+                .description("connections refused before the client authenticated (recorded or not)")
+                .register(meters));
+        registered.add(FunctionCounter.builder("nais.gateway.login.unauthenticated.held-back", gateway,
                         GatewayServer::unauthenticatedRefusalsHeldBack)
                 .description("of those, refusals the rate limit kept from becoming a record of their own")
-                .register(meters);
+                .register(meters));
     }
 
     private static ThreadFactory daemonThreads() {
