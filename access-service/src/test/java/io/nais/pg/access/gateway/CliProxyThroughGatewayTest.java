@@ -2,10 +2,10 @@ package io.nais.pg.access.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nais.pg.cli.Nais;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.nais.pg.cli.Nais;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -6,15 +6,15 @@ import static io.nais.pg.access.gateway.GatewayHarness.TEAM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nais.pg.testsupport.RealInfrastructure;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.GrantExpired;
 import io.nais.pg.events.LoginDenied;
 import io.nais.pg.events.SessionClosed;
 import io.nais.pg.events.SessionOpened;
 import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
