@@ -133,6 +133,24 @@ class KustomizeOverlaysTest {
                         .noneSatisfy(p -> assertThat(p.getBackend().getService().getName()).isEqualTo("access-service"))));
     }
 
+    /**
+     * Health and metrics ({@code /q/*}) are served on the pods' management port only: no Ingress path reaches
+     * {@code /q}, and no Service exposes the management port (Prometheus scrapes the pods themselves).
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void healthAndMetricsAreNeitherRoutedNorExposedByAService(RenderedOverlay overlay) {
+        assertThat(overlay.all(Ingress.class)).allSatisfy(i -> assertThat(i.getSpec().getRules())
+                .allSatisfy(r -> assertThat(r.getHttp().getPaths()).allSatisfy(path -> {
+                    assertThat(path.getPath()).doesNotStartWith("/q");
+                    assertThat(path.getBackend().getService().getPort().getName()).isNotEqualTo("management");
+                })));
+        assertThat(overlay.all(Service.class)).allSatisfy(service -> assertThat(service.getSpec().getPorts())
+                .allSatisfy(port -> assertThat(String.valueOf(port.getTargetPort().getValue()))
+                        .as(overlay + ": Service " + service.getMetadata().getName())
+                        .isNotIn("management", "9000")));
+    }
+
     @ParameterizedTest
     @MethodSource("overlays")
     void secretsAreReadableOnlyByNameAndNeverListed(RenderedOverlay overlay) {

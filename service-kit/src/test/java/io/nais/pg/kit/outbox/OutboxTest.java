@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,6 +32,7 @@ import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -51,6 +53,9 @@ class OutboxTest {
 
     @Inject
     DataSource dataSource;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     private TestEventBus events;
 
@@ -146,7 +151,7 @@ class OutboxTest {
 
     @Test
     void pendingRowsAreAPrometheusGauge() {
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when().get(metrics).then().statusCode(200)
                 .body(containsString("nais_outbox_pending"));
     }
 
