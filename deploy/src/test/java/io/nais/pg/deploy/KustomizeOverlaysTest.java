@@ -36,7 +36,7 @@ class KustomizeOverlaysTest {
         assertThat(overlay.objects()).isNotEmpty();
         assertThat(overlay.all(GenericKubernetesResource.class))
                 .as("only CRD kinds may fall back to the generic model")
-                .allSatisfy(o -> assertThat(o.getKind()).isIn("KafkaTopic", "KafkaUser", "ExternalSecret", "SecretStore"));
+                .allSatisfy(o -> assertThat(o.getKind()).isIn("KafkaTopic", "KafkaUser", "ExternalSecret", "SecretStore", "PodMonitor", "PrometheusRule"));
         assertThat(overlay.objects()).allSatisfy(o -> assertThat(o.getMetadata().getName()).isNotBlank());
     }
 
