@@ -34,6 +34,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -228,6 +229,16 @@ class GatewayEndToEndTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(kafkaReported()).isEqualTo("UP"));
         assertThat(reachableGauge()).isEqualTo("1.0");
         given().when().get(ready).then().statusCode(200).body("status", is("UP"));
+    }
+
+    /** Alert NaisPgGatewayAuditSpoolFilling divides the spool's bytes by its limit, which the gateway exports. */
+    @Test
+    void theAuditSpoolsLimitIsExportedBesideItsSize() {
+        long limit = ConfigProvider.getConfig().getValue("nais.access.gateway.audit.spool.max-bytes", Long.class);
+        String scraped = given().accept("text/plain").when().get(metrics).then().statusCode(200).extract().asString();
+        assertThat(scraped.lines()).anyMatch(line -> line.startsWith("nais_gateway_audit_spool_bytes"))
+                .anySatisfy(line -> assertThat(line).startsWith("nais_gateway_audit_spool_capacity_bytes ")
+                        .satisfies(l -> assertThat(Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).isEqualTo(limit)));
     }
 
     /** The status of the wellness check {@code kafka}. */
