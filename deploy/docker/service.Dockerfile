@@ -49,6 +49,8 @@ COPY --from=build --chown=185:185 /src/${SERVICE}/target/quarkus-app/lib/ /app/l
 COPY --from=build --chown=185:185 /src/${SERVICE}/target/quarkus-app/*.jar /app/
 COPY --from=build --chown=185:185 /src/${SERVICE}/target/quarkus-app/app/ /app/app/
 COPY --from=build --chown=185:185 /src/${SERVICE}/target/quarkus-app/quarkus/ /app/quarkus/
+# the CycloneDX SBOM of exactly these jars (made in package: cyclonedx-maven-plugin)
+COPY --from=build --chown=185:185 /src/${SERVICE}/target/bom.json /app/sbom/bom.json
 USER 185
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp"
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]

@@ -8,7 +8,9 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
+import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 
 import jakarta.enterprise.inject.Any;
@@ -21,6 +23,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.nais.pg.kit.clusters.AdminSecretResolver;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.quarkus.arc.Arc;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The service starts against real Kafka and PostgreSQL (Flyway ran, outbox relay up) and reports it. */
@@ -28,23 +31,41 @@ import io.quarkus.test.junit.QuarkusTest;
 @RealInfrastructure(kafka = true, postgres = true)
 class AccessServiceStartsTest {
 
+    /** Health and metrics on the management interface (quarkus.management.enabled), the port the probes and Prometheus use. */
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
+
+    @TestHTTPResource(value = "/health/well", management = true)
+    URL well;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    /** The public port (Ingress, LoadBalancer, a team's pods) serves neither: a real HTTP client gets 404. */
+    @Test
+    void publicPortServesNoHealthOrMetrics() {
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/metrics")) {
+            given().when().get(path).then().statusCode(404);
+        }
+    }
+
     /** Kafka is reported for alerting (wellness, gauge), never as readiness: see KafkaReachability. */
     @Test
     void readyOnTheDatabaseCheckWithKafkaReportedApart() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when().get(ready).then().statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.name", hasItems("Database connections health check", "postgres-gateway"))
                 .body("checks.name", not(hasItem("Kafka connection health check")));
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().when().get("/q/health/well").then().statusCode(200)
+                given().when().get(well).then().statusCode(200)
                         .body("checks.find { it.name == 'kafka' }.status", is("UP")));
-        given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+        given().accept("text/plain").when().get(metrics).then().statusCode(200)
                 .body(containsString("nais_kafka_reachable 1.0"));
     }
 
     @Test
     void metricsArePrometheusTextIncludingTheOutboxGauge() {
-        given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+        given().accept("text/plain").when().get(metrics).then().statusCode(200)
                 .contentType(containsString("text/plain"))
                 .body(containsString("# TYPE nais_outbox_pending gauge"));
     }
@@ -59,6 +80,6 @@ class AccessServiceStartsTest {
         assertThat(resolvers.stream().map(AdminSecretResolver::scheme)).contains("file", "k8s");
         // looked up as the resolver does on its first k8s: reference (a removed bean would fail only then)
         assertThat(Arc.container().select(KubernetesClient.class).isResolvable()).isTrue();
-        given().when().get("/q/health/ready").then().statusCode(200);
+        given().when().get(ready).then().statusCode(200);
     }
 }

@@ -5,9 +5,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 
+import java.net.URL;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The service starts against real Kafka, PostgreSQL and its OIDC issuer (Flyway ran, outbox relay up) and reports it. */
@@ -15,16 +19,31 @@ import io.quarkus.test.junit.QuarkusTest;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class ConsoleSyncServiceStartsTest {
 
+    /** Health and metrics on the management interface (quarkus.management.enabled), the port the probes and Prometheus use. */
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    /** The public port (Ingress, LoadBalancer, a team's pods) serves neither: a real HTTP client gets 404. */
+    @Test
+    void publicPortServesNoHealthOrMetrics() {
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/health/live", "/q/metrics")) {
+            given().when().get(path).then().statusCode(404);
+        }
+    }
+
     @Test
     void readyWithRealKafkaAndDatabaseChecks() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when().get(ready).then().statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.name", hasItems("Database connections health check", "Kafka connection health check"));
     }
 
     @Test
     void metricsArePrometheusTextIncludingTheOutboxGauge() {
-        given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+        given().accept("text/plain").when().get(metrics).then().statusCode(200)
                 .contentType(containsString("text/plain"))
                 .body(containsString("# TYPE nais_outbox_pending gauge"));
     }

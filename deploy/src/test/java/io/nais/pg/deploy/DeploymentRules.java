@@ -30,6 +30,9 @@ final class DeploymentRules {
     static final Duration STOP_MARGIN = Duration.ofSeconds(10);
     /** How long a service drains after SIGTERM: the gateway its sessions, a REST API its requests. */
     static final List<String> DRAIN_KEYS = List.of("nais.access.gateway.drain-timeout", "quarkus.shutdown.timeout");
+    /** Quarkus' management interface (quarkus.management.port's default): health and metrics, nothing else. */
+    static final int MANAGEMENT_PORT = 9000;
+    static final String MANAGEMENT_PORT_NAME = "management";
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
     private DeploymentRules() {
@@ -49,6 +52,7 @@ final class DeploymentRules {
         checkTopologySpread(pod, deployment.getSpec().getTemplate().getMetadata().getLabels(), violations);
         for (Container container : pod.getContainers()) {
             String where = name + "/" + container.getName() + ": ";
+            checkManagementPort(container, where, violations);
             checkProbe(container.getStartupProbe(), "/q/health/started", where + "startupProbe", violations);
             checkProbe(container.getLivenessProbe(), "/q/health/live", where + "livenessProbe", violations);
             checkProbe(container.getReadinessProbe(), "/q/health/ready", where + "readinessProbe", violations);
@@ -130,9 +134,29 @@ final class DeploymentRules {
         }
     }
 
+    /** The container names its management port (quarkus.management.port, 9000): probes and scrapes go there. */
+    private static void checkManagementPort(Container container, String where, List<String> violations) {
+        boolean declared = Optional.ofNullable(container.getPorts()).orElse(List.of()).stream()
+                .anyMatch(port -> MANAGEMENT_PORT_NAME.equals(port.getName()) && port.getContainerPort() == MANAGEMENT_PORT);
+        if (!declared) {
+            violations.add(where + "needs container port " + MANAGEMENT_PORT_NAME + " = " + MANAGEMENT_PORT);
+        }
+    }
+
+    /**
+     * Probes GET the management interface: the public port answers 404 for {@code /q/*} (quarkus.management.enabled),
+     * so a probe there would never pass.
+     */
     private static void checkProbe(Probe probe, String path, String what, List<String> violations) {
         if (probe == null || probe.getHttpGet() == null || !path.equals(probe.getHttpGet().getPath())) {
             violations.add(what + " must GET " + path);
+            return;
+        }
+        var port = probe.getHttpGet().getPort();
+        boolean management = port != null && (MANAGEMENT_PORT_NAME.equals(port.getStrVal())
+                || Integer.valueOf(MANAGEMENT_PORT).equals(port.getIntVal()));
+        if (!management) {
+            violations.add(what + " must GET " + path + " on port " + MANAGEMENT_PORT_NAME);
         }
     }
 
@@ -190,8 +214,10 @@ final class DeploymentRules {
 
     private static void checkScrapeAnnotations(Map<String, String> annotations, List<String> violations) {
         Map<String, String> present = annotations == null ? Map.of() : annotations;
-        if (!"true".equals(present.get("prometheus.io/scrape")) || !"/q/metrics".equals(present.get("prometheus.io/path"))) {
-            violations.add("pod template needs prometheus.io/scrape=true and prometheus.io/path=/q/metrics");
+        if (!"true".equals(present.get("prometheus.io/scrape")) || !"/q/metrics".equals(present.get("prometheus.io/path"))
+                || !Integer.toString(MANAGEMENT_PORT).equals(present.get("prometheus.io/port"))) {
+            violations.add("pod template needs prometheus.io/scrape=true, prometheus.io/path=/q/metrics and prometheus.io/port="
+                    + MANAGEMENT_PORT);
         }
     }
 }

@@ -39,6 +39,19 @@ class DeploymentRulesTest {
                 .anySatisfy(v -> assertThat(v).contains("startupProbe must GET /q/health/started"));
     }
 
+    /** The public port answers 404 for /q/* (quarkus.management.enabled): a probe or scrape there is a broken rollout. */
+    @Test
+    void probesOrScrapesOnThePublicPortAreRejected() {
+        Deployment deployment = rendered();
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        container.getReadinessProbe().getHttpGet().setPort(new IntOrString("http"));
+        deployment.getSpec().getTemplate().getMetadata().getAnnotations().put("prometheus.io/port", "8081");
+        assertThat(violations(deployment)).anySatisfy(v -> assertThat(v).contains("readinessProbe must GET /q/health/ready on port management"))
+                .anySatisfy(v -> assertThat(v).contains("prometheus.io/port=9000"));
+        container.getPorts().removeIf(port -> "management".equals(port.getName()));
+        assertThat(violations(deployment)).anySatisfy(v -> assertThat(v).contains("needs container port management = 9000"));
+    }
+
     @Test
     void aDeploymentWithoutAMemoryLimitIsRejected() {
         Deployment deployment = rendered();

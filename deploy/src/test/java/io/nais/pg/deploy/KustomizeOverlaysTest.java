@@ -36,7 +36,7 @@ class KustomizeOverlaysTest {
         assertThat(overlay.objects()).isNotEmpty();
         assertThat(overlay.all(GenericKubernetesResource.class))
                 .as("only CRD kinds may fall back to the generic model")
-                .allSatisfy(o -> assertThat(o.getKind()).isIn("KafkaTopic", "KafkaUser", "ExternalSecret", "SecretStore"));
+                .allSatisfy(o -> assertThat(o.getKind()).isIn("KafkaTopic", "KafkaUser", "ExternalSecret", "SecretStore", "PodMonitor", "PrometheusRule"));
         assertThat(overlay.objects()).allSatisfy(o -> assertThat(o.getMetadata().getName()).isNotBlank());
     }
 
@@ -131,6 +131,24 @@ class KustomizeOverlaysTest {
         assertThat(overlay.all(Ingress.class)).allSatisfy(i -> assertThat(i.getSpec().getRules())
                 .allSatisfy(r -> assertThat(r.getHttp().getPaths())
                         .noneSatisfy(p -> assertThat(p.getBackend().getService().getName()).isEqualTo("access-service"))));
+    }
+
+    /**
+     * Health and metrics ({@code /q/*}) are served on the pods' management port only: no Ingress path reaches
+     * {@code /q}, and no Service exposes the management port (Prometheus scrapes the pods themselves).
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void healthAndMetricsAreNeitherRoutedNorExposedByAService(RenderedOverlay overlay) {
+        assertThat(overlay.all(Ingress.class)).allSatisfy(i -> assertThat(i.getSpec().getRules())
+                .allSatisfy(r -> assertThat(r.getHttp().getPaths()).allSatisfy(path -> {
+                    assertThat(path.getPath()).doesNotStartWith("/q");
+                    assertThat(path.getBackend().getService().getPort().getName()).isNotEqualTo("management");
+                })));
+        assertThat(overlay.all(Service.class)).allSatisfy(service -> assertThat(service.getSpec().getPorts())
+                .allSatisfy(port -> assertThat(String.valueOf(port.getTargetPort().getValue()))
+                        .as(overlay + ": Service " + service.getMetadata().getName())
+                        .isNotIn("management", "9000")));
     }
 
     @ParameterizedTest

@@ -115,7 +115,8 @@ class NetworkFlowsTest {
             flows.add(allowed("service -> DNS over TCP (kube-dns)", service, net.kubeDns(), 53));
             flows.add(new Flow("service -> DNS (NodeLocal DNSCache)", service, net.nodeLocalDns(), "UDP", 53, true));
             flows.add(allowed("service -> OIDC issuer (JWKS)", service, net.issuer(), 443));
-            flows.add(allowed("Prometheus -> metrics", net.prometheus(), service, service.namedPorts().get("http")));
+            flows.add(allowed("Prometheus -> metrics (management port)", net.prometheus(), service,
+                    service.namedPorts().get("management")));
         }
         for (String name : List.of(ACCESS, BACKUP)) {
             flows.add(allowed(name + " -> a team's cluster", net.service(name), net.teamCluster(), 5432));
@@ -149,9 +150,15 @@ class NetworkFlowsTest {
             flows.add(refused("service -> Kafka's plaintext listener", service, net.kafkaBroker(), 9092));
             flows.add(refused("a team's pod -> the service's http port", net.teamPod(), service, http));
             flows.add(refused("the internet -> the service's http port", net.laptop(), service, http));
+            int management = service.namedPorts().get("management");
+            flows.add(refused("a team's pod -> health and metrics", net.teamPod(), service, management));
+            flows.add(refused("the internet -> health and metrics", net.laptop(), service, management));
+            flows.add(refused("ingress controller -> health and metrics", net.ingressController(), service, management));
         }
-        flows.add(refused("the internet -> access-service http (provisioning, health)", net.laptop(), net.service(ACCESS),
+        flows.add(refused("the internet -> access-service http (provisioning)", net.laptop(), net.service(ACCESS),
                 net.service(ACCESS).namedPorts().get("http")));
+        flows.add(refused("Prometheus -> access-service http (metrics are on the management port)", net.prometheus(),
+                net.service(ACCESS), net.service(ACCESS).namedPorts().get("http")));
         flows.add(refused("ingress controller -> access-service http", net.ingressController(), net.service(ACCESS),
                 net.service(ACCESS).namedPorts().get("http")));
         for (String name : List.of(DBA_GRANT, CONSOLE)) {

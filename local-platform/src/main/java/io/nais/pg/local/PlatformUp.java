@@ -143,9 +143,17 @@ final class PlatformUp {
         LocalState.writePrivate(state.clustersFile(), yaml.toString());
     }
 
+    /** Each service's name in {@code platform.env}. */
+    private static final Map<String, String> ENVIRONMENT_PREFIX = Map.of("access-service", "ACCESS",
+            "dba-grant-service", "DBA_GRANT", "backup-service", "BACKUP", "console-sync-service", "CONSOLE");
+
     record Services(int gatewayPort, List<ServiceProcess> processes) {
+        ServiceProcess process(String service) {
+            return processes.stream().filter(p -> p.name().equals(service)).findFirst().orElseThrow();
+        }
+
         String url(String service) {
-            return processes.stream().filter(p -> p.name().equals(service)).findFirst().orElseThrow().url();
+            return process(service).url();
         }
     }
 
@@ -157,14 +165,17 @@ final class PlatformUp {
         settings.put("dba-grant-service", LocalServiceConfig.dbaGrant(infrastructure));
         settings.put("backup-service", LocalServiceConfig.backup(infrastructure, state.root().resolve("backup")));
         settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile()));
+        // the ports of deploy/: public 8081-8084, and each one's management port 1000 above (9000, the
+        // Deployments' management port, is where a local S3 or another tool is likely to listen)
         int[] ports = {8081, 8082, 8083, 8084};
         List<ServiceProcess> processes = new ArrayList<>();
         int index = 0;
         for (Map.Entry<String, Map<String, String>> service : settings.entrySet()) {
             Map<String, String> config = new LinkedHashMap<>(service.getValue());
             config.putAll(LocalServiceConfig.common(infrastructure, service.getKey()));
+            int port = ports[index++];
             processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(service.getKey()), service.getKey(),
-                    preferredPort(ports[index++]), config)));
+                    preferredPort(port), preferredPort(port + 1000), config)));
         }
         for (ServiceProcess process : processes) {
             process.awaitReady(Duration.ofMinutes(2));
@@ -180,10 +191,12 @@ final class PlatformUp {
         environment.put("OIDC_STATE_DIR", infrastructure.oidc().stateDirectory().toString());
         environment.put("S3_ENDPOINT", infrastructure.s3().endpoint());
         environment.put("S3_BUCKET", BACKUP_BUCKET);
-        environment.put("ACCESS_URL", services.url("access-service"));
-        environment.put("DBA_GRANT_URL", services.url("dba-grant-service"));
-        environment.put("BACKUP_URL", services.url("backup-service"));
-        environment.put("CONSOLE_URL", services.url("console-sync-service"));
+        // <SERVICE>_URL: the public port (APIs); <SERVICE>_MANAGEMENT_URL: health and metrics
+        ENVIRONMENT_PREFIX.forEach((service, prefix) -> {
+            ServiceProcess process = services.process(service);
+            environment.put(prefix + "_URL", process.url());
+            environment.put(prefix + "_MANAGEMENT_URL", process.managementUrl());
+        });
         environment.put("GATEWAY_HOST", "127.0.0.1");
         environment.put("GATEWAY_PORT", Integer.toString(services.gatewayPort()));
         environment.put("GATEWAY_CA_FILE", state.pkiDirectory().resolve("server-ca.crt").toString());

@@ -26,16 +26,22 @@ final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int httpPort;
+    private final int managementPort;
     private final ChildJvm process;
 
-    private ServiceProcess(String name, int httpPort, ChildJvm process) {
+    private ServiceProcess(String name, int httpPort, int managementPort, ChildJvm process) {
         this.name = name;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
         this.process = process;
     }
 
-    /** Writes the service's config and starts it; returns without waiting for readiness. */
-    static ServiceProcess start(Path repository, Path directory, String name, int httpPort, Map<String, String> settings) {
+    /**
+     * Writes the service's config and starts it; returns without waiting for readiness. Health and metrics are
+     * on {@code managementPort} (Quarkus' management interface), as in production, not on {@code httpPort}.
+     */
+    static ServiceProcess start(Path repository, Path directory, String name, int httpPort, int managementPort,
+            Map<String, String> settings) {
         Path app = repository.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(app)) {
             throw new IllegalStateException(app + " is missing: build with ./mvnw -B install -DskipTests");
@@ -43,6 +49,8 @@ final class ServiceProcess implements AutoCloseable {
         Map<String, String> config = new TreeMap<>(settings);
         config.put("quarkus.http.port", Integer.toString(httpPort));
         config.put("quarkus.http.host", "127.0.0.1");
+        config.put("quarkus.management.port", Integer.toString(managementPort));
+        config.put("quarkus.management.host", "127.0.0.1");
         // Plain, readable logs for a person at a terminal; production keeps JSON.
         config.put("quarkus.log.console.json.enabled", "false");
         LocalState.writePrivate(directory.resolve("config/application.properties"), config.entrySet().stream()
@@ -51,7 +59,7 @@ final class ServiceProcess implements AutoCloseable {
         ChildJvm child = ChildJvm.start(new ChildJvm.Spec(name, name, "io.quarkus.bootstrap.runner.QuarkusEntryPoint", "384m",
                 // the services relay and reconcile for hours: keep the optimising JIT
                 List.of("-XX:TieredStopAtLevel=4"), List.of(), Map.of(), directory), app.toString());
-        return new ServiceProcess(name, httpPort, child);
+        return new ServiceProcess(name, httpPort, managementPort, child);
     }
 
     String name() {
@@ -62,18 +70,23 @@ final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + httpPort;
     }
 
+    /** Health ({@code /q/health/*}) and metrics ({@code /q/metrics}). */
+    String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
     Path log() {
         return process.log();
     }
 
-    /** Waits until {@code /q/health/ready} answers 200: database, Kafka and the service's own checks are up. */
+    /** Waits until the management port's {@code /q/health/ready} answers 200: database, Kafka and the service's own checks are up. */
     void awaitReady(Duration timeout) {
         process.awaitReady(this::ready, timeout.toMillis());
     }
 
     private boolean ready() {
         try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {

@@ -128,7 +128,7 @@ class AccessServiceRestartAcrossGrantExpiryTest {
     /** Returns once the service is ready: the catch-up is timed from there. */
     private static ServiceProcess startAccessService(Map<String, String> settings) {
         ServiceProcess process = ServiceProcess.start(REPOSITORY, SERVICE_DIRECTORY, "access-service",
-                FreePorts.next(), settings);
+                FreePorts.next(), FreePorts.next(), settings);
         process.awaitReady(READY);
         return process;
     }

@@ -120,6 +120,9 @@ public class GatewayService {
                 .register(meters));
         registered.add(Gauge.builder("nais.gateway.audit.spool.bytes", statementAudit, StatementAudit::spoolBytes)
                 .description("statement audit events waiting on disk for Kafka").register(meters));
+        // the alert on a filling spool divides by this, so it holds whatever max-bytes a deployment sets
+        registered.add(Gauge.builder("nais.gateway.audit.spool.capacity.bytes", config.audit().spool(), spool -> spool.maxBytes())
+                .description("the spool's size limit (nais.access.gateway.audit.spool.max-bytes)").register(meters));
     }
 
     private void registerRefusalMeters(GatewayServer gateway) {

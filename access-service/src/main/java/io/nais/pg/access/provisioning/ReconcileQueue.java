@@ -156,6 +156,22 @@ public class ReconcileQueue {
                 """);
     }
 
+    /**
+     * Live clusters whose last reconcile attempt failed and that wait for a retry (a pass that succeeds resets
+     * {@code attempts}): the gauge an operator alerts on.
+     */
+    public long failingClusters() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*) FROM cluster_sync s JOIN cluster c ON c.cluster_id = s.cluster_id
+                 WHERE s.attempts > 0 AND NOT c.removed
+                """); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reconcile queue query failed", e);
+        }
+    }
+
     /** Clusters with work whose backoff has passed. */
     @Transactional
     public List<String> due() {

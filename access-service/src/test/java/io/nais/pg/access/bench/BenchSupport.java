@@ -32,6 +32,7 @@ final class BenchSupport {
                 "quarkus.datasource.password", serviceDb.adminPassword(),
                 "kafka.bootstrap.servers", bootstrapServers,
                 "quarkus.http.port", "0",
+                "quarkus.management.port", "0",
                 "nais.access.gateway.enabled", "false",
                 "quarkus.log.category.\"io.nais.pg.access\".level",
                 Boolean.getBoolean("bench.trace") ? "DEBUG" : "INFO",

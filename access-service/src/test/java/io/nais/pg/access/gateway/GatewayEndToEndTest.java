@@ -30,9 +30,12 @@ import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.ConfigProvider;
+import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -77,6 +80,19 @@ class GatewayEndToEndTest {
 
     @Inject
     AccessDirectory directory;
+
+    /** Health and metrics: the management interface (quarkus.management.enabled), as the probes and Prometheus. */
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
+
+    @TestHTTPResource(value = "/health/live", management = true)
+    URL live;
+
+    @TestHTTPResource(value = "/health/well", management = true)
+    URL well;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     @Inject
     GatewayService gateway;
@@ -178,7 +194,7 @@ class GatewayEndToEndTest {
 
     @Test
     void readinessIncludesTheGateway() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when().get(ready).then().statusCode(200)
                 .body("checks.name", hasItem("postgres-gateway"));
     }
 
@@ -198,32 +214,42 @@ class GatewayEndToEndTest {
         try {
             await().atMost(WAIT).untilAsserted(() -> assertThat(kafkaReported()).isEqualTo("DOWN"));
             assertThat(reachableGauge()).isEqualTo("0.0");
-            given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"))
+            given().when().get(ready).then().statusCode(200).body("status", is("UP"))
                     .body("checks.name", hasItem("postgres-gateway"));
-            given().when().get("/q/health/live").then().statusCode(200).body("status", is("UP"));
+            given().when().get(live).then().statusCode(200).body("status", is("UP"));
             try (Connection c = connect(email); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("select current_user")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo(email);
             }
-            given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+            given().when().get(ready).then().statusCode(200).body("status", is("UP"));
         } finally {
             kafka.restart();
         }
         await().atMost(WAIT).untilAsserted(() -> assertThat(kafkaReported()).isEqualTo("UP"));
         assertThat(reachableGauge()).isEqualTo("1.0");
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        given().when().get(ready).then().statusCode(200).body("status", is("UP"));
+    }
+
+    /** Alert NaisPgGatewayAuditSpoolFilling divides the spool's bytes by its limit, which the gateway exports. */
+    @Test
+    void theAuditSpoolsLimitIsExportedBesideItsSize() {
+        long limit = ConfigProvider.getConfig().getValue("nais.access.gateway.audit.spool.max-bytes", Long.class);
+        String scraped = given().accept("text/plain").when().get(metrics).then().statusCode(200).extract().asString();
+        assertThat(scraped.lines()).anyMatch(line -> line.startsWith("nais_gateway_audit_spool_bytes"))
+                .anySatisfy(line -> assertThat(line).startsWith("nais_gateway_audit_spool_capacity_bytes ")
+                        .satisfies(l -> assertThat(Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).isEqualTo(limit)));
     }
 
     /** The status of the wellness check {@code kafka}. */
-    private static String kafkaReported() {
-        return given().when().get("/q/health/well").then().extract().path("checks.find { it.name == 'kafka' }.status");
+    private String kafkaReported() {
+        return given().when().get(well).then().extract().path("checks.find { it.name == 'kafka' }.status");
     }
 
-    private static String reachableGauge() {
-        String metrics = given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+    private String reachableGauge() {
+        String scraped = given().accept("text/plain").when().get(metrics).then().statusCode(200)
                 .extract().asString();
-        return metrics.lines().filter(line -> line.startsWith("nais_kafka_reachable"))
+        return scraped.lines().filter(line -> line.startsWith("nais_kafka_reachable"))
                 .map(line -> line.substring(line.lastIndexOf(' ') + 1)).findFirst().orElse("absent");
     }
 

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nais.pg.backup.clusters.BackupTarget;
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.config.BackupConfig;
@@ -41,6 +42,8 @@ import io.quarkus.scheduler.Scheduled;
 public class RestoreVerifier {
 
     private static final Logger LOG = Logger.getLogger(RestoreVerifier.class);
+    /** {@code nais_restore_verifications_total{result="passed"|"failed"}}. */
+    static final String VERIFICATIONS = "nais.restore.verifications";
 
     private final ClusterRegistry clusters;
     private final BackupRuns runs;
@@ -50,9 +53,10 @@ public class RestoreVerifier {
     private final Outbox outbox;
     private final Clock clock;
     private final BackupConfig.Verification settings;
+    private final MeterRegistry meters;
 
     RestoreVerifier(ClusterRegistry clusters, BackupRuns runs, BackupReader reader, DatabaseRestorer restorer,
-                    AgeCipher cipher, Outbox outbox, Clock clock, BackupConfig config) {
+                    AgeCipher cipher, Outbox outbox, Clock clock, BackupConfig config, MeterRegistry meters) {
         this.clusters = clusters;
         this.runs = runs;
         this.reader = reader;
@@ -61,6 +65,7 @@ public class RestoreVerifier {
         this.outbox = outbox;
         this.clock = clock;
         this.settings = config.verification();
+        this.meters = meters;
     }
 
     @Scheduled(cron = "{nais.backup.verification.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -88,6 +93,8 @@ public class RestoreVerifier {
                 runs.recordVerification(backup.backupId(), verdict.ok(), verdict.detail(), clock.instant());
                 outbox.publish(Envelope.of(BackupRunner.PRODUCER, verdict));
             });
+            // alert NaisPgRestoreVerificationFailed (deploy/base/alerts.yaml)
+            meters.counter(VERIFICATIONS, "result", verdict.ok() ? "passed" : "failed").increment();
             LOG.infof("restore verification of %s: ok=%s tables=%d rows=%d%s", backup.backupId(), verdict.ok(),
                     verdict.tables(), verdict.rows(), verdict.detail() == null ? "" : " (" + verdict.detail() + ")");
             return verdict;

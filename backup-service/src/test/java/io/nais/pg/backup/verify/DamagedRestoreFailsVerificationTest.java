@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.dump.Manifest;
 import io.nais.pg.backup.dump.ObjectKeys;
@@ -71,6 +72,8 @@ class DamagedRestoreFailsVerificationTest {
     BackupRuns runs;
     @Inject
     RestoreVerifier verifier;
+    @Inject
+    MeterRegistry meters;
 
     private static TeamCluster cluster;
     private static TestEventBus events;
@@ -134,10 +137,12 @@ class DamagedRestoreFailsVerificationTest {
     @Test
     @Order(3)
     void oneChangedValueFailsNamingTheTable() throws Exception {
+        double failedBefore = failedVerifications();
         RestoreVerified verdict = verifyDamaged(
                 "UPDATE billing.invoices SET \"Total Amount\" = \"Total Amount\" + 0.01 WHERE id = 7");
 
         assertThat(verdict.ok()).isFalse();
+        assertThat(failedVerifications()).isEqualTo(failedBefore + 1); // the alert's meter moves
         assertThat(verdict.detail()).isEqualTo("restore differs from the backup: billing.invoices: content differs (checksum)");
         assertThat(verdict.rows()).isEqualTo(original.totalRows()); // the counts alone would have passed
         events.await(RestoreVerified.class, e -> e.backupId().equals(backup.backupId()) && !e.ok()
@@ -233,5 +238,10 @@ class DamagedRestoreFailsVerificationTest {
         String output = new String(process.getInputStream().readAllBytes());
         assertThat(process.waitFor(Duration.ofMinutes(2).toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(command.get(0) + " output: " + output).isZero();
+    }
+
+    private double failedVerifications() {
+        var counter = meters.find(RestoreVerifier.VERIFICATIONS).tag("result", "failed").counter();
+        return counter == null ? 0 : counter.count();
     }
 }

@@ -75,9 +75,12 @@ final class ConsoleWorld implements AutoCloseable {
         apiServer.init(InetAddress.getByName(FreePorts.HOST), 0);
 
         int port = FreePorts.next();
+        int managementPort = FreePorts.next();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.http.host", FreePorts.HOST);
         config.put("quarkus.http.port", Integer.toString(port));
+        config.put("quarkus.management.host", FreePorts.HOST);
+        config.put("quarkus.management.port", Integer.toString(managementPort));
         config.put("quarkus.log.console.json.enabled", "false");
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         config.put("quarkus.datasource.jdbc.url", database.jdbcUrl("postgres"));
@@ -97,7 +100,8 @@ final class ConsoleWorld implements AutoCloseable {
         String url = "http://" + FreePorts.HOST + ":" + port;
         ConsoleWorld world = new ConsoleWorld(kafka, database, issuer, apiServer, service, url);
         System.out.println("service log: " + service.log());
-        service.awaitReady(() -> world.status("/q/health/ready") == 200, Duration.ofMinutes(3).toMillis());
+        String ready = "http://" + FreePorts.HOST + ":" + managementPort + "/q/health/ready";
+        service.awaitReady(() -> world.status(ready) == 200, Duration.ofMinutes(3).toMillis());
         return world;
     }
 
@@ -124,9 +128,9 @@ final class ConsoleWorld implements AutoCloseable {
         }
     }
 
-    private int status(String path) {
+    private int status(String absoluteUrl) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(2)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(absoluteUrl)).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;

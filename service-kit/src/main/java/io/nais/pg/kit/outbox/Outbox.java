@@ -57,7 +57,7 @@ public class Outbox {
         } catch (SQLException e) {
             throw new IllegalStateException("could not queue " + envelope.type() + " " + envelope.metadata().id(), e);
         }
-        written.fire(new OutboxWritten(envelope.metadata().id()));
+        written.fire(new OutboxWritten(List.of(envelope.type())));
     }
 
     /**
@@ -79,7 +79,7 @@ public class Outbox {
         } catch (SQLException e) {
             throw new IllegalStateException("could not queue " + envelopes.size() + " events", e);
         }
-        written.fire(new OutboxWritten(envelopes.get(envelopes.size() - 1).metadata().id()));
+        written.fire(new OutboxWritten(envelopes.stream().<String>map(Envelope::type).toList()));
     }
 
     /** One INSERT with a VALUES row per event; rows get their relay order ({@code seq}) in list order. */

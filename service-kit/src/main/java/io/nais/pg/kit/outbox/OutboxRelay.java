@@ -66,6 +66,10 @@ public class OutboxRelay {
         Gauge.builder("nais.outbox.pending", this, OutboxRelay::pendingOrNaN)
                 .description("outbox rows not yet acked by the broker")
                 .register(meters);
+        // alert NaisPgOutboxStuck (deploy/base/alerts.yaml): age, not count, tells a stuck relay from a busy one
+        Gauge.builder("nais.outbox.oldest.age.seconds", this, OutboxRelay::oldestAgeOrNaN)
+                .description("seconds the oldest outbox row has waited for the broker's ack (0: none waits)")
+                .register(meters);
         if (!config.relayEnabled()) {
             LOG.info("outbox relay disabled (nais.kit.outbox.relay-enabled=false)");
             return;
@@ -136,6 +140,14 @@ public class OutboxRelay {
     private double pendingOrNaN() {
         try {
             return sender.pendingCount();
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    private double oldestAgeOrNaN() {
+        try {
+            return sender.oldestPendingAgeSeconds();
         } catch (Exception e) {
             return Double.NaN;
         }

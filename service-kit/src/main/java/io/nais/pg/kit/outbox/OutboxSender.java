@@ -161,6 +161,17 @@ public final class OutboxSender {
     }
 
     /** Rows not yet acked by the broker, for the pending gauge. */
+    /** Seconds the oldest row has waited for the broker's ack; 0 when none waits. */
+    public double oldestPendingAgeSeconds() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement age = connection.prepareStatement(
+                     "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) FROM outbox_event");
+             ResultSet row = age.executeQuery()) {
+            row.next();
+            return row.getDouble(1);
+        }
+    }
+
     public long pendingCount() throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM outbox_event");

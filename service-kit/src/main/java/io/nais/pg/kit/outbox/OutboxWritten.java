@@ -1,10 +1,14 @@
 package io.nais.pg.kit.outbox;
 
-import java.util.UUID;
+import java.util.List;
 
 /**
- * CDI event fired by {@link Outbox#publish} inside the caller's transaction;
- * the relay observes it after a successful commit and wakes up at once.
+ * CDI event fired by {@link Outbox#publish} inside the caller's transaction, naming the types of the events
+ * written; after a successful commit the relay wakes up at once and {@link PublishedEventMeter} counts them.
  */
-public record OutboxWritten(UUID eventId) {
+public record OutboxWritten(List<String> eventTypes) {
+
+    public OutboxWritten {
+        eventTypes = List.copyOf(eventTypes);
+    }
 }

@@ -1,7 +1,9 @@
 package io.nais.pg.kit.consumer;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,6 +33,7 @@ import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.kafka.TestEventBus;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -50,6 +53,9 @@ class DeadLetterQueueTest {
     @Inject
     DataSource dataSource;
 
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
     private TestEventBus events;
 
     @BeforeEach
@@ -64,6 +70,7 @@ class DeadLetterQueueTest {
 
     @Test
     void malformedRecordGoesToTheDlqWithItsReasonAndTheNextRecordIsProcessed() {
+        double sentBefore = deadLettersSent();
         byte[] poison = ("{not json " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         Envelope<TeamMemberAdded> next = memberAdded("after-poison-" + UUID.randomUUID() + "@example.com");
 
@@ -74,6 +81,8 @@ class DeadLetterQueueTest {
         ConsumerRecord<String, byte[]> dead = awaitDeadLetter(record -> Arrays.equals(record.value(), poison));
         assertThat(header(dead, "dead-letter-reason")).contains("malformed JSON");
         assertThat(header(dead, "dead-letter-topic")).isEqualTo(Topics.TEAM_MEMBERSHIP);
+        // what alert NaisPgDeadLetters (deploy/base/alerts.yaml) counts: the DLQ producer's sends
+        assertThat(deadLettersSent()).isGreaterThan(sentBefore);
     }
 
     @Test
@@ -104,6 +113,18 @@ class DeadLetterQueueTest {
                 EventCodec.decode(record.value()).metadata().id().equals(refused.metadata().id()));
         assertThat(header(dead, "dead-letter-reason")).contains("refused by the test consumer");
         assertThat(applied(refused)).as("the failed handler's insert was rolled back").isFalse();
+    }
+
+    /**
+     * {@code kafka_producer_record_send_total} of the channel's dead-letter producer (client id
+     * {@code kafka-dead-letter-topic-producer-<consumer client id>}, SmallRye's naming) on the management port;
+     * 0 before its first record, when the producer does not exist yet.
+     */
+    private double deadLettersSent() {
+        String scraped = given().accept("text/plain").when().get(metrics).then().statusCode(200).extract().asString();
+        return scraped.lines().filter(line -> line.startsWith("kafka_producer_record_send_total{")
+                        && line.contains("client_id=\"kafka-dead-letter-topic-producer-"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private ConsumerRecord<String, byte[]> awaitDeadLetter(Predicate<ConsumerRecord<String, byte[]>> matching) {

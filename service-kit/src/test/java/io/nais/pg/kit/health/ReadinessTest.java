@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 
+import java.net.URL;
 import java.time.Duration;
 
 import org.awaitility.Awaitility;
@@ -13,6 +14,7 @@ import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.ServiceDatabase;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -28,9 +30,13 @@ class ReadinessTest {
     @InjectInfrastructure
     ServiceDatabase database;
 
+    /** The management interface's readiness (quarkus.management.enabled): the port the kubelet probes. */
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
+
     @Test
     void readyWithRealKafkaAndDatabaseChecks() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when().get(ready).then().statusCode(200)
                 .body("status", is("UP"))
                 .body("checks.name", hasItems(DATABASE_CHECK, KAFKA_CHECK));
     }
@@ -40,13 +46,13 @@ class ReadinessTest {
         refuseConnections(true);
         try {
             Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                    given().when().get("/q/health/ready").then().statusCode(503)
+                    given().when().get(ready).then().statusCode(503)
                             .body("status", is("DOWN")));
         } finally {
             refuseConnections(false);
         }
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP")));
+                given().when().get(ready).then().statusCode(200).body("status", is("UP")));
     }
 
     /** The service's own database stops accepting connections and its open ones end: an outage for this app only. */

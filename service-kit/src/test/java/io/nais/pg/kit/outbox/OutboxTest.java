@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,12 +26,14 @@ import org.junit.jupiter.api.Test;
 
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.Envelope;
+import io.nais.pg.events.EventCodec;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -51,6 +54,9 @@ class OutboxTest {
 
     @Inject
     DataSource dataSource;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     private TestEventBus events;
 
@@ -95,6 +101,64 @@ class OutboxTest {
         assertThat(bus().findNow(EventTopic.BACKUPS, e -> e.metadata().id().equals(rolledBack.metadata().id())))
                 .isEmpty();
         awaitNoRowsFor(cluster);
+    }
+
+    /** The operators' alerts (deploy/base/alerts.yaml) count announced facts: a commit counts, a rollback does not. */
+    @Test
+    void committedEventsAreCountedByTypeAndRolledBackOnesAreNot() {
+        String cluster = uniqueCluster();
+        double before = publishedBackupFailures();
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            outbox.publish(backupFailed(cluster, "never committed"));
+            throw new IllegalStateException("the caller's work failed");
+        })).hasMessageContaining("the caller's work failed");
+        assertThat(publishedBackupFailures()).isEqualTo(before);
+        QuarkusTransaction.requiringNew().run(() -> outbox.publish(backupFailed(cluster, "one")));
+        QuarkusTransaction.requiringNew().run(() -> outbox.publishAll(List.of(backupFailed(cluster, "two"),
+                backupFailed(cluster, "three"))));
+        assertThat(publishedBackupFailures()).isEqualTo(before + 3);
+        awaitNoRowsFor(cluster);
+    }
+
+    /**
+     * A row the relay has not sent shows its age (alert NaisPgOutboxStuck). Written with SQL, as a crashed writer
+     * leaves it, so no commit wakes the relay: it waits for the hourly sweep, and the gauge shows it waiting.
+     */
+    @Test
+    void theOldestUnsentEventsAgeIsAGauge() throws SQLException {
+        String cluster = uniqueCluster();
+        Awaitility.await().atMost(ARRIVAL).until(() -> scraped("nais_outbox_pending") == 0);
+        Envelope<BackupFailed> stuck = backupFailed(cluster, "waiting since ten minutes ago");
+        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO outbox_event (id, topic, record_key, payload, created_at)
+                VALUES (?, ?, ?, ?, now() - interval '10 minutes')
+                """)) {
+            insert.setObject(1, stuck.metadata().id());
+            insert.setString(2, stuck.topic().topicName());
+            insert.setString(3, stuck.key());
+            insert.setBytes(4, EventCodec.encode(stuck));
+            insert.executeUpdate();
+        }
+        assertThat(scraped("nais_outbox_oldest_age_seconds")).isGreaterThanOrEqualTo(600);
+        QuarkusTransaction.requiringNew().run(() -> outbox.publish(backupFailed(cluster, "wakes the relay")));
+        awaitNoRowsFor(cluster);
+        assertThat(scraped("nais_outbox_oldest_age_seconds")).isLessThan(600);
+    }
+
+    /** One unlabelled series as Prometheus scrapes it from the management port. */
+    private double scraped(String series) {
+        String scraped = given().accept("text/plain").when().get(metrics).then().statusCode(200).extract().asString();
+        return scraped.lines().filter(line -> line.startsWith(series + " ") || line.startsWith(series + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + series + " on " + metrics));
+    }
+
+    /** {@code nais_events_published_total{type="nais.pg.BackupFailed.v1"}} as Prometheus scrapes it (0 before the first). */
+    private double publishedBackupFailures() {
+        String scraped = given().accept("text/plain").when().get(metrics).then().statusCode(200).extract().asString();
+        return scraped.lines().filter(line -> line.startsWith("nais_events_published_total{")
+                        && line.contains("type=\"nais.pg.BackupFailed.v1\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(0);
     }
 
     @Test
@@ -146,7 +210,7 @@ class OutboxTest {
 
     @Test
     void pendingRowsAreAPrometheusGauge() {
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when().get(metrics).then().statusCode(200)
                 .body(containsString("nais_outbox_pending"));
     }
 

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nais.pg.access.directory.AccessDirectory;
 import io.nais.pg.access.directory.AccessRevoked;
 import io.nais.pg.access.provisioning.HumanSessions;
@@ -81,6 +82,9 @@ class ProvisioningFlowTest {
 
     @Inject
     RevocationsSeen revocations;
+
+    @Inject
+    MeterRegistry meters;
 
     @BeforeEach
     void clustersOfTwoTeams() {
@@ -262,17 +266,24 @@ class ProvisioningFlowTest {
     @Test
     void clusterThatWasDownConvergesWhenItReturns() throws Exception {
         String email = "patient@example.com";
+        double failingBefore = failingClusters(); // clusters other tests left behind, if any
         clusterA.stop();
         try {
             publish(new TeamMemberAdded(TEAM_A, email));
             String other = "not-held-up@team-b.example.com";
             publish(new TeamMemberAdded(TEAM_B, other));
             awaitLogin(humansB, appB, other); // another cluster is not held up
-            Thread.sleep(1500); // a few failed attempts with backoff
+            // the failed pass is counted for the operator's alert (NaisPgProvisioningFailing)
+            await().atMost(WAIT).until(() -> failingClusters() == failingBefore + 1);
         } finally {
             clusterA.start();
         }
         awaitLogin(humansA, appA, email);
+        await().atMost(WAIT).until(() -> failingClusters() == failingBefore);
+    }
+
+    private double failingClusters() {
+        return meters.get("nais.provisioning.clusters.failing").gauge().value();
     }
 
     @Test
