@@ -32,6 +32,12 @@ final class PlatformUp {
 
     static final String LOCAL_USER = System.getenv().getOrDefault("NAIS_LOCAL_USER", "developer@example.com");
     static final String BACKUP_BUCKET = "nais-backups";
+    /** backup-service in nais.backup.mode=verify: the process that holds the age identity. */
+    static final String BACKUP_VERIFIER = "backup-verifier";
+
+    private static String moduleOf(String process) {
+        return process.equals(BACKUP_VERIFIER) ? "backup-service" : process;
+    }
     static final List<DemoCluster> DEMO_CLUSTERS = List.of(new DemoCluster("team-a", "demo-app"), new DemoCluster("team-b", "other-app"));
 
     private final Path repository;
@@ -150,21 +156,26 @@ final class PlatformUp {
     }
 
     private Services startServices(Infrastructure infrastructure, LocalPki pki) {
-        status("starting access-service, dba-grant-service, backup-service and console-sync-service");
+        status("starting access-service, dba-grant-service, backup-service (backup and verify) and console-sync-service");
         int gatewayPort = preferredPort(5433);
+        AgeKeyPair backupKey = AgeKeyPair.generate(state.root().resolve("backup").resolve("backup-age-identity.txt"));
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
         settings.put("access-service", LocalServiceConfig.access(infrastructure, pki, gatewayPort, state.serviceDirectory("access-service")));
         settings.put("dba-grant-service", LocalServiceConfig.dbaGrant(infrastructure));
-        settings.put("backup-service", LocalServiceConfig.backup(infrastructure, state.root().resolve("backup")));
+        settings.put("backup-service", LocalServiceConfig.backupWriter(infrastructure, backupKey));
+        settings.put(BACKUP_VERIFIER, LocalServiceConfig.backupVerifier(infrastructure, backupKey));
         settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile()));
-        int[] ports = {8081, 8082, 8083, 8084};
+        int[] ports = {8081, 8082, 8083, 8085, 8084};
         List<ServiceProcess> processes = new ArrayList<>();
+        Map<String, Map<String, String>> commonByModule = new LinkedHashMap<>();
         int index = 0;
         for (Map.Entry<String, Map<String, String>> service : settings.entrySet()) {
+            String module = moduleOf(service.getKey());
             Map<String, String> config = new LinkedHashMap<>(service.getValue());
-            config.putAll(LocalServiceConfig.common(infrastructure, service.getKey()));
+            // both halves of backup-service share its database (the verifier finds the completed runs there)
+            config.putAll(commonByModule.computeIfAbsent(module, m -> LocalServiceConfig.common(infrastructure, m)));
             processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(service.getKey()), service.getKey(),
-                    preferredPort(ports[index++]), config)));
+                    module, preferredPort(ports[index++]), config)));
         }
         for (ServiceProcess process : processes) {
             process.awaitReady(Duration.ofMinutes(2));
@@ -183,6 +194,7 @@ final class PlatformUp {
         environment.put("ACCESS_URL", services.url("access-service"));
         environment.put("DBA_GRANT_URL", services.url("dba-grant-service"));
         environment.put("BACKUP_URL", services.url("backup-service"));
+        environment.put("BACKUP_VERIFY_URL", services.url(BACKUP_VERIFIER));
         environment.put("CONSOLE_URL", services.url("console-sync-service"));
         environment.put("GATEWAY_HOST", "127.0.0.1");
         environment.put("GATEWAY_PORT", Integer.toString(services.gatewayPort()));
@@ -217,6 +229,8 @@ final class PlatformUp {
                 "api.url=" + services.url("console-sync-service"),
                 "dba.url=" + services.url("dba-grant-service"),
                 "backup.url=" + services.url("backup-service"),
+                // verify and restore go to the half with the age identity (production: the Ingress routes them)
+                "backup.verify-url=" + services.url(BACKUP_VERIFIER),
                 "team=team-a", ""));
     }
 

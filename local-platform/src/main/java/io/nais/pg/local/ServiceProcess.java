@@ -36,7 +36,13 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Writes the service's config and starts it; returns without waiting for readiness. */
     static ServiceProcess start(Path repository, Path directory, String name, int httpPort, Map<String, String> settings) {
-        Path app = repository.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        return start(repository, directory, name, name, httpPort, settings);
+    }
+
+    /** As above, for a process named apart from the module it runs (a second run mode of one service). */
+    static ServiceProcess start(Path repository, Path directory, String name, String module, int httpPort,
+                                Map<String, String> settings) {
+        Path app = repository.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(app)) {
             throw new IllegalStateException(app + " is missing: build with ./mvnw -B install -DskipTests");
         }
