@@ -67,13 +67,18 @@ public final class CertificateFiles {
      * fails is thrown to the caller and tried again on the next call.
      */
     public <T> Supplier<T> derive(Function<IssuedCertificate, T> build) {
+        return rebuiltOnChange(this::current, build);
+    }
+
+    /** {@code build} of what {@code source} gives, built again only when that is another instance. */
+    public static <S, T> Supplier<T> rebuiltOnChange(Supplier<S> source, Function<S, T> build) {
         return new Supplier<>() {
-            private IssuedCertificate from;
+            private S from;
             private T value;
 
             @Override
             public synchronized T get() {
-                IssuedCertificate pair = current();
+                S pair = source.get();
                 if (pair != from) {
                     value = build.apply(pair);
                     from = pair;

@@ -8,6 +8,7 @@ import io.nais.pg.access.gateway.auth.TokenVerifier;
 import io.nais.pg.kit.outbox.OutboxRelay;
 import io.nais.pg.access.gateway.session.SessionEvents;
 import io.nais.pg.pki.CertificateAuthority;
+import io.nais.pg.pki.CertificateFiles;
 import io.nais.pg.pki.IssuedCertificate;
 import io.nais.pg.pki.Pem;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -132,9 +134,10 @@ public class GatewayService {
     }
 
     private GatewaySettings settings() {
-        CertificateAuthority ca = clientCa();
+        Supplier<CertificateAuthority> ca = clientCa();
+        registerClientCaMeter(ca);
         List<X509Certificate> trusted = config.backend().trustedCaFile().map(Pem::readCertificates)
-                .orElse(List.of(ca.certificate()));
+                .orElse(List.of(ca.get().certificate()));
         GatewayConfig.Oidc oidc = config.oidc();
         GatewayConfig.Limits limits = config.limits();
         return new GatewaySettings(config.host(), config.port(), serverCertificate(ca), ca, trusted,
@@ -192,25 +195,35 @@ public class GatewayService {
         return new IllegalStateException("nais.access.gateway." + key + " must be set when the gateway is enabled");
     }
 
-    private CertificateAuthority clientCa() {
+    /**
+     * The intermediate the gateway mints client certificates from, read again when cert-manager renews its
+     * files (deploy/README.md, "Gateway client CA"): the root's key is never here.
+     */
+    private Supplier<CertificateAuthority> clientCa() {
         if (config.ca().certFile().isPresent() && config.ca().keyFile().isPresent()) {
-            return CertificateAuthority.of(load(config.ca().certFile().get(), config.ca().keyFile().get()));
+            return CertificateFiles.watch(config.ca().certFile().get(), config.ca().keyFile().get())
+                    .derive(CertificateAuthority::of);
         }
         LOG.warn("no gateway CA configured (nais.access.gateway.ca.*): using a throwaway CA that no cluster trusts");
-        return CertificateAuthority.create("nais gateway throwaway CA", Duration.ofDays(1));
+        CertificateAuthority throwaway = CertificateAuthority.create("nais gateway throwaway CA", Duration.ofDays(1));
+        return () -> throwaway;
     }
 
-    private IssuedCertificate serverCertificate(CertificateAuthority ca) {
+    /** The gateway's own TLS certificate, read again when its files change. */
+    private Supplier<IssuedCertificate> serverCertificate(Supplier<CertificateAuthority> ca) {
         if (config.tls().certFile().isPresent() && config.tls().keyFile().isPresent()) {
-            return load(config.tls().certFile().get(), config.tls().keyFile().get());
+            return CertificateFiles.watch(config.tls().certFile().get(), config.tls().keyFile().get())::current;
         }
         LOG.warn("no gateway TLS certificate configured (nais.access.gateway.tls.*): using a throwaway one");
-        return ca.issueServer("localhost", List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+        IssuedCertificate throwaway = ca.get().issueServer("localhost", List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+        return () -> throwaway;
     }
 
-    private static IssuedCertificate load(Path certificateFile, Path keyFile) {
-        List<X509Certificate> chain = Pem.readCertificates(certificateFile);
-        return new IssuedCertificate(Pem.readPrivateKey(keyFile), chain.get(0), chain.subList(1, chain.size()));
+    /** When the client CA ends, for an alert well before (a renewal cert-manager missed): every login fails after it. */
+    private void registerClientCaMeter(Supplier<CertificateAuthority> ca) {
+        Gauge.builder("nais.gateway.client.ca.not.after.seconds", ca, c -> c.get().notAfter().getEpochSecond())
+                .description("end of the client CA's validity (Unix seconds); logins fail with 08004 after it")
+                .register(meters);
     }
 
     private static ThreadFactory daemonThreads() {

@@ -1,5 +1,6 @@
 package io.nais.pg.access.gateway;
 
+import java.util.function.Supplier;
 import io.nais.pg.access.directory.AccessDirectory.ClusterEndpoint;
 import io.nais.pg.access.gateway.audit.AuditSettings;
 import io.nais.pg.access.gateway.audit.FullSpoolPolicy;
@@ -92,6 +93,17 @@ final class GatewayHarness {
         return other;
     }
 
+    /**
+     * A second gateway on the same world whose own certificate and client CA come from these sources (e.g.
+     * files it reads again on change); the caller closes it.
+     */
+    GatewayServer startGateway(Supplier<IssuedCertificate> serverCertificate, Supplier<CertificateAuthority> clientCa) {
+        GatewayServer other = GatewayServer.create(settings(1500, 1000, Set.of(), serverCertificate, clientCa),
+                directory, events, Executors.newFixedThreadPool(2));
+        other.start(PostgresCluster.HOST, 0);
+        return other;
+    }
+
     /** A second gateway on the same world with statement audit; the caller closes it, then the audit. */
     GatewayServer startGateway(StatementAudit audit) {
         GatewayServer other = GatewayServer.create(settings(1500, 1000, Set.of()), directory, events,
@@ -138,7 +150,12 @@ final class GatewayHarness {
 
     private GatewaySettings settings(int maxConnections, int maxSessionsPerPerson, Set<String> endAtTokenExpiry) {
         IssuedCertificate serverCertificate = ca.issueServer("localhost", List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
-        return new GatewaySettings(PostgresCluster.HOST, 0, serverCertificate, ca, List.of(ca.certificate()),
+        return settings(maxConnections, maxSessionsPerPerson, endAtTokenExpiry, () -> serverCertificate, () -> ca);
+    }
+
+    private GatewaySettings settings(int maxConnections, int maxSessionsPerPerson, Set<String> endAtTokenExpiry,
+                                     Supplier<IssuedCertificate> serverCertificate, Supplier<CertificateAuthority> clientCa) {
+        return new GatewaySettings(PostgresCluster.HOST, 0, serverCertificate, clientCa, List.of(ca.certificate()),
                 Duration.ofMinutes(10), true, Duration.ofSeconds(5),
                 new TokenVerifier.Settings(tokens.issuer(), List.of(AUDIENCE), java.util.Optional.of(tokens.jwksUri()),
                         "email", Duration.ofSeconds(5), List.of("RS256", "ES256", "PS256"), Duration.ofSeconds(1),
