@@ -49,7 +49,7 @@ class KustomizeOverlaysTest {
         assertThat(overlay.objects()).isNotEmpty();
         assertThat(overlay.all(GenericKubernetesResource.class))
                 .as("only CRD kinds may fall back to the generic model")
-                .allSatisfy(o -> assertThat(o.getKind()).isIn("KafkaTopic", "KafkaUser", "ExternalSecret", "SecretStore"));
+                .allSatisfy(o -> assertThat(o.getKind()).isIn("KafkaTopic", "KafkaUser", "ExternalSecret", "SecretStore", "Certificate"));
         assertThat(overlay.objects()).allSatisfy(o -> assertThat(o.getMetadata().getName()).isNotBlank());
     }
 
@@ -122,6 +122,42 @@ class KustomizeOverlaysTest {
         assertThat(openIngress).singleElement()
                 .satisfies(rule -> assertThat(rule.getPorts()).singleElement()
                         .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("gateway")));
+    }
+
+    /**
+     * The gateway holds a short-lived intermediate that cert-manager renews well before it ends, never the root;
+     * it reads a renewal itself (a mount without subPath; Reloader told to leave it), and no ExternalSecret makes
+     * the Secret (so no long-lived CA key sits in the secret manager for the gateway).
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    @SuppressWarnings("unchecked")
+    void theGatewayHoldsAShortLivedIntermediateThatCertManagerRenews(RenderedOverlay overlay) {
+        GenericKubernetesResource certificate = overlay.custom("Certificate").stream()
+                .filter(c -> c.getMetadata().getName().equals("access-gateway-client-ca")).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": no Certificate access-gateway-client-ca"));
+        Map<String, Object> spec = (Map<String, Object>) certificate.getAdditionalProperties().get("spec");
+        assertThat(spec).containsEntry("isCA", true).containsEntry("secretName", "access-gateway-client-ca");
+        java.time.Duration duration = goDuration((String) spec.get("duration"));
+        java.time.Duration renewBefore = goDuration((String) spec.get("renewBefore"));
+        assertThat(duration).as("short-lived").isLessThanOrEqualTo(java.time.Duration.ofDays(7));
+        assertThat(renewBefore).as("renewed well before it ends").isGreaterThanOrEqualTo(duration.dividedBy(2));
+        assertThat((Map<String, Object>) spec.get("issuerRef")).containsEntry("kind", "ClusterIssuer");
+        assertThat((Map<String, Object>) spec.get("privateKey")).containsEntry("rotationPolicy", "Always");
+        assertThat((Map<String, Object>) ((Map<String, Object>) spec.get("secretTemplate")).get("annotations"))
+                .containsEntry("reloader.stakater.com/ignore", "true");
+        var pod = overlay.deployment("access-service").getSpec().getTemplate().getSpec();
+        String volume = pod.getVolumes().stream().filter(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals("access-gateway-client-ca")).findFirst().orElseThrow().getName();
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getName().equals(volume))
+                .singleElement().satisfies(m -> assertThat(m.getSubPath()).as("a subPath mount never sees a renewal").isNull());
+        assertThat(SecretsProvidedTest.externalSecretKeys(overlay)).doesNotContainKey("access-gateway-client-ca");
+    }
+
+    /** cert-manager's durations as this repository writes them: whole hours. */
+    private static java.time.Duration goDuration(String value) {
+        assertThat(value).matches("[0-9]+h");
+        return java.time.Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
     }
 
     /**

@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +123,7 @@ final class PlatformUp {
         List<CompletableFuture<RunningCluster>> starting = DEMO_CLUSTERS.stream().map(demo -> CompletableFuture.supplyAsync(() -> {
             PostgresCluster server = track(PostgresCluster.builder()
                     .name(demo.team() + "-" + demo.app())
-                    .tls(pki.serverCa(), List.of(pki.gatewayClientCa().certificate()))
+                    .tls(pki.serverCa(), List.of(pki.gatewayClientRoot().certificate()))
                     .hba("hostssl all +nais_human 127.0.0.1/32 cert")
                     .onlyKnownRoles(SeededApplication.ownerOf(demo.app()), "+nais_restore") // + backup's restore logins
                     .setting("wal_level", "logical")
@@ -292,8 +293,12 @@ final class PlatformUp {
         System.out.println("local-platform: " + message);
     }
 
-    /** The local CAs: one signs server certificates (gateway, clusters), the gateway mints client certificates from the other. */
-    record LocalPki(CertificateAuthority serverCa, CertificateAuthority gatewayClientCa, Path directory) {
+    /**
+     * The local CAs: one signs server certificates (gateway, clusters); the clusters trust the other, the
+     * gateway client root, and the gateway mints client certificates from a short-lived intermediate under it,
+     * as in production (deploy/README.md, "Gateway client CA"; the root's key is in no service's files).
+     */
+    record LocalPki(CertificateAuthority serverCa, CertificateAuthority gatewayClientRoot, Path directory) {
 
         static LocalPki create(Path directory) {
             try {
@@ -302,12 +307,15 @@ final class PlatformUp {
                 throw new UncheckedIOException(e);
             }
             CertificateAuthority serverCa = CertificateAuthority.create("nais local server CA", Duration.ofDays(30));
-            CertificateAuthority clientCa = CertificateAuthority.create("nais local gateway client CA", Duration.ofDays(30));
+            CertificateAuthority clientRoot = CertificateAuthority.create("nais local gateway client root", Duration.ofDays(30));
+            // a local platform runs for a day at most; production renews its intermediate daily
+            CertificateAuthority clientCa = clientRoot.issueIntermediate("nais local gateway client CA",
+                    Instant.now().minus(Duration.ofMinutes(1)), Instant.now().plus(Duration.ofDays(2)));
             Pem.writeCertificates(directory.resolve("server-ca.crt"), List.of(serverCa.certificate()));
             IssuedCertificate gateway = serverCa.issueServer("nais-gateway", List.of("localhost", "127.0.0.1"), Duration.ofDays(30));
             gateway.writePem(directory.resolve("gateway"));
             clientCa.keyAndCertificate().writePem(directory.resolve("gateway-client-ca"));
-            return new LocalPki(serverCa, clientCa, directory);
+            return new LocalPki(serverCa, clientRoot, directory);
         }
     }
 }
