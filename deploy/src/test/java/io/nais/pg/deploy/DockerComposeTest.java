@@ -32,19 +32,21 @@ class DockerComposeTest {
     @Test
     void composeFileBuildsEveryServiceFromTheRepositoryWithEveryKeyProductionNeeds() {
         Map<String, Map<String, Object>> services = services();
-        for (String service : KustomizeOverlaysTest.SERVICES) {
+        for (var deployment : KustomizeOverlaysTest.DEPLOYMENTS.entrySet()) {
+            String service = deployment.getKey();
+            String module = deployment.getValue();
             Map<String, Object> definition = services.get(service);
             assertThat(definition).as(service).isNotNull();
             Map<?, ?> build = (Map<?, ?>) definition.get("build");
-            assertThat(((Map<?, ?>) build.get("args")).get("SERVICE")).isEqualTo(service);
+            assertThat(((Map<?, ?>) build.get("args")).get("SERVICE")).isEqualTo(module);
             assertThat(Files.isRegularFile(Repository.ROOT.resolve((String) build.get("dockerfile")))).isTrue();
-            assertThat(Files.isDirectory(Repository.ROOT.resolve(service))).isTrue();
+            assertThat(Files.isDirectory(Repository.ROOT.resolve(module))).isTrue();
             @SuppressWarnings("unchecked")
             Map<String, Object> env = (Map<String, Object>) definition.get("environment");
             for (String key : ServiceConfig.CONTRACT_KEYS) {
                 assertThat(env).as(service).containsKey(ServiceConfig.envName(key));
             }
-            for (String key : ServiceConfig.requiredInProd(service)) {
+            for (String key : ServiceConfig.requiredInProd(module)) {
                 if (!LOCAL_DEFAULTS.contains(key)) {
                     assertThat(env).as(service + " needs " + key).containsKey(ServiceConfig.envName(key));
                 }

@@ -26,6 +26,19 @@ class KustomizeOverlaysTest {
 
     static final List<String> SERVICES = List.of("access-service", "dba-grant-service", "backup-service", "console-sync-service");
 
+    /**
+     * Every Deployment, by name, with the module it runs: each service's own, and backup-verifier, which is
+     * backup-service in {@code nais.backup.mode=verify} (the half that holds the age identity).
+     */
+    static final Map<String, String> DEPLOYMENTS = deployments();
+
+    private static Map<String, String> deployments() {
+        Map<String, String> deployments = new java.util.LinkedHashMap<>();
+        SERVICES.forEach(service -> deployments.put(service, service));
+        deployments.put("backup-verifier", "backup-service");
+        return java.util.Collections.unmodifiableMap(deployments);
+    }
+
     static Stream<RenderedOverlay> overlays() {
         return RenderedOverlay.OVERLAYS.stream().map(RenderedOverlay::render);
     }
@@ -36,14 +49,15 @@ class KustomizeOverlaysTest {
         assertThat(overlay.objects()).isNotEmpty();
         assertThat(overlay.all(GenericKubernetesResource.class))
                 .as("only CRD kinds may fall back to the generic model")
-                .allSatisfy(o -> assertThat(o.getKind()).isIn("KafkaTopic", "KafkaUser", "ExternalSecret", "SecretStore", "PodMonitor", "PrometheusRule"));
+                .allSatisfy(o -> assertThat(o.getKind()).isIn("KafkaTopic", "KafkaUser", "ExternalSecret", "SecretStore",
+                        "PodMonitor", "PrometheusRule", "Certificate"));
         assertThat(overlay.objects()).allSatisfy(o -> assertThat(o.getMetadata().getName()).isNotBlank());
     }
 
     @ParameterizedTest
     @MethodSource("overlays")
     void everyServiceHasADeploymentServiceAccountServiceAndDisruptionBudget(RenderedOverlay overlay) {
-        for (String service : SERVICES) {
+        for (String service : DEPLOYMENTS.keySet()) {
             assertThat(names(overlay.all(Deployment.class))).contains(service);
             assertThat(names(overlay.all(ServiceAccount.class))).contains(service);
             assertThat(names(overlay.all(Service.class))).contains(service);
@@ -57,7 +71,7 @@ class KustomizeOverlaysTest {
     @ParameterizedTest
     @MethodSource("overlays")
     void everyDeploymentHasProbesLimitsAndANonRootLockedDownSecurityContext(RenderedOverlay overlay) {
-        assertThat(overlay.deployments()).hasSize(SERVICES.size());
+        assertThat(overlay.deployments()).hasSize(DEPLOYMENTS.size());
         for (Deployment deployment : overlay.deployments()) {
             assertThat(DeploymentRules.violations(overlay, deployment)).as(deployment.getMetadata().getName()).isEmpty();
         }
@@ -109,6 +123,98 @@ class KustomizeOverlaysTest {
         assertThat(openIngress).singleElement()
                 .satisfies(rule -> assertThat(rule.getPorts()).singleElement()
                         .satisfies(port -> assertThat(port.getPort().getStrVal()).isEqualTo("gateway")));
+    }
+
+    /**
+     * The gateway holds a short-lived intermediate that cert-manager renews well before it ends, never the root;
+     * it reads a renewal itself (a mount without subPath; Reloader told to leave it), and no ExternalSecret makes
+     * the Secret (so no long-lived CA key sits in the secret manager for the gateway).
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    @SuppressWarnings("unchecked")
+    void theGatewayHoldsAShortLivedIntermediateThatCertManagerRenews(RenderedOverlay overlay) {
+        GenericKubernetesResource certificate = overlay.custom("Certificate").stream()
+                .filter(c -> c.getMetadata().getName().equals("access-gateway-client-ca")).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": no Certificate access-gateway-client-ca"));
+        Map<String, Object> spec = (Map<String, Object>) certificate.getAdditionalProperties().get("spec");
+        assertThat(spec).containsEntry("isCA", true).containsEntry("secretName", "access-gateway-client-ca");
+        java.time.Duration duration = goDuration((String) spec.get("duration"));
+        java.time.Duration renewBefore = goDuration((String) spec.get("renewBefore"));
+        assertThat(duration).as("short-lived").isLessThanOrEqualTo(java.time.Duration.ofDays(7));
+        assertThat(renewBefore).as("renewed well before it ends").isGreaterThanOrEqualTo(duration.dividedBy(2));
+        assertThat((Map<String, Object>) spec.get("issuerRef")).containsEntry("kind", "ClusterIssuer");
+        assertThat((Map<String, Object>) spec.get("privateKey")).containsEntry("rotationPolicy", "Always");
+        assertThat((Map<String, Object>) ((Map<String, Object>) spec.get("secretTemplate")).get("annotations"))
+                .containsEntry("reloader.stakater.com/ignore", "true");
+        var pod = overlay.deployment("access-service").getSpec().getTemplate().getSpec();
+        String volume = pod.getVolumes().stream().filter(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals("access-gateway-client-ca")).findFirst().orElseThrow().getName();
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getName().equals(volume))
+                .singleElement().satisfies(m -> assertThat(m.getSubPath()).as("a subPath mount never sees a renewal").isNull());
+        assertThat(SecretsProvidedTest.externalSecretKeys(overlay)).doesNotContainKey("access-gateway-client-ca");
+    }
+
+    /** cert-manager's durations as this repository writes them: whole hours. */
+    private static java.time.Duration goDuration(String value) {
+        assertThat(value).matches("[0-9]+h");
+        return java.time.Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
+    }
+
+    /**
+     * The two backup calls that decrypt (verify, restore) reach the half that holds the age identity, on the same
+     * host; a list, a new backup or any other path under /api/backups does not match their route.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void verifyAndRestoreAreRoutedToTheVerifierOnTheSameHost(RenderedOverlay overlay) {
+        Ingress main = ingress(overlay, "nais-pg-api");
+        Ingress restores = ingress(overlay, "nais-pg-api-restores");
+        var rule = restores.getSpec().getRules().get(0);
+        assertThat(rule.getHost()).isEqualTo(main.getSpec().getRules().get(0).getHost());
+        assertThat(restores.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/use-regex", "true");
+        HTTPIngressPath path = rule.getHttp().getPaths().get(0);
+        assertThat(rule.getHttp().getPaths()).hasSize(1);
+        assertThat(path.getBackend().getService().getName()).isEqualTo("backup-verifier");
+        java.util.regex.Pattern route = java.util.regex.Pattern.compile("^" + path.getPath());
+        assertThat(route.matcher("/api/backups/team-a/orders/verify").find()).isTrue();
+        assertThat(route.matcher("/api/backups/team-a/orders/restore").find()).isTrue();
+        assertThat(route.matcher("/api/backups/team-a/orders").find()).isFalse();
+        assertThat(route.matcher("/api/backups/team-a/orders/verify/x").find()).isFalse();
+    }
+
+    /**
+     * The half that writes backups holds neither the age identity nor the verifier's S3 keys, and the verifier
+     * holds neither the recipients' Secret nor the writer's S3 keys: one break-in gets one half.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void onlyTheVerifierHoldsTheAgeIdentityAndEachHalfHasItsOwnS3Keys(RenderedOverlay overlay) {
+        Deployment writer = overlay.deployment("backup-service");
+        Deployment verifier = overlay.deployment("backup-verifier");
+        assertThat(secretsUsed(writer)).contains("backup-service-storage", "backup-service-age")
+                .doesNotContain("backup-verifier-age", "backup-verifier-storage");
+        assertThat(secretsUsed(verifier)).contains("backup-verifier-storage", "backup-verifier-age")
+                .doesNotContain("backup-service-age", "backup-service-storage");
+        assertThat(ProvidedConfig.of(overlay, writer).envNames()).doesNotContain("NAIS_BACKUP_ENCRYPTION_IDENTITY_FILE");
+        assertThat(ProvidedConfig.of(overlay, writer).literals()).containsEntry("NAIS_BACKUP_MODE", "backup");
+        assertThat(ProvidedConfig.of(overlay, verifier).literals()).containsEntry("NAIS_BACKUP_MODE", "verify")
+                .containsKey("NAIS_BACKUP_ENCRYPTION_IDENTITY_FILE");
+    }
+
+    private static java.util.Set<String> secretsUsed(Deployment deployment) {
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        pod.getVolumes().stream().filter(v -> v.getSecret() != null).forEach(v -> names.add(v.getSecret().getSecretName()));
+        pod.getContainers().forEach(c -> java.util.Optional.ofNullable(c.getEnv()).orElse(List.of()).stream()
+                .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                .forEach(e -> names.add(e.getValueFrom().getSecretKeyRef().getName())));
+        return names;
+    }
+
+    private static Ingress ingress(RenderedOverlay overlay, String name) {
+        return overlay.all(Ingress.class).stream().filter(i -> i.getMetadata().getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError(overlay + ": no Ingress " + name));
     }
 
     /** The CLI's dba.url, backup.url and api.url, and the console page: one TLS host, routed by path; never access-service. */

@@ -26,6 +26,7 @@ class NetworkFlowsTest {
     private static final String ACCESS = "access-service";
     private static final String DBA_GRANT = "dba-grant-service";
     private static final String BACKUP = "backup-service";
+    private static final String BACKUP_VERIFIER = "backup-verifier";
     private static final String CONSOLE = "console-sync-service";
     /** The base's placeholder range for addresses an overlay must set (TEST-NET-1, RFC 5737). */
     static final String PLACEHOLDER_RANGE = "192.0.2.0/24";
@@ -49,7 +50,7 @@ class NetworkFlowsTest {
 
         static Network of(RenderedOverlay overlay) {
             Map<String, Peer> services = new LinkedHashMap<>();
-            KustomizeOverlaysTest.SERVICES.forEach(name -> services.put(name, servicePod(overlay.deployment(name))));
+            KustomizeOverlaysTest.DEPLOYMENTS.keySet().forEach(name -> services.put(name, servicePod(overlay.deployment(name))));
             String namespace = services.get(ACCESS).namespace();
             Map<String, String> dbLabels = Map.of("application", "spilo", "cluster-name", "nais-pg-db", "spilo-role", "master");
             Map<String, String> replicaLabels = Map.of("application", "spilo", "cluster-name", "nais-pg-db", "spilo-role", "replica");
@@ -118,15 +119,16 @@ class NetworkFlowsTest {
             flows.add(allowed("Prometheus -> metrics (management port)", net.prometheus(), service,
                     service.namedPorts().get("management")));
         }
-        for (String name : List.of(ACCESS, BACKUP)) {
+        for (String name : List.of(ACCESS, BACKUP, BACKUP_VERIFIER)) {
             flows.add(allowed(name + " -> a team's cluster", net.service(name), net.teamCluster(), 5432));
             flows.add(allowed(name + " -> Kubernetes API (k8s: admin secrets)", net.service(name), net.kubernetesApi(), 443));
         }
         flows.add(allowed("backup -> object store", net.service(BACKUP), net.objectStore(), 443));
+        flows.add(allowed("backup-verifier -> object store", net.service(BACKUP_VERIFIER), net.objectStore(), 443));
         flows.add(allowed("console-sync -> Kubernetes API (watch)", net.service(CONSOLE), net.kubernetesApi(), 443));
         flows.add(allowed("console-sync -> Kubernetes API on 6443", net.service(CONSOLE), net.kubernetesApi(), 6443));
         flows.add(allowed("CLI -> gateway", net.laptop(), net.service(ACCESS), net.service(ACCESS).namedPorts().get("gateway")));
-        for (String name : List.of(DBA_GRANT, BACKUP, CONSOLE)) {
+        for (String name : List.of(DBA_GRANT, BACKUP, BACKUP_VERIFIER, CONSOLE)) {
             flows.add(allowed("ingress controller -> " + name + " API", net.ingressController(), net.service(name),
                     net.service(name).namedPorts().get("http")));
         }

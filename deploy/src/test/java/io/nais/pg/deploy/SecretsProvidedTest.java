@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class SecretsProvidedTest {
 
-    /** kubernetes.io/tls Secrets from cert-manager (README, "Secrets"). */
-    static final Set<String> CERT_MANAGER = Set.of("access-gateway-tls", "nais-pg-api-tls");
+    /** kubernetes.io/tls Secrets from cert-manager (README, "Secrets"; the client CA: gateway-client-ca.yaml). */
+    static final Set<String> CERT_MANAGER = Set.of("access-gateway-tls", "nais-pg-api-tls", "access-gateway-client-ca");
 
     private static final RenderedOverlay PROD = RenderedOverlay.render("prod");
 

@@ -28,10 +28,11 @@ class ServiceConfigKeysTest {
     @ParameterizedTest
     @MethodSource("overlays")
     void everyKeyAServiceNeedsInProdIsSetInItsDeployment(RenderedOverlay overlay) {
-        for (String service : KustomizeOverlaysTest.SERVICES) {
+        for (var deployment : KustomizeOverlaysTest.DEPLOYMENTS.entrySet()) {
+            String service = deployment.getKey();
             Set<String> provided = ProvidedConfig.of(overlay, overlay.deployment(service)).envNames();
-            Set<String> localOnly = LOCAL_ONLY.getOrDefault(service, Set.of());
-            for (String key : ServiceConfig.requiredInProd(service)) {
+            Set<String> localOnly = LOCAL_ONLY.getOrDefault(deployment.getValue(), Set.of());
+            for (String key : ServiceConfig.requiredInProd(deployment.getValue())) {
                 String env = ServiceConfig.envName(key);
                 assertThat(provided).as(overlay + "/" + service + " needs " + key + " as " + env).contains(env);
             }
@@ -78,7 +79,7 @@ class ServiceConfigKeysTest {
         // guards the reading itself: if it found nothing, the check above would pass vacuously
         assertThat(ServiceConfig.requiredInProd("backup-service")).contains(
                 "nais.backup.storage.bucket", "nais.backup.storage.access-key-id",
-                "nais.backup.storage.secret-access-key", "nais.backup.encryption.recipients",
+                "nais.backup.storage.secret-access-key", "nais.backup.mode",
                 "kafka.bootstrap.servers", "quarkus.datasource.jdbc.url");
         assertThat(ServiceConfig.requiredInProd("backup-service"))
                 .as("keys with a default are not required").doesNotContain("nais.backup.schedule.cron", "nais.backup.storage.region");

@@ -62,19 +62,36 @@ final class LocalServiceConfig {
     }
 
     /**
-     * Dumps are encrypted to an age key made with the real {@code age-keygen}, so
-     * the disaster runbook (S3 client, {@code age -d}, {@code pg_restore}) works on
-     * local backups too; restore checks run on the platform's own PostgreSQL.
+     * The backup side of backup-service ({@code nais.backup.mode=backup}, as deploy/'s backup-service):
+     * it encrypts to the age key's public half and never gets the identity. The key is made with the
+     * real {@code age-keygen}, so the disaster runbook (S3 client, {@code age -d}, {@code pg_restore})
+     * works on local backups too.
      */
-    static Map<String, String> backup(Infrastructure infrastructure, Path keyDirectory) {
-        AgeKeyPair key = AgeKeyPair.generate(keyDirectory.resolve("backup-age-identity.txt"));
-        PostgresCluster scratch = infrastructure.platformDatabase();
-        Map<String, String> config = new LinkedHashMap<>();
+    static Map<String, String> backupWriter(Infrastructure infrastructure, AgeKeyPair key) {
+        Map<String, String> config = backupStorage(infrastructure);
+        config.put("nais.backup.mode", "backup");
         config.put("nais.backup.encryption.recipients", key.recipient());
+        return config;
+    }
+
+    /**
+     * The verify side ({@code nais.backup.mode=verify}, as deploy/'s backup-verifier): the identity, and
+     * restore checks on the platform's own PostgreSQL. The local S3 store has one key pair, so both sides
+     * share it here (deploy/README.md, "Backup keys", for the two policies in production).
+     */
+    static Map<String, String> backupVerifier(Infrastructure infrastructure, AgeKeyPair key) {
+        PostgresCluster scratch = infrastructure.platformDatabase();
+        Map<String, String> config = backupStorage(infrastructure);
+        config.put("nais.backup.mode", "verify");
         config.put("nais.backup.encryption.identity-file", key.identityFile().toString());
         config.put("nais.backup.verification.scratch-host", scratch.host());
         config.put("nais.backup.verification.scratch-port", Integer.toString(scratch.port()));
         config.put("nais.backup.verification.scratch-admin-secret-ref", "file:" + scratch.adminSecretFile());
+        return config;
+    }
+
+    private static Map<String, String> backupStorage(Infrastructure infrastructure) {
+        Map<String, String> config = new LinkedHashMap<>();
         config.put("nais.backup.storage.endpoint", infrastructure.s3().endpoint());
         config.put("nais.backup.storage.access-key-id", infrastructure.s3().accessKey());
         config.put("nais.backup.storage.secret-access-key", infrastructure.s3().secretKey());

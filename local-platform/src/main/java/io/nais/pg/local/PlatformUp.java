@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,12 @@ final class PlatformUp {
 
     static final String LOCAL_USER = System.getenv().getOrDefault("NAIS_LOCAL_USER", "developer@example.com");
     static final String BACKUP_BUCKET = "nais-backups";
+    /** backup-service in nais.backup.mode=verify: the process that holds the age identity. */
+    static final String BACKUP_VERIFIER = "backup-verifier";
+
+    private static String moduleOf(String process) {
+        return process.equals(BACKUP_VERIFIER) ? "backup-service" : process;
+    }
     static final List<DemoCluster> DEMO_CLUSTERS = List.of(new DemoCluster("team-a", "demo-app"), new DemoCluster("team-b", "other-app"));
 
     private final Path repository;
@@ -116,7 +123,7 @@ final class PlatformUp {
         List<CompletableFuture<RunningCluster>> starting = DEMO_CLUSTERS.stream().map(demo -> CompletableFuture.supplyAsync(() -> {
             PostgresCluster server = track(PostgresCluster.builder()
                     .name(demo.team() + "-" + demo.app())
-                    .tls(pki.serverCa(), List.of(pki.gatewayClientCa().certificate()))
+                    .tls(pki.serverCa(), List.of(pki.gatewayClientRoot().certificate()))
                     .hba("hostssl all +nais_human 127.0.0.1/32 cert")
                     .onlyKnownRoles(SeededApplication.ownerOf(demo.app()), "+nais_restore") // + backup's restore logins
                     .setting("wal_level", "logical")
@@ -145,7 +152,8 @@ final class PlatformUp {
 
     /** Each service's name in {@code platform.env}. */
     private static final Map<String, String> ENVIRONMENT_PREFIX = Map.of("access-service", "ACCESS",
-            "dba-grant-service", "DBA_GRANT", "backup-service", "BACKUP", "console-sync-service", "CONSOLE");
+            "dba-grant-service", "DBA_GRANT", "backup-service", "BACKUP", BACKUP_VERIFIER, "BACKUP_VERIFY",
+            "console-sync-service", "CONSOLE");
 
     record Services(int gatewayPort, List<ServiceProcess> processes) {
         ServiceProcess process(String service) {
@@ -158,24 +166,29 @@ final class PlatformUp {
     }
 
     private Services startServices(Infrastructure infrastructure, LocalPki pki) {
-        status("starting access-service, dba-grant-service, backup-service and console-sync-service");
+        status("starting access-service, dba-grant-service, backup-service (backup and verify) and console-sync-service");
         int gatewayPort = preferredPort(5433);
+        AgeKeyPair backupKey = AgeKeyPair.generate(state.root().resolve("backup").resolve("backup-age-identity.txt"));
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
         settings.put("access-service", LocalServiceConfig.access(infrastructure, pki, gatewayPort, state.serviceDirectory("access-service")));
         settings.put("dba-grant-service", LocalServiceConfig.dbaGrant(infrastructure));
-        settings.put("backup-service", LocalServiceConfig.backup(infrastructure, state.root().resolve("backup")));
+        settings.put("backup-service", LocalServiceConfig.backupWriter(infrastructure, backupKey));
+        settings.put(BACKUP_VERIFIER, LocalServiceConfig.backupVerifier(infrastructure, backupKey));
         settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile()));
-        // the ports of deploy/: public 8081-8084, and each one's management port 1000 above (9000, the
+        // the ports of deploy/: public 8081-8085, and each one's management port 1000 above (9000, the
         // Deployments' management port, is where a local S3 or another tool is likely to listen)
-        int[] ports = {8081, 8082, 8083, 8084};
+        int[] ports = {8081, 8082, 8083, 8085, 8084};
         List<ServiceProcess> processes = new ArrayList<>();
+        Map<String, Map<String, String>> commonByModule = new LinkedHashMap<>();
         int index = 0;
         for (Map.Entry<String, Map<String, String>> service : settings.entrySet()) {
+            String module = moduleOf(service.getKey());
             Map<String, String> config = new LinkedHashMap<>(service.getValue());
-            config.putAll(LocalServiceConfig.common(infrastructure, service.getKey()));
+            // both halves of backup-service share its database (the verifier finds the completed runs there)
+            config.putAll(commonByModule.computeIfAbsent(module, m -> LocalServiceConfig.common(infrastructure, m)));
             int port = ports[index++];
             processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(service.getKey()), service.getKey(),
-                    preferredPort(port), preferredPort(port + 1000), config)));
+                    module, preferredPort(port), preferredPort(port + 1000), config)));
         }
         for (ServiceProcess process : processes) {
             process.awaitReady(Duration.ofMinutes(2));
@@ -230,6 +243,8 @@ final class PlatformUp {
                 "api.url=" + services.url("console-sync-service"),
                 "dba.url=" + services.url("dba-grant-service"),
                 "backup.url=" + services.url("backup-service"),
+                // verify and restore go to the half with the age identity (production: the Ingress routes them)
+                "backup.verify-url=" + services.url(BACKUP_VERIFIER),
                 "team=team-a", ""));
     }
 
@@ -291,8 +306,12 @@ final class PlatformUp {
         System.out.println("local-platform: " + message);
     }
 
-    /** The local CAs: one signs server certificates (gateway, clusters), the gateway mints client certificates from the other. */
-    record LocalPki(CertificateAuthority serverCa, CertificateAuthority gatewayClientCa, Path directory) {
+    /**
+     * The local CAs: one signs server certificates (gateway, clusters); the clusters trust the other, the
+     * gateway client root, and the gateway mints client certificates from a short-lived intermediate under it,
+     * as in production (deploy/README.md, "Gateway client CA"; the root's key is in no service's files).
+     */
+    record LocalPki(CertificateAuthority serverCa, CertificateAuthority gatewayClientRoot, Path directory) {
 
         static LocalPki create(Path directory) {
             try {
@@ -301,12 +320,15 @@ final class PlatformUp {
                 throw new UncheckedIOException(e);
             }
             CertificateAuthority serverCa = CertificateAuthority.create("nais local server CA", Duration.ofDays(30));
-            CertificateAuthority clientCa = CertificateAuthority.create("nais local gateway client CA", Duration.ofDays(30));
+            CertificateAuthority clientRoot = CertificateAuthority.create("nais local gateway client root", Duration.ofDays(30));
+            // a local platform runs for a day at most; production renews its intermediate daily
+            CertificateAuthority clientCa = clientRoot.issueIntermediate("nais local gateway client CA",
+                    Instant.now().minus(Duration.ofMinutes(1)), Instant.now().plus(Duration.ofDays(2)));
             Pem.writeCertificates(directory.resolve("server-ca.crt"), List.of(serverCa.certificate()));
             IssuedCertificate gateway = serverCa.issueServer("nais-gateway", List.of("localhost", "127.0.0.1"), Duration.ofDays(30));
             gateway.writePem(directory.resolve("gateway"));
             clientCa.keyAndCertificate().writePem(directory.resolve("gateway-client-ca"));
-            return new LocalPki(serverCa, clientCa, directory);
+            return new LocalPki(serverCa, clientRoot, directory);
         }
     }
 }

@@ -37,12 +37,13 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Writes the service's config and starts it; returns without waiting for readiness. Health and metrics are
-     * on {@code managementPort} (Quarkus' management interface), as in production, not on {@code httpPort}.
+     * Writes the config of {@code name}, a process of {@code module} (one run mode of a service, or the service
+     * itself), and starts it; returns without waiting for readiness. Health and metrics are on
+     * {@code managementPort} (Quarkus' management interface), as in production, not on {@code httpPort}.
      */
-    static ServiceProcess start(Path repository, Path directory, String name, int httpPort, int managementPort,
-            Map<String, String> settings) {
-        Path app = repository.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+    static ServiceProcess start(Path repository, Path directory, String name, String module, int httpPort,
+                                int managementPort, Map<String, String> settings) {
+        Path app = repository.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(app)) {
             throw new IllegalStateException(app + " is missing: build with ./mvnw -B install -DskipTests");
         }

@@ -127,7 +127,7 @@ class AccessServiceRestartAcrossGrantExpiryTest {
 
     /** Returns once the service is ready: the catch-up is timed from there. */
     private static ServiceProcess startAccessService(Map<String, String> settings) {
-        ServiceProcess process = ServiceProcess.start(REPOSITORY, SERVICE_DIRECTORY, "access-service",
+        ServiceProcess process = ServiceProcess.start(REPOSITORY, SERVICE_DIRECTORY, "access-service", "access-service",
                 FreePorts.next(), FreePorts.next(), settings);
         process.awaitReady(READY);
         return process;

@@ -34,8 +34,12 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A self-signed certificate authority that issues server and client
- * certificates. Thread-safe: issuing only reads the CA's key and certificate.
+ * A certificate authority that issues server and client certificates: a
+ * self-signed root ({@link #create}), or an intermediate under one
+ * ({@link #issueIntermediate}, or {@link #of} with key and chain from files).
+ * Every certificate it issues carries the chain up to the root and ends no
+ * later than the CA itself; an expired CA issues nothing. Thread-safe: issuing
+ * only reads the CA's key and certificate.
  */
 public final class CertificateAuthority {
 
@@ -67,13 +71,38 @@ public final class CertificateAuthority {
         try {
             JcaX509ExtensionUtils utils = extensionUtils();
             X509v3CertificateBuilder builder = builder(name, name, keys, validity)
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    // path length 1: one level of intermediates (the gateway's short-lived client CA)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(1))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(keys.getPublic()));
             X509Certificate certificate = sign(builder, keys);
             return new CertificateAuthority(new IssuedCertificate(keys.getPrivate(), certificate, List.of()));
         } catch (Exception e) {
             throw new PkiException("could not create CA " + commonName, e);
+        }
+    }
+
+    /**
+     * An intermediate CA under this one, valid from {@code notBefore} to {@code notAfter}, that may issue
+     * leaf certificates only (path length 0). Verifiers that trust only this CA's certificate accept what
+     * the intermediate issues, since every issued certificate carries the intermediate in its chain.
+     */
+    public CertificateAuthority issueIntermediate(String commonName, Instant notBefore, Instant notAfter) {
+        requireValid(Instant.now());
+        KeyPair keys = newKeyPair();
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(), Date.from(notBefore),
+                    Date.from(notAfter), commonName(commonName), keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()))
+                    .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(self.certificate()));
+            X509Certificate certificate = sign(builder, new KeyPair(self.certificate().getPublicKey(), self.privateKey()));
+            return new CertificateAuthority(new IssuedCertificate(keys.getPrivate(), certificate, self.certificateAndChain()));
+        } catch (PkiException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PkiException("could not issue intermediate CA " + commonName, e);
         }
     }
 
@@ -123,10 +152,35 @@ public final class CertificateAuthority {
         return self;
     }
 
+    /** When this CA's own certificate ends; nothing it issues outlives it. */
+    public Instant notAfter() {
+        return self.certificate().getNotAfter().toInstant();
+    }
+
+    /** The CA's certificate is outside its validity: it must not issue (an expired intermediate, a clock far off). */
+    public static final class ExpiredException extends PkiException {
+        ExpiredException(String message) {
+            super(message, null);
+        }
+    }
+
+    private void requireValid(Instant now) {
+        if (!now.isBefore(notAfter()) || now.isBefore(self.certificate().getNotBefore().toInstant())) {
+            throw new ExpiredException("CA \"" + self.certificate().getSubjectX500Principal().getName()
+                    + "\" is valid only from " + self.certificate().getNotBefore().toInstant() + " to " + notAfter()
+                    + "; it issues nothing now");
+        }
+    }
+
     private IssuedCertificate issue(String commonName, Duration validity, KeyPurposeId purpose, List<ASN1Encodable> sans) {
+        Instant now = Instant.now();
+        requireValid(now);
+        // a leaf never outlives its CA: a verifier would refuse the chain from the CA's end on
+        Instant notAfter = now.plus(validity).isAfter(notAfter()) ? notAfter() : now.plus(validity);
         KeyPair keys = newKeyPair();
         try {
-            X509v3CertificateBuilder builder = builder(subject, commonName(commonName), keys, validity)
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), commonName(commonName), keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
@@ -136,7 +190,7 @@ public final class CertificateAuthority {
                         new DERSequence(sans.toArray(ASN1Encodable[]::new)));
             }
             X509Certificate certificate = sign(builder, new KeyPair(self.certificate().getPublicKey(), self.privateKey()));
-            return new IssuedCertificate(keys.getPrivate(), certificate, List.of(self.certificate()));
+            return new IssuedCertificate(keys.getPrivate(), certificate, self.certificateAndChain());
         } catch (Exception e) {
             // The common name may be a person's email: it is not a secret, but keep errors short.
             throw new PkiException("could not issue certificate", e);
@@ -145,8 +199,12 @@ public final class CertificateAuthority {
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Duration validity) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
+        return new JcaX509v3CertificateBuilder(issuer, serial(),
                 Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, keys.getPublic());
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, RANDOM).add(BigInteger.ONE);
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws Exception {

@@ -82,7 +82,7 @@ class CertificateAuthorityTest {
     @Test
     void caIsACertificateAuthorityThatSignsItself() throws Exception {
         X509Certificate ca = CA.certificate();
-        assertThat(ca.getBasicConstraints()).isEqualTo(0);
+        assertThat(ca.getBasicConstraints()).as("one level of intermediates").isEqualTo(1);
         assertThat(ca.getKeyUsage()[5]).as("keyCertSign").isTrue();
         ca.verify(ca.getPublicKey());
     }

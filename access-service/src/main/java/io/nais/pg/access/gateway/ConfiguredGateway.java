@@ -4,6 +4,7 @@ import io.nais.pg.access.gateway.audit.AuditSettings;
 import io.nais.pg.access.gateway.auth.TokenVerifier;
 import io.nais.pg.kit.outbox.OutboxRelay;
 import io.nais.pg.pki.CertificateAuthority;
+import io.nais.pg.pki.CertificateFiles;
 import io.nais.pg.pki.IssuedCertificate;
 import io.nais.pg.pki.Pem;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,9 +29,9 @@ final class ConfiguredGateway {
     }
 
     static GatewaySettings settings(GatewayConfig config) {
-        CertificateAuthority ca = clientCa(config);
+        Supplier<CertificateAuthority> ca = clientCa(config);
         List<X509Certificate> trusted = config.backend().trustedCaFile().map(Pem::readCertificates)
-                .orElse(List.of(ca.certificate()));
+                .orElse(List.of(ca.get().certificate()));
         GatewayConfig.Oidc oidc = config.oidc();
         GatewayConfig.Limits limits = config.limits();
         return new GatewaySettings(config.host(), config.port(), serverCertificate(config, ca), ca, trusted,
@@ -66,24 +68,29 @@ final class ConfiguredGateway {
         return new IllegalStateException("nais.access.gateway." + key + " must be set when the gateway is enabled");
     }
 
-    private static CertificateAuthority clientCa(GatewayConfig config) {
+    /**
+     * The intermediate the gateway mints client certificates from, read again when cert-manager renews its
+     * files (deploy/README.md, "Gateway client CA"): the root's key is never here.
+     */
+    private static Supplier<CertificateAuthority> clientCa(GatewayConfig config) {
         if (config.ca().certFile().isPresent() && config.ca().keyFile().isPresent()) {
-            return CertificateAuthority.of(load(config.ca().certFile().get(), config.ca().keyFile().get()));
+            return CertificateFiles.watch(config.ca().certFile().get(), config.ca().keyFile().get())
+                    .derive(CertificateAuthority::of);
         }
         LOG.warn("no gateway CA configured (nais.access.gateway.ca.*): using a throwaway CA that no cluster trusts");
-        return CertificateAuthority.create("nais gateway throwaway CA", Duration.ofDays(1));
+        CertificateAuthority throwaway = CertificateAuthority.create("nais gateway throwaway CA", Duration.ofDays(1));
+        return () -> throwaway;
     }
 
-    private static IssuedCertificate serverCertificate(GatewayConfig config, CertificateAuthority ca) {
+    /** The gateway's own TLS certificate, read again when its files change. */
+    private static Supplier<IssuedCertificate> serverCertificate(GatewayConfig config,
+                                                                 Supplier<CertificateAuthority> ca) {
         if (config.tls().certFile().isPresent() && config.tls().keyFile().isPresent()) {
-            return load(config.tls().certFile().get(), config.tls().keyFile().get());
+            return CertificateFiles.watch(config.tls().certFile().get(), config.tls().keyFile().get())::current;
         }
         LOG.warn("no gateway TLS certificate configured (nais.access.gateway.tls.*): using a throwaway one");
-        return ca.issueServer("localhost", List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
-    }
-
-    private static IssuedCertificate load(Path certificateFile, Path keyFile) {
-        List<X509Certificate> chain = Pem.readCertificates(certificateFile);
-        return new IssuedCertificate(Pem.readPrivateKey(keyFile), chain.get(0), chain.subList(1, chain.size()));
+        IssuedCertificate throwaway = ca.get().issueServer("localhost", List.of("localhost", "127.0.0.1"),
+                Duration.ofDays(1));
+        return () -> throwaway;
     }
 }

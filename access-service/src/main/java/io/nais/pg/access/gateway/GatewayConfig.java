@@ -50,18 +50,23 @@ public interface GatewayConfig {
     @WithDefault("0")
     int eventLoopThreads();
 
+    /** The gateway's own key and certificate chain (PEM); read again when the files change. */
     interface Tls {
         Optional<Path> certFile();
 
         Optional<Path> keyFile();
     }
 
+    /**
+     * The short-lived intermediate (PEM key and chain, leaf first) that client certificates are minted from,
+     * never the root the clusters trust; read again when the files change (deploy/README.md, "Gateway client CA").
+     */
     interface Ca {
         Optional<Path> certFile();
 
         Optional<Path> keyFile();
 
-        /** How long a minted client certificate is valid; it is reused for two thirds of that. */
+        /** How long a minted client certificate is valid (at most until the intermediate ends); reused for two thirds of that. */
         @WithDefault("10m")
         Duration clientCertificateValidity();
     }

@@ -18,6 +18,9 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.Supplier;
+import io.nais.pg.pki.CertificateFiles;
+import io.nais.pg.pki.IssuedCertificate;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
 import io.netty.bootstrap.ServerBootstrap;
@@ -52,7 +55,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final GatewayParts parts;
-    private final SslContext serverTls;
+    private final Supplier<SslContext> serverTls;
     private final int maxConnections;
     private final AtomicInteger connections = new AtomicInteger();
     private final EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-accept", true));
@@ -95,14 +98,14 @@ public final class GatewayServer implements AutoCloseable {
                 Clock.systemUTC(),
                 audit,
                 new RefusalThrottle(UNAUTHENTICATED_REFUSAL_WINDOW, UNAUTHENTICATED_REFUSALS_TRACKED, Clock.systemUTC()));
-        return new GatewayServer(parts, serverTls(settings), settings.maxConnections(), settings.eventLoopThreads());
+        return new GatewayServer(parts, CertificateFiles.rebuiltOnChange(settings.serverCertificate(), GatewayServer::serverTls),
+                settings.maxConnections(), settings.eventLoopThreads());
     }
 
-    private static SslContext serverTls(GatewaySettings settings) {
+    private static SslContext serverTls(IssuedCertificate certificate) {
         try {
             return SslContextBuilder
-                    .forServer(settings.serverCertificate().privateKey(),
-                            settings.serverCertificate().certificateAndChain().toArray(X509Certificate[]::new))
+                    .forServer(certificate.privateKey(), certificate.certificateAndChain().toArray(X509Certificate[]::new))
                     .protocols("TLSv1.3", "TLSv1.2")
                     .build();
         } catch (SSLException e) {
@@ -110,7 +113,7 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    GatewayServer(GatewayParts parts, SslContext serverTls, int maxConnections, int eventLoopThreads) {
+    GatewayServer(GatewayParts parts, Supplier<SslContext> serverTls, int maxConnections, int eventLoopThreads) {
         this.parts = parts;
         this.serverTls = serverTls;
         this.maxConnections = maxConnections;
@@ -170,7 +173,7 @@ public final class GatewayServer implements AutoCloseable {
         ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
         ch.pipeline()
                 .addLast(ClientHandshake.DECODER, new StartupPacketDecoder(parts.limits().maxStartupPacket()))
-                .addLast(ClientHandshake.HANDLER, new ClientHandshake(parts, serverTls, overLimit ? refusal() : null));
+                .addLast(ClientHandshake.HANDLER, new ClientHandshake(parts, serverTls.get(), overLimit ? refusal() : null));
     }
 
     private PgError refusal() {

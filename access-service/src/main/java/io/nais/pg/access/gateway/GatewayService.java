@@ -4,6 +4,7 @@ import io.nais.pg.access.directory.AccessDirectory;
 import io.nais.pg.access.directory.AccessRevoked;
 import io.nais.pg.access.gateway.audit.StatementAudit;
 import io.nais.pg.access.gateway.session.SessionEvents;
+import io.nais.pg.pki.CertificateAuthority;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -17,6 +18,7 @@ import jakarta.enterprise.event.ObservesAsync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -65,8 +67,9 @@ public class GatewayService {
         blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads());
         audit = StatementAudit.start(ConfiguredGateway.audit(config, kafkaConfig));
         registerAuditMeters(audit);
-        server = GatewayServer.create(ConfiguredGateway.settings(config), directory, events,
-                new RequestScopedExecutor(blocking), audit);
+        GatewaySettings settings = ConfiguredGateway.settings(config);
+        registerClientCaMeter(settings.clientCa());
+        server = GatewayServer.create(settings, directory, events, new RequestScopedExecutor(blocking), audit);
         registerRefusalMeters(server);
         server.start(config.host(), config.port());
     }
@@ -133,6 +136,13 @@ public class GatewayService {
         registered.add(FunctionCounter.builder("nais.gateway.login.unauthenticated.held-back", gateway,
                         GatewayServer::unauthenticatedRefusalsHeldBack)
                 .description("of those, refusals the rate limit kept from becoming a record of their own")
+                .register(meters));
+    }
+
+    /** When the client CA ends, for an alert well before (a renewal cert-manager missed): every login fails after it. */
+    private void registerClientCaMeter(Supplier<CertificateAuthority> ca) {
+        registered.add(Gauge.builder("nais.gateway.client.ca.not.after.seconds", ca, c -> c.get().notAfter().getEpochSecond())
+                .description("end of the client CA's validity (Unix seconds); logins fail with 08004 after it")
                 .register(meters));
     }
 

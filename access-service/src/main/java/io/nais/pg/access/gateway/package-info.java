@@ -62,9 +62,12 @@
  *   <li><b>Cleartext password inside TLS.</b> The token must reach the gateway to be
  *       verified; TLS is mandatory, so "cleartext" never crosses the network in clear.
  *       The token is never forwarded to the cluster, logged or put in an event.</li>
- *   <li><b>No human password anywhere.</b> The cluster trusts the gateway's CA for
+ *   <li><b>No human password anywhere.</b> The cluster trusts the gateway's client root for
  *       {@code +nais_human} with {@code cert} auth; the CN is the role name (the email).
- *       A certificate lives minutes and is reused per person for two thirds of that.</li>
+ *       The gateway holds only a short-lived intermediate under that root (read again
+ *       when cert-manager renews its files), and each certificate carries it; a
+ *       certificate lives minutes, never past the intermediate, and is reused per person
+ *       for two thirds of that ({@link io.nais.pg.access.gateway.backend.ClientCertificates}).</li>
  *   <li><b>Own cancel keys.</b> Clients can only cancel through keys the gateway handed
  *       out; unknown keys are dropped silently, as PostgreSQL does.</li>
  *   <li><b>Relay without framing.</b> After ReadyForQuery bytes are relayed as they

@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.Response;
 import io.nais.pg.backup.access.ApiAccess;
 import io.nais.pg.backup.clusters.BackupTarget;
 import io.nais.pg.backup.clusters.ClusterRegistry;
+import io.nais.pg.backup.config.BackupConfig;
+import io.nais.pg.backup.config.RunMode;
 import io.nais.pg.backup.restore.DatabaseRestorer;
 import io.nais.pg.backup.restore.RestoreService;
 import io.nais.pg.backup.run.BackupRecord;
@@ -32,7 +34,8 @@ import io.smallrye.common.annotation.Blocking;
  * Every call needs a valid bearer token (401); who may do what is
  * {@link ApiAccess} (403). Errors are JSON {@code {"error": "..."}} with 404
  * (unknown cluster or backup), 409 (backup running, restore target exists),
- * 400 (bad request).
+ * 400 (bad request), 503 (served by the other {@code nais.backup.mode}: backups by
+ * {@code backup}, verify and restore by {@code verify}, which holds the age identity).
  */
 @Path("/api/backups/{team}/{app}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,15 +49,17 @@ public class BackupResource {
     private final RestoreService restores;
     private final RestoreVerifier verifier;
     private final ApiAccess access;
+    private final RunMode mode;
 
     BackupResource(ClusterRegistry clusters, BackupRuns runs, BackupRunner runner, RestoreService restores,
-                   RestoreVerifier verifier, ApiAccess access) {
+                   RestoreVerifier verifier, ApiAccess access, BackupConfig config) {
         this.access = access;
         this.clusters = clusters;
         this.runs = runs;
         this.runner = runner;
         this.restores = restores;
         this.verifier = verifier;
+        this.mode = config.mode();
     }
 
     public record Requested(UUID backupId, String clusterId) {
@@ -80,6 +85,9 @@ public class BackupResource {
         BackupTarget target = clusters.live(clusterId).orElse(null);
         if (target == null) {
             return error(Response.Status.NOT_FOUND, "unknown cluster " + clusterId);
+        }
+        if (!mode.backsUp()) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, "backups are taken by nais.backup.mode=backup");
         }
         try {
             UUID backupId = runner.request(target);
@@ -119,6 +127,8 @@ public class BackupResource {
             return Response.ok(restores.restore(clusterId, request.backupId(), targetCluster, request.targetDatabase())).build();
         } catch (NoSuchElementException e) {
             return error(Response.Status.NOT_FOUND, e.getMessage());
+        } catch (RunMode.NotThisModeException e) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
         } catch (DatabaseRestorer.TargetExistsException e) {
             return error(Response.Status.CONFLICT, e.getMessage());
         } catch (Exception e) {
@@ -142,8 +152,12 @@ public class BackupResource {
         if (clusters.live(clusterId).isEmpty() && runs.ofCluster(clusterId).isEmpty()) {
             return error(Response.Status.NOT_FOUND, "unknown cluster " + clusterId);
         }
-        return verifier.verifyNewest(clusterId).map(verdict -> Response.ok(verdict).build())
-                .orElseGet(() -> error(Response.Status.NOT_FOUND, "no completed backup of " + clusterId + " to verify"));
+        try {
+            return verifier.verifyNewest(clusterId).map(verdict -> Response.ok(verdict).build())
+                    .orElseGet(() -> error(Response.Status.NOT_FOUND, "no completed backup of " + clusterId + " to verify"));
+        } catch (RunMode.NotThisModeException e) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+        }
     }
 
     private Listed listed(BackupRecord r) {

@@ -1,8 +1,10 @@
 package io.nais.pg.backup.config;
 
 import java.time.Clock;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 
@@ -12,6 +14,7 @@ import io.nais.pg.backup.dump.BackupPipeline;
 import io.nais.pg.backup.postgres.PgTools;
 import io.nais.pg.backup.restore.BackupReader;
 import io.nais.pg.backup.storage.ObjectStore;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Builds the plain-Java parts (pipeline, reader, store, cipher, tools) from
@@ -33,11 +36,22 @@ public class BackupComponents {
         return PgTools.locate(config.dump().binDir());
     }
 
+    /** Refuses to start with keys this process's mode must not hold, or without those it needs. */
+    void checkKeys(@Observes StartupEvent start, BackupConfig config) {
+        config.mode().checkKeys(config.encryption().recipients(), config.encryption().identityFile());
+    }
+
     @Produces
     @ApplicationScoped
     AgeCipher ageCipher(BackupConfig config) {
-        return new AgeCipher(config.encryption().recipients(),
-                AgeIdentities.fromOptionalFile(config.encryption().identityFile()));
+        return new AgeCipher(config.encryption().recipients().orElse(List.of()));
+    }
+
+    /** The identities that decrypt dumps: none in backup mode, where {@link RunMode#checkKeys} refused a file. */
+    @Produces
+    @ApplicationScoped
+    AgeIdentities ageIdentities(BackupConfig config) {
+        return AgeIdentities.fromOptionalFile(config.encryption().identityFile());
     }
 
     @Produces

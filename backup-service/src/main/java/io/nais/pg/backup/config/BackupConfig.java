@@ -18,6 +18,12 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "nais.backup")
 public interface BackupConfig {
 
+    /**
+     * {@code backup}, {@code verify} or {@code all} (development and tests): see {@link RunMode}.
+     * No default: a Deployment says which half it is.
+     */
+    RunMode mode();
+
     Schedule schedule();
 
     Storage storage();
@@ -100,10 +106,13 @@ public interface BackupConfig {
     }
 
     interface Encryption {
-        /** age X25519 recipients ({@code age1…}); a dump is readable by any one of their identities. */
-        List<String> recipients();
+        /** age X25519 recipients ({@code age1…}); a dump is readable by any one of their identities. Backup mode. */
+        Optional<List<String>> recipients();
 
-        /** File with age identities ({@code AGE-SECRET-KEY-1…}, age-keygen format); needed to verify and restore. */
+        /**
+         * File with age identities ({@code AGE-SECRET-KEY-1…}, age-keygen format); needed to verify and
+         * restore, so verify mode only: backup mode refuses to start with one.
+         */
         Optional<Path> identityFile();
     }
 

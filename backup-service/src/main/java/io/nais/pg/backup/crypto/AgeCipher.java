@@ -20,30 +20,25 @@ import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
  * age (v1, X25519 recipients, binary, not armored): the format of every dump,
  * so that {@code age -d -i key.txt} alone can read one in a disaster.
  *
- * <p>Encryption needs only public recipients; the identities (private keys)
- * are needed to verify and restore and live in a file the service reads, never
- * in an event, a log line or an exception message.
+ * <p>Encryption needs only public recipients, all the backup side holds; the
+ * identities (private keys) are needed to verify and restore, held only by the
+ * verify side ({@code nais.backup.mode}), in a file it reads, never in an
+ * event, a log line or an exception message.
  */
 public final class AgeCipher {
 
     private final List<String> recipients;
-    private final AgeIdentities identities;
 
-    public AgeCipher(List<String> recipients, AgeIdentities identities) {
+    public AgeCipher(List<String> recipients) {
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("at least one age recipient (age1…) is needed");
         }
         this.recipients = List.copyOf(recipients);
-        this.identities = identities;
         recipientWriters(); // fail at start-up on a malformed recipient, not in the night
     }
 
     public List<String> recipients() {
         return recipients;
-    }
-
-    public AgeIdentities identities() {
-        return identities;
     }
 
     /** Wraps {@code sink}: what is written to the result lands in {@code sink} as an age file. */
@@ -54,11 +49,6 @@ public final class AgeCipher {
         } catch (GeneralSecurityException e) {
             throw new IOException("age encryption could not start: " + e.getClass().getSimpleName(), e);
         }
-    }
-
-    /** Decrypts with this cipher's identities. */
-    public ReadableByteChannel decrypt(ReadableByteChannel source) throws IOException {
-        return decrypt(source, identities);
     }
 
     /**

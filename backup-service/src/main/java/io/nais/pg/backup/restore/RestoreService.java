@@ -12,7 +12,9 @@ import org.jboss.logging.Logger;
 
 import io.nais.pg.backup.clusters.BackupTarget;
 import io.nais.pg.backup.clusters.ClusterRegistry;
-import io.nais.pg.backup.crypto.AgeCipher;
+import io.nais.pg.backup.config.BackupConfig;
+import io.nais.pg.backup.config.RunMode;
+import io.nais.pg.backup.crypto.AgeIdentities;
 import io.nais.pg.backup.dump.Manifest;
 import io.nais.pg.backup.run.BackupRecord;
 import io.nais.pg.backup.run.BackupRuns;
@@ -33,16 +35,18 @@ public class RestoreService {
     private final BackupRuns runs;
     private final BackupReader reader;
     private final DatabaseRestorer restorer;
-    private final AgeCipher cipher;
+    private final AgeIdentities identities;
+    private final RunMode mode;
     private final Clock clock;
 
     RestoreService(ClusterRegistry clusters, BackupRuns runs, BackupReader reader, DatabaseRestorer restorer,
-                   AgeCipher cipher, Clock clock) {
+                   AgeIdentities identities, Clock clock, BackupConfig config) {
         this.clusters = clusters;
         this.runs = runs;
         this.reader = reader;
         this.restorer = restorer;
-        this.cipher = cipher;
+        this.identities = identities;
+        this.mode = config.mode();
         this.clock = clock;
     }
 
@@ -51,6 +55,9 @@ public class RestoreService {
     }
 
     public Outcome restore(String clusterId, UUID backupId, String targetClusterId, String targetDatabase) throws Exception {
+        if (!mode.verifies()) {
+            throw new RunMode.NotThisModeException("restores run where the age identity is: nais.backup.mode=verify");
+        }
         try (var log = LogContext.open().cluster(clusterId)) {
             BackupRecord backup = runs.find(backupId).filter(b -> b.clusterId().equals(clusterId))
                     .filter(b -> BackupRecord.COMPLETED.equals(b.state()))
@@ -59,7 +66,7 @@ public class RestoreService {
                     .orElseThrow(() -> new NoSuchElementException("unknown target cluster " + targetClusterId));
             Instant start = clock.instant();
             Manifest manifest = reader.manifest(backup.objectKey());
-            DatabaseRestorer.Restored restored = restorer.restoreIntoCluster(manifest, cipher.identities(),
+            DatabaseRestorer.Restored restored = restorer.restoreIntoCluster(manifest, identities,
                     target.address(), targetDatabase);
             Duration duration = Duration.between(start, clock.instant());
             LOG.infof("restored backup %s of %s into %s/%s: %d tables, %d rows", backupId, clusterId,

@@ -13,6 +13,7 @@ import io.nais.pg.backup.config.BackupConfig;
 import io.nais.pg.backup.dump.ObjectKeys;
 import io.nais.pg.backup.storage.ObjectStore;
 import io.nais.pg.backup.storage.ObjectStore.IncompleteUpload;
+import io.nais.pg.backup.config.ModeSkips;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -49,7 +50,7 @@ public class AbandonedUploadSweeper {
     }
 
     @Scheduled(cron = "{nais.backup.retention.abandoned-upload-cron}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = ModeSkips.UnlessBackingUp.class)
     void onSchedule() {
         try {
             sweep();

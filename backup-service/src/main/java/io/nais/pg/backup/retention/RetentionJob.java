@@ -19,6 +19,7 @@ import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.logging.LogContext;
 import io.nais.pg.kit.outbox.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.nais.pg.backup.config.ModeSkips;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -46,7 +47,8 @@ public class RetentionJob {
         this.policy = new RetentionPolicy(retention.daily(), retention.weekly(), retention.monthly());
     }
 
-    @Scheduled(cron = "{nais.backup.retention.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(cron = "{nais.backup.retention.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = ModeSkips.UnlessBackingUp.class)
     void onSchedule() {
         for (BackupTarget target : clusters.allLive()) {
             try {

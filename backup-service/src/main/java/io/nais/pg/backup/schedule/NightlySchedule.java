@@ -12,6 +12,7 @@ import io.nais.pg.backup.clusters.BackupTarget;
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.config.BackupConfig;
 import io.nais.pg.backup.run.BackupRunner;
+import io.nais.pg.backup.config.ModeSkips;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 
@@ -40,7 +41,8 @@ public class NightlySchedule {
         this.jitter = config.schedule().jitter();
     }
 
-    @Scheduled(cron = "{nais.backup.schedule.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(cron = "{nais.backup.schedule.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = ModeSkips.UnlessBackingUp.class)
     void tonight(ScheduledExecution execution) {
         queue(execution.getScheduledFireTime());
     }

@@ -23,6 +23,7 @@ import io.nais.pg.events.BackupOverdue;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.outbox.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.nais.pg.backup.config.ModeSkips;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -72,7 +73,7 @@ public class OverdueWatch {
     }
 
     @Scheduled(every = "{nais.backup.schedule.overdue-check-every}", delayed = "30s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = ModeSkips.UnlessBackingUp.class)
     void onSchedule() {
         check();
     }

@@ -13,7 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nais.pg.backup.clusters.BackupTarget;
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.config.BackupConfig;
-import io.nais.pg.backup.crypto.AgeCipher;
+import io.nais.pg.backup.config.ModeSkips;
+import io.nais.pg.backup.config.RunMode;
 import io.nais.pg.backup.crypto.AgeIdentities;
 import io.nais.pg.backup.dump.Manifest;
 import io.nais.pg.backup.restore.BackupReader;
@@ -49,26 +50,29 @@ public class RestoreVerifier {
     private final BackupRuns runs;
     private final BackupReader reader;
     private final DatabaseRestorer restorer;
-    private final AgeCipher cipher;
+    private final AgeIdentities identities;
+    private final RunMode mode;
     private final Outbox outbox;
     private final Clock clock;
     private final BackupConfig.Verification settings;
     private final MeterRegistry meters;
 
     RestoreVerifier(ClusterRegistry clusters, BackupRuns runs, BackupReader reader, DatabaseRestorer restorer,
-                    AgeCipher cipher, Outbox outbox, Clock clock, BackupConfig config, MeterRegistry meters) {
+                    AgeIdentities identities, Outbox outbox, Clock clock, BackupConfig config, MeterRegistry meters) {
         this.clusters = clusters;
         this.runs = runs;
         this.reader = reader;
         this.restorer = restorer;
-        this.cipher = cipher;
+        this.identities = identities;
+        this.mode = config.mode();
         this.outbox = outbox;
         this.clock = clock;
         this.settings = config.verification();
         this.meters = meters;
     }
 
-    @Scheduled(cron = "{nais.backup.verification.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(cron = "{nais.backup.verification.cron}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = ModeSkips.UnlessVerifying.class)
     void onSchedule() {
         for (BackupTarget target : clusters.allLive()) {
             try {
@@ -79,9 +83,16 @@ public class RestoreVerifier {
         }
     }
 
-    /** Verifies the cluster's newest stored backup, if it has one. */
+    /**
+     * Verifies the cluster's newest stored backup, if it has one. Only the verify side holds the identity;
+     * the backup side refuses rather than record a failed verification it could never have passed.
+     */
     public Optional<RestoreVerified> verifyNewest(String clusterId) {
-        return runs.newestCompleted(clusterId).map(backup -> verify(backup, cipher.identities()));
+        if (!mode.verifies()) {
+            throw new RunMode.NotThisModeException("restore verification runs where the age identity is: "
+                    + "nais.backup.mode=verify");
+        }
+        return runs.newestCompleted(clusterId).map(backup -> verify(backup, identities));
     }
 
     /** Verifies one backup with the given identities and records the outcome. */

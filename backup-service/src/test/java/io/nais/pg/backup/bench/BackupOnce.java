@@ -14,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.nais.pg.backup.crypto.AgeCipher;
-import io.nais.pg.backup.crypto.AgeIdentities;
 import io.nais.pg.backup.dump.BackupPipeline;
 import io.nais.pg.backup.dump.Manifest;
 import io.nais.pg.backup.dump.PhaseTimings;
@@ -46,7 +45,7 @@ public final class BackupOnce {
         ObjectStore store = new ObjectStore(new ObjectStore.Settings(Optional.of(URI.create(args[4])), args[5],
                 "us-east-1", System.getenv("S3_ACCESS"), System.getenv("S3_SECRET"), true, "bench/",
                 Integer.parseInt(args[7]), Integer.parseInt(args[8])));
-        AgeCipher cipher = new AgeCipher(List.of(args[6]), AgeIdentities.none());
+        AgeCipher cipher = new AgeCipher(List.of(args[6]));
         BackupPipeline pipeline = new BackupPipeline(PgTools.locate(Optional.empty()), cipher, store, "bench/",
                 Clock.systemUTC());
         LibpqAdminLogin libpq = new LibpqAdminLogin(host, port, database,

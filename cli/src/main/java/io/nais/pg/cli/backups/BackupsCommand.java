@@ -39,6 +39,12 @@ public final class BackupsCommand {
         return ApiClient.configured(postgres.nais(), ConfigKey.BACKUP_URL, "backup-service");
     }
 
+    /** Verify and restore decrypt a backup: the half of backup-service that holds the age identity. */
+    ApiClient decryptingClient() {
+        boolean own = postgres.nais().config().get(ConfigKey.BACKUP_VERIFY_URL).isPresent();
+        return ApiClient.configured(postgres.nais(), own ? ConfigKey.BACKUP_VERIFY_URL : ConfigKey.BACKUP_URL, "backup-service");
+    }
+
     /** The options every backups subcommand shares. */
     static final class Target {
         @Parameters(index = "0", paramLabel = "APP", description = "The application whose database is backed up.") String app;
@@ -96,7 +102,7 @@ public final class BackupsCommand {
 
         @Override
         public Integer call() {
-            JsonNode verdict = backups.client().post(backups.path(target.team, target.app) + "/verify", Map.of());
+            JsonNode verdict = backups.decryptingClient().post(backups.path(target.team, target.app) + "/verify", Map.of());
             PrintWriter out = spec.commandLine().getOut();
             if (target.json) {
                 out.println(ApiClient.pretty(verdict));
@@ -120,7 +126,7 @@ public final class BackupsCommand {
 
         @Override
         public Integer call() {
-            JsonNode restored = backups.client().post(backups.path(target.team, target.app) + "/restore",
+            JsonNode restored = backups.decryptingClient().post(backups.path(target.team, target.app) + "/restore",
                     Map.of("backupId", backupId, "targetDatabase", database));
             PrintWriter out = spec.commandLine().getOut();
             if (target.json) {

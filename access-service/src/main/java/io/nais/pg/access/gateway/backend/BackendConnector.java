@@ -1,5 +1,7 @@
 package io.nais.pg.access.gateway.backend;
 
+import io.nais.pg.pki.CertificateAuthority;
+import io.netty.handler.ssl.SslContext;
 import io.nais.pg.access.directory.AccessDirectory.ClusterEndpoint;
 import io.nais.pg.access.gateway.protocol.CancelKey;
 import io.nais.pg.access.gateway.protocol.Messages;
@@ -53,8 +55,13 @@ public final class BackendConnector {
         startup.put("user", email);
         startup.put("database", endpoint.database());
         passThrough.forEach(startup::putIfAbsent);
-        BackendHandshake handshake = new BackendHandshake(certificates.forPerson(email), endpoint, verifyHostname,
-                startup, ready);
+        SslContext certificate;
+        try {
+            certificate = certificates.forPerson(email);
+        } catch (CertificateAuthority.ExpiredException e) {
+            return loop.newFailedFuture(clientCaExpired());
+        }
+        BackendHandshake handshake = new BackendHandshake(certificate, endpoint, verifyHostname, startup, ready);
         ChannelFuture connected = new Bootstrap()
                 .group(loop)
                 .channel(NioSocketChannel.class)
@@ -104,6 +111,13 @@ public final class BackendConnector {
                                 .addListener(ChannelFutureListener.CLOSE);
                     }
                 });
+    }
+
+    /** No certificate can be minted: the person's token was fine, the gateway's own CA is not. */
+    private static BackendRefused clientCaExpired() {
+        return new BackendRefused(PgError.fatal(SqlState.SERVER_REJECTED_CONNECTION,
+                "the gateway cannot log anyone in to a cluster now: its client certificate authority has expired "
+                        + "(the platform's operators are alerted); try again later"), "client-ca-expired");
     }
 
     private static BackendRefused unreachable(ClusterEndpoint endpoint) {

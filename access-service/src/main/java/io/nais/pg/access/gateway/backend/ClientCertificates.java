@@ -11,12 +11,21 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
+import org.jboss.logging.Logger;
 
 /**
  * TLS client contexts that log a person in to a cluster with {@code cert}
  * authentication: a certificate whose CN is the person's email, minted from the
- * gateway's CA, valid for minutes.
+ * gateway's client CA, valid for minutes.
+ *
+ * <p>The client CA is a short-lived intermediate under the root the clusters
+ * trust ({@code ssl_ca_file}); the root's key is never in the gateway. Each
+ * certificate carries the intermediate in its chain, so a cluster that trusts
+ * only the root accepts it, and ends no later than the intermediate. The CA is
+ * asked for on every mint: a renewed intermediate (new files) is used from the
+ * next login on, and a certificate minted from the one before is not reused.
  *
  * <p>One certificate per person is reused until a third of its life is left, so a
  * burst of connections costs one EC signature, not one each; a certificate that
@@ -24,28 +33,36 @@ import javax.net.ssl.SSLException;
  */
 public final class ClientCertificates {
 
-    private record Entry(SslContext context, Instant renewAt) {
+    private static final Logger LOG = Logger.getLogger(ClientCertificates.class);
+
+    private record Entry(SslContext context, Instant renewAt, CertificateAuthority ca) {
     }
 
-    private final CertificateAuthority ca;
+    private final Supplier<CertificateAuthority> ca;
     private final List<X509Certificate> trustedServerCas;
     private final Duration validity;
     private final Clock clock;
     private final ConcurrentMap<String, Entry> byPerson = new ConcurrentHashMap<>();
 
-    public ClientCertificates(CertificateAuthority ca, List<X509Certificate> trustedServerCas, Duration validity, Clock clock) {
+    public ClientCertificates(Supplier<CertificateAuthority> ca, List<X509Certificate> trustedServerCas, Duration validity,
+                              Clock clock) {
         this.ca = ca;
         this.trustedServerCas = List.copyOf(trustedServerCas);
         this.validity = validity;
         this.clock = clock;
     }
 
-    /** A client context presenting a current certificate for {@code email}. */
+    /**
+     * A client context presenting a current certificate for {@code email}.
+     *
+     * @throws CertificateAuthority.ExpiredException when the client CA is outside its validity (not renewed in time)
+     */
     public SslContext forPerson(String email) {
         Instant now = clock.instant();
+        CertificateAuthority current = ca.get();
         Entry entry = byPerson.get(email);
-        if (entry == null || !now.isBefore(entry.renewAt())) {
-            entry = mint(email, now);
+        if (entry == null || entry.ca() != current || !now.isBefore(entry.renewAt())) {
+            entry = mint(email, current, now);
             byPerson.put(email, entry);
         }
         return entry.context();
@@ -56,15 +73,24 @@ public final class ClientCertificates {
         byPerson.remove(email);
     }
 
-    private Entry mint(String email, Instant now) {
-        IssuedCertificate issued = ca.issueClient(email, validity);
+    private Entry mint(String email, CertificateAuthority current, Instant now) {
+        IssuedCertificate issued;
+        try {
+            issued = current.issueClient(email, validity);
+        } catch (CertificateAuthority.ExpiredException e) {
+            // every login fails until the intermediate is renewed: the operators' problem, said once per attempt
+            LOG.errorf("the gateway's client CA cannot issue (renew the intermediate, deploy/README.md): %s", e.getMessage());
+            throw e;
+        }
         try {
             SslContext context = SslContextBuilder.forClient()
                     .keyManager(issued.privateKey(), issued.certificateAndChain().toArray(X509Certificate[]::new))
                     .trustManager(trustedServerCas.toArray(X509Certificate[]::new))
                     .protocols("TLSv1.3", "TLSv1.2")
                     .build();
-            return new Entry(context, now.plus(validity.multipliedBy(2).dividedBy(3)));
+            // the certificate may be shorter than asked for (it never outlives the CA): renew on its own clock
+            Duration life = Duration.between(now, issued.certificate().getNotAfter().toInstant());
+            return new Entry(context, now.plus(life.multipliedBy(2).dividedBy(3)), current);
         } catch (SSLException e) {
             throw new IllegalStateException("could not build the backend TLS context", e);
         }
