@@ -4,6 +4,7 @@ import io.nais.pg.events.EventTopic;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.pki.IssuedCertificate;
 import io.nais.pg.pki.Pem;
+import io.nais.pg.testsupport.age.AgeKeyPair;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.oidc.OidcIssuer;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
