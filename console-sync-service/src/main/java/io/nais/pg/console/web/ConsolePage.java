@@ -8,7 +8,9 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -21,9 +23,9 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 
 /**
- * The server-rendered console: the viewer's teams, a team's clusters table
- * and one cluster's page. Same authentication and authorisation as the API
- * ({@link Viewer}); see {@link QueryTokenFilter} for how a browser sends it.
+ * The server-rendered console: the viewer's teams, a team's clusters table and one cluster's page with its
+ * actions ({@link ConsoleActions}). A person signs in with the code flow (the {@code console} OIDC tenant); who
+ * sees what is {@link Viewer}, as in the API.
  */
 @Path("/console")
 @Authenticated
@@ -32,11 +34,11 @@ public class ConsolePage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance teams(String email, List<String> teams, boolean admin);
+        static native TemplateInstance teams(Visit visit, List<String> teams);
 
-        static native TemplateInstance team(String team, List<ClusterSummary> clusters);
+        static native TemplateInstance team(Visit visit, String team, List<ClusterSummary> clusters);
 
-        static native TemplateInstance cluster(String team, ClusterDetail detail);
+        static native TemplateInstance cluster(Visit visit, String team, ClusterDetail detail);
     }
 
     @Inject
@@ -45,27 +47,36 @@ public class ConsolePage {
     @Inject
     Viewer viewer;
 
+    @Inject
+    ConsoleSession session;
+
     @GET
     @Operation(hidden = true)
-    public TemplateInstance teams() {
-        return Templates.teams(viewer.email(), viewer.teams(), viewer.admin());
+    public Response teams() {
+        return session.respond(Response.ok(Templates.teams(session.visit(null, null), viewer.teams())));
     }
 
     @GET
     @Path("/teams/{team}")
     @Operation(hidden = true)
-    public TemplateInstance team(@PathParam("team") String team) {
+    public Response team(@PathParam("team") String team) {
         viewer.requireTeam(team);
-        return Templates.team(team, readModel.clustersOf(team));
+        return session.respond(Response.ok(Templates.team(session.visit(null, null), team, readModel.clustersOf(team))));
     }
 
     @GET
     @Path("/teams/{team}/{app}")
     @Operation(hidden = true)
-    public TemplateInstance cluster(@PathParam("team") String team, @PathParam("app") String app) {
+    public Response cluster(@PathParam("team") String team, @PathParam("app") String app,
+                            @QueryParam("done") String done) {
+        return session.respond(Response.ok(clusterPage(team, app, Visit.notice(done), null)));
+    }
+
+    /** The cluster's page; {@link ConsoleActions} shows it again with the reason an action was refused. */
+    TemplateInstance clusterPage(String team, String app, String notice, String refusal) {
         viewer.requireTeam(team);
         ClusterDetail detail = readModel.cluster(team, app)
                 .orElseThrow(() -> new NotFoundException("no cluster " + team + "/" + app));
-        return Templates.cluster(team, detail);
+        return Templates.cluster(session.visit(notice, refusal), team, detail);
     }
 }
