@@ -84,8 +84,11 @@ final class LocalServiceConfig {
         return config;
     }
 
-    static Map<String, String> console(Infrastructure infrastructure, Path clustersFile) {
+    /** The page signs people in at the local issuer and acts through the local dba-grant and backup services. */
+    static Map<String, String> console(Infrastructure infrastructure, Path clustersFile, int dbaGrantPort, int backupPort) {
         Map<String, String> config = new LinkedHashMap<>();
+        config.put("nais.console.peers.dba-grant-url", "http://127.0.0.1:" + dbaGrantPort);
+        config.put("nais.console.peers.backup-url", "http://127.0.0.1:" + backupPort);
         // no Kubernetes locally: the clusters come from the file instead
         config.put("nais.console.kubernetes.enabled", "false");
         config.put("nais.console.discovery.file", clustersFile.toString());

@@ -79,7 +79,7 @@ final class PlatformUp {
     private Infrastructure startInfrastructure() {
         status("starting Kafka, the OIDC issuer, S3 and the services' PostgreSQL");
         var kafka = CompletableFuture.supplyAsync(() -> track(KafkaBroker.start()));
-        var oidc = CompletableFuture.supplyAsync(() -> track(OidcIssuer.builder().loginAs(LOCAL_USER, List.of("team-a")).start()));
+        var oidc = CompletableFuture.supplyAsync(() -> track(OidcIssuer.builder().loginAs(LOCAL_USER, List.of("team-a")).loginForm().start()));
         var s3 = CompletableFuture.supplyAsync(() -> track(S3Store.start()));
         var database = CompletableFuture.supplyAsync(() -> track(PostgresCluster.builder().name("platform").start()));
         Infrastructure infrastructure = new Infrastructure(kafka.join(), oidc.join(), s3.join(), database.join());
@@ -152,19 +152,21 @@ final class PlatformUp {
     private Services startServices(Infrastructure infrastructure, LocalPki pki) {
         status("starting access-service, dba-grant-service, backup-service and console-sync-service");
         int gatewayPort = preferredPort(5433);
+        int dbaGrantPort = preferredPort(8082);
+        int backupPort = preferredPort(8083);
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
         settings.put("access-service", LocalServiceConfig.access(infrastructure, pki, gatewayPort, state.serviceDirectory("access-service")));
         settings.put("dba-grant-service", LocalServiceConfig.dbaGrant(infrastructure));
         settings.put("backup-service", LocalServiceConfig.backup(infrastructure, state.root().resolve("backup")));
-        settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile()));
-        int[] ports = {8081, 8082, 8083, 8084};
+        settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile(), dbaGrantPort, backupPort));
+        int[] ports = {preferredPort(8081), dbaGrantPort, backupPort, preferredPort(8084)};
         List<ServiceProcess> processes = new ArrayList<>();
         int index = 0;
         for (Map.Entry<String, Map<String, String>> service : settings.entrySet()) {
             Map<String, String> config = new LinkedHashMap<>(service.getValue());
             config.putAll(LocalServiceConfig.common(infrastructure, service.getKey()));
             processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(service.getKey()), service.getKey(),
-                    preferredPort(ports[index++]), config)));
+                    ports[index++], config)));
         }
         for (ServiceProcess process : processes) {
             process.awaitReady(Duration.ofMinutes(2));
@@ -234,7 +236,9 @@ final class PlatformUp {
                   bin/local-platform add-member team-a %s
                   bin/nais auth login
                   bin/nais postgres psql demo-app -- -c 'select current_user'
-                Ctrl-C stops everything.""".formatted(LOCAL_USER));
+                the console: open %s/console in a browser; at the issuer's sign-in form
+                  any username signs you in as %s
+                Ctrl-C stops everything.""".formatted(LOCAL_USER, environment.get("CONSOLE_URL"), LOCAL_USER));
     }
 
     private <T extends AutoCloseable> T track(T component) {

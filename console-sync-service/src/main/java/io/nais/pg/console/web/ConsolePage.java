@@ -1,5 +1,6 @@
 package io.nais.pg.console.web;
 
+import java.time.Instant;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -38,7 +39,7 @@ public class ConsolePage {
 
         static native TemplateInstance team(Visit visit, String team, List<ClusterSummary> clusters);
 
-        static native TemplateInstance cluster(Visit visit, String team, ClusterDetail detail);
+        static native TemplateInstance cluster(Visit visit, String team, ClusterDetail detail, BackupChart chart);
     }
 
     @Inject
@@ -77,6 +78,7 @@ public class ConsolePage {
         viewer.requireTeam(team);
         ClusterDetail detail = readModel.cluster(team, app)
                 .orElseThrow(() -> new NotFoundException("no cluster " + team + "/" + app));
-        return Templates.cluster(session.visit(notice, refusal), team, detail);
+        return Templates.cluster(session.visit(notice, refusal), team, detail,
+                BackupChart.of(detail.backups(), Instant.now()));
     }
 }
