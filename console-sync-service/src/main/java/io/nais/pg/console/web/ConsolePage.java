@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -16,6 +17,10 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.nais.pg.console.api.Viewer;
+import io.nais.pg.console.audit.AuditCursor;
+import io.nais.pg.console.audit.AuditEntry;
+import io.nais.pg.console.audit.AuditPage;
+import io.nais.pg.console.audit.AuditQueries;
 import io.nais.pg.console.readmodel.ConsoleReadModel;
 import io.nais.pg.console.readmodel.Views.ClusterDetail;
 import io.nais.pg.console.readmodel.Views.ClusterSummary;
@@ -39,6 +44,9 @@ public class ConsolePage {
 
         static native TemplateInstance team(Visit visit, String team, List<ClusterSummary> clusters);
 
+        static native TemplateInstance audit(Visit visit, String team, AuditFilters filters, List<AuditEntry> entries,
+                                             String olderUrl);
+
         static native TemplateInstance cluster(Visit visit, String team, ClusterDetail detail, BackupChart chart);
     }
 
@@ -50,6 +58,9 @@ public class ConsolePage {
 
     @Inject
     ConsoleSession session;
+
+    @Inject
+    AuditQueries auditQueries;
 
     @GET
     @Operation(hidden = true)
@@ -73,6 +84,20 @@ public class ConsolePage {
         return session.respond(Response.ok(clusterPage(team, app, Visit.notice(done), null)));
     }
 
+    @GET
+    @Path("/audit/{team}")
+    @Operation(hidden = true)
+    public Response audit(@PathParam("team") String team, @QueryParam("person") String person,
+                          @QueryParam("kind") String kind, @QueryParam("from") String from, @QueryParam("to") String to,
+                          @QueryParam("size") Integer size, @QueryParam("cursor") String cursor) {
+        viewer.requireTeam(team);
+        AuditFilters filters = AuditFilters.of(person, kind, from, to, size);
+        AuditPage page = auditQueries.page(filters.query(viewer.admin() ? null : viewer.teams(), team), cursor(cursor),
+                filters.size());
+        String older = page.nextCursor() == null ? null : filters.nextUrl(team, page.nextCursor());
+        return session.respond(Response.ok(Templates.audit(session.visit(null, null), team, filters, page.items(), older)));
+    }
+
     /** The cluster's page; {@link ConsoleActions} shows it again with the reason an action was refused. */
     TemplateInstance clusterPage(String team, String app, String notice, String refusal) {
         viewer.requireTeam(team);
@@ -80,5 +105,16 @@ public class ConsolePage {
                 .orElseThrow(() -> new NotFoundException("no cluster " + team + "/" + app));
         return Templates.cluster(session.visit(notice, refusal), team, detail,
                 BackupChart.of(detail.backups(), Instant.now()));
+    }
+
+    private static AuditCursor cursor(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return AuditCursor.decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("not a cursor this page made");
+        }
     }
 }

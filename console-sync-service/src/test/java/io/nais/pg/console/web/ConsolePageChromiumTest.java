@@ -73,17 +73,51 @@ class ConsolePageChromiumTest {
             assertThat(browser.find("tr.pending[data-grant='" + grant + "']").text()).contains("2h 0m");
             browser.screenshot(Path.of("target/screenshots/cluster.png"));
 
-            browser.find("#approve-" + grant).click();
+            browser.find("#approve-" + grant).clickAndAwaitNextPage();
             assertThat(browser.currentUrl()).endsWith("?done=approved");
             awaitOnPage(browser, clusterPage, "tr.grant[data-grant='" + grant + "']");
             assertThat(browser.find("tr.grant[data-grant='" + grant + "']").text()).contains(t.alice).contains("left");
             assertThat(grantState(t, grant)).isEqualTo("GRANTED");
 
-            browser.find("#revoke-" + grant).click();
+            browser.find("#revoke-" + grant).clickAndAwaitNextPage();
             assertThat(browser.currentUrl()).endsWith("?done=revoked");
             assertThat(grantState(t, grant)).isEqualTo("REVOKED");
             await().atMost(Duration.ofSeconds(30)).until(() -> browser.open(clusterPage)
                     .findAll("tr.grant[data-grant='" + grant + "']").isEmpty());
+        }
+    }
+
+    @Test
+    void theAuditTrailFiltersByPersonAndKindAndPagesWithoutRepeats() throws Exception {
+        ScriptedTeam t = new ScriptedTeam().publish(infra);
+        String token = infra.oidcWithLoginForm().token().subject(t.alice).email(t.alice).sign();
+        await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(HTTP.send(HttpRequest.newBuilder(
+                URI.create(base + "api/audit?team=" + t.team)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).get("items").size() == ScriptedTeam.AUDIT_LINES);
+        try (Chromium browser = Chromium.start()) {
+            signIn(browser, base + "console/teams/" + t.team, t.alice);
+            browser.find("#audit-link").clickAndAwaitNextPage();
+            browser.open(base + "console/audit/" + t.team + "?size=5");
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            for (int page = 1; ; page++) {
+                java.util.List<String> rows = browser.findAll("tr.audit").stream().map(Chromium.Element::text).toList();
+                assertThat(rows).as("page %d", page).hasSizeBetween(1, 5).noneMatch(seen::contains);
+                seen.addAll(rows);
+                if (browser.findAll("#older").isEmpty()) {
+                    break;
+                }
+                browser.find("#older").clickAndAwaitNextPage();
+            }
+            assertThat(seen).hasSize(ScriptedTeam.AUDIT_LINES);
+
+            browser.find("#person").type(t.alice);
+            browser.find("#filter").clickAndAwaitNextPage();
+            assertThat(browser.findAll("tr.audit td.person")).isNotEmpty()
+                    .allSatisfy(cell -> assertThat(cell.text()).isEqualTo(t.alice));
+            browser.open(base + "console/audit/" + t.team + "?kind=LoginDenied");
+            assertThat(browser.findAll("tr.audit td.kind")).hasSize(1)
+                    .allSatisfy(cell -> assertThat(cell.text()).isEqualTo("LoginDenied"));
+            browser.screenshot(Path.of("target/screenshots/audit.png"));
         }
     }
 
@@ -160,7 +194,7 @@ class ConsolePageChromiumTest {
             assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
             assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
 
-            browser.find("#sign-out").click();
+            browser.find("#sign-out").clickAndAwaitNextPage();
             assertThat(browser.find("h1").text()).isEqualTo("You are signed out");
             HttpResponse<String> after = get(browser, base + "console");
             assertThat(after.statusCode()).isEqualTo(302);
@@ -176,7 +210,7 @@ class ConsolePageChromiumTest {
                 .contains("/authorize").contains("code_challenge=");
         browser.find("input[name=username]").type(email);
         browser.find("textarea[name=claims]").type("{\"sub\": \"" + email + "\", \"email\": \"" + email + "\"}");
-        browser.find("input[type=submit]").click();
+        browser.find("input[type=submit]").clickAndAwaitNextPage();
         assertThat(browser.currentUrl()).as("back in the console, signed in").startsWith(url);
     }
 

@@ -156,9 +156,28 @@ public final class Chromium implements AutoCloseable {
             return this;
         }
 
-        /** Clicks it and, when that navigates, waits for the next page. */
+        /** Clicks it (a button that only changes the page, or a control whose navigation the test does not await). */
         public void click() {
             command("POST", "/element/" + id + "/click", Map.of());
+        }
+
+        /**
+         * Clicks a link or submit button and returns once the browser has left the current document: a click returns
+         * as soon as it is dispatched, so without this the next call could still read the old page.
+         */
+        public void clickAndAwaitNextPage() {
+            Element current = find("html");
+            click();
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (Instant.now().isBefore(deadline)) {
+                try {
+                    command("GET", "/element/" + current.id + "/name", null);
+                } catch (IllegalStateException stale) {
+                    return; // the old document is gone; WebDriver waits for the new one to load on the next call
+                }
+                pause();
+            }
+            throw new IllegalStateException("the click did not leave " + currentUrl() + " within 30 s");
         }
 
         /** The rendered text, as a person reads it. */
@@ -229,13 +248,18 @@ public final class Chromium implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-            try {
-                Thread.sleep(100); // polling the driver's start, not proving anything
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+            pause();
         }
         throw new IllegalStateException("chromedriver did not answer on " + endpoint + " within 30 s");
+    }
+
+    /** Between polls of a state that is on its way (a driver starting, a page loading); never to prove an absence. */
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 }
