@@ -89,6 +89,9 @@ final class LocalServiceConfig {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("nais.console.peers.dba-grant-url", "http://127.0.0.1:" + dbaGrantPort);
         config.put("nais.console.peers.backup-url", "http://127.0.0.1:" + backupPort);
+        // the local console is plain http on 127.0.0.1, where browsers drop Secure cookies (only "localhost" is
+        // exempt): without this the sign-in's state cookie is lost and the callback answers 401
+        config.put("quarkus.oidc.console.authentication.cookie-force-secure", "false");
         // no Kubernetes locally: the clusters come from the file instead
         config.put("nais.console.kubernetes.enabled", "false");
         config.put("nais.console.discovery.file", clustersFile.toString());

@@ -5,6 +5,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.nais.pg.console.api.Viewer;
 
 /**
@@ -17,12 +19,16 @@ class ConsoleSession {
     private final CsrfTokens csrf;
     private final Viewer viewer;
     private final HttpHeaders headers;
+    private final boolean secureCookies;
     private String newValue;
 
-    ConsoleSession(CsrfTokens csrf, Viewer viewer, HttpHeaders headers) {
+    /** {@code secureCookies}: the CSRF cookie is Secure exactly when the OIDC session cookie is. */
+    ConsoleSession(CsrfTokens csrf, Viewer viewer, HttpHeaders headers,
+                   @ConfigProperty(name = "quarkus.oidc.console.authentication.cookie-force-secure") boolean secureCookies) {
         this.csrf = csrf;
         this.viewer = viewer;
         this.headers = headers;
+        this.secureCookies = secureCookies;
     }
 
     Visit visit(String notice, String refusal) {
@@ -38,7 +44,7 @@ class ConsoleSession {
     Response respond(Response.ResponseBuilder response) {
         if (newValue != null) {
             response.cookie(new NewCookie.Builder(CsrfTokens.COOKIE).value(newValue).path("/console").httpOnly(true)
-                    .secure(true).sameSite(NewCookie.SameSite.STRICT).build());
+                    .secure(secureCookies).sameSite(NewCookie.SameSite.STRICT).build());
         }
         return response.build();
     }

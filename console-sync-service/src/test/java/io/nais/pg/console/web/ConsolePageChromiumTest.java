@@ -212,6 +212,7 @@ class ConsolePageChromiumTest {
                     .satisfies(c -> assertThat(c.sameSite()).isEqualTo("Lax"));
             assertThat(cookies.get(CsrfTokens.COOKIE)).isNotNull()
                     .satisfies(c -> assertThat(c.httpOnly()).isTrue())
+                    .satisfies(c -> assertThat(c.secure()).isTrue())
                     .satisfies(c -> assertThat(c.sameSite()).isEqualTo("Strict"));
             HttpResponse<String> page = get(browser, base + "console");
             assertThat(page.statusCode()).isEqualTo(200);
