@@ -132,6 +132,10 @@ class NetworkFlowsTest {
             flows.add(allowed("ingress controller -> " + name + " API", net.ingressController(), net.service(name),
                     net.service(name).namedPorts().get("http")));
         }
+        for (String name : List.of(DBA_GRANT, BACKUP)) {
+            flows.add(allowed("console page action -> " + name + " API", net.service(CONSOLE), net.service(name),
+                    net.service(name).namedPorts().get("http")));
+        }
         flows.add(allowed("Patroni: replica streams from the leader", net.platformDbReplica(), net.platformDb(), 5432));
         flows.add(allowed("Patroni: members ask each other's REST API", net.platformDb(), net.platformDbReplica(), 8008));
         flows.add(allowed("Zalando operator -> database (roles)", net.zalandoOperator(), net.platformDb(), 5432));
@@ -168,6 +172,10 @@ class NetworkFlowsTest {
             flows.add(refused(name + " -> object store", net.service(name), net.objectStore(), 443));
         }
         flows.add(refused("dba-grant -> Kubernetes API", net.service(DBA_GRANT), net.kubernetesApi(), 443));
+        flows.add(refused("dba-grant -> backup API", net.service(DBA_GRANT), net.service(BACKUP),
+                net.service(BACKUP).namedPorts().get("http")));
+        flows.add(refused("console -> access-service http", net.service(CONSOLE), net.service(ACCESS),
+                net.service(ACCESS).namedPorts().get("http")));
         flows.add(refused("a team's pod -> the platform database", net.teamPod(), net.platformDb(), 5432));
         flows.add(refused("the platform database -> an arbitrary address", net.platformDb(), net.anyAddress(), 443));
         flows.add(refused("ingress controller -> the platform database", net.ingressController(), net.platformDb(), 5432));

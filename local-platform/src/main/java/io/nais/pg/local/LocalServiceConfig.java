@@ -102,8 +102,16 @@ final class LocalServiceConfig {
         return config;
     }
 
-    static Map<String, String> console(Infrastructure infrastructure, Path clustersFile) {
+    /** The page signs people in at the local issuer and acts through the local dba-grant and backup services. */
+    static Map<String, String> console(Infrastructure infrastructure, Path clustersFile, int dbaGrantPort, int backupPort,
+                                       int backupVerifierPort) {
         Map<String, String> config = new LinkedHashMap<>();
+        config.put("nais.console.peers.dba-grant-url", "http://127.0.0.1:" + dbaGrantPort);
+        config.put("nais.console.peers.backup-url", "http://127.0.0.1:" + backupPort);
+        config.put("nais.console.peers.backup-verifier-url", "http://127.0.0.1:" + backupVerifierPort);
+        // the local console is plain http on 127.0.0.1, where browsers drop Secure cookies (only "localhost" is
+        // exempt): without this the sign-in's state cookie is lost and the callback answers 401
+        config.put("quarkus.oidc.console.authentication.cookie-force-secure", "false");
         // no Kubernetes locally: the clusters come from the file instead
         config.put("nais.console.kubernetes.enabled", "false");
         config.put("nais.console.discovery.file", clustersFile.toString());

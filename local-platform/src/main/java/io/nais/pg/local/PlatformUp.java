@@ -87,7 +87,7 @@ final class PlatformUp {
     private Infrastructure startInfrastructure() {
         status("starting Kafka, the OIDC issuer, S3 and the services' PostgreSQL");
         var kafka = CompletableFuture.supplyAsync(() -> track(KafkaBroker.start()));
-        var oidc = CompletableFuture.supplyAsync(() -> track(OidcIssuer.builder().loginAs(LOCAL_USER, List.of("team-a")).start()));
+        var oidc = CompletableFuture.supplyAsync(() -> track(OidcIssuer.builder().loginAs(LOCAL_USER, List.of("team-a")).loginForm().start()));
         var s3 = CompletableFuture.supplyAsync(() -> track(S3Store.start()));
         var database = CompletableFuture.supplyAsync(() -> track(PostgresCluster.builder().name("platform").start()));
         Infrastructure infrastructure = new Infrastructure(kafka.join(), oidc.join(), s3.join(), database.join());
@@ -170,15 +170,19 @@ final class PlatformUp {
         status("starting access-service, dba-grant-service, backup-service (backup and verify) and console-sync-service");
         int gatewayPort = preferredPort(5433);
         AgeKeyPair backupKey = AgeKeyPair.generate(state.root().resolve("backup").resolve("backup-age-identity.txt"));
+        // the ports of deploy/: public 8081-8085, and each one's management port 1000 above (9000, the
+        // Deployments' management port, is where a local S3 or another tool is likely to listen)
+        int dbaGrantPort = preferredPort(8082);
+        int backupPort = preferredPort(8083);
+        int backupVerifierPort = preferredPort(8085);
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
         settings.put("access-service", LocalServiceConfig.access(infrastructure, pki, gatewayPort, state.serviceDirectory("access-service")));
         settings.put("dba-grant-service", LocalServiceConfig.dbaGrant(infrastructure));
         settings.put("backup-service", LocalServiceConfig.backupWriter(infrastructure, backupKey));
         settings.put(BACKUP_VERIFIER, LocalServiceConfig.backupVerifier(infrastructure, backupKey));
-        settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile()));
-        // the ports of deploy/: public 8081-8085, and each one's management port 1000 above (9000, the
-        // Deployments' management port, is where a local S3 or another tool is likely to listen)
-        int[] ports = {8081, 8082, 8083, 8085, 8084};
+        settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile(),
+                dbaGrantPort, backupPort, backupVerifierPort));
+        int[] ports = {preferredPort(8081), dbaGrantPort, backupPort, backupVerifierPort, preferredPort(8084)};
         List<ServiceProcess> processes = new ArrayList<>();
         Map<String, Map<String, String>> commonByModule = new LinkedHashMap<>();
         int index = 0;
@@ -189,7 +193,7 @@ final class PlatformUp {
             config.putAll(commonByModule.computeIfAbsent(module, m -> LocalServiceConfig.common(infrastructure, m)));
             int port = ports[index++];
             processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(service.getKey()), service.getKey(),
-                    module, preferredPort(port), preferredPort(port + 1000), config)));
+                    module, port, preferredPort(port + 1000), config)));
         }
         for (ServiceProcess process : processes) {
             process.awaitReady(Duration.ofMinutes(2));
@@ -263,7 +267,9 @@ final class PlatformUp {
                   bin/local-platform add-member team-a %s
                   bin/nais auth login
                   bin/nais postgres psql demo-app -- -c 'select current_user'
-                Ctrl-C stops everything.""".formatted(LOCAL_USER));
+                the console: open %s/console in a browser; at the issuer's sign-in form
+                  any username signs you in as %s
+                Ctrl-C stops everything.""".formatted(LOCAL_USER, environment.get("CONSOLE_URL"), LOCAL_USER));
     }
 
     private <T extends AutoCloseable> T track(T component) {

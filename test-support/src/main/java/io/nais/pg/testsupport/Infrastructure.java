@@ -36,6 +36,7 @@ public final class Infrastructure {
     private static final String TOPICS = PREFIX + "kafka.topics-created";
     private static final String POSTGRES = PREFIX + "postgres.state";
     private static final String OIDC = PREFIX + "oidc.state";
+    private static final String OIDC_LOGIN_FORM = PREFIX + "oidc-login-form.state";
     private static final String S3 = PREFIX + "s3.state";
     /** One lock for every class loader: string literals are interned JVM-wide. */
     private static final String LOCK = "io.nais.pg.testsupport.Infrastructure.lock";
@@ -88,6 +89,20 @@ public final class Infrastructure {
     public OidcIssuer oidc() {
         require(false, false, true, false);
         return OidcIssuer.attach(Path.of(System.getProperty(OIDC)));
+    }
+
+    /**
+     * A second issuer, whose code flow shows its sign-in form ({@link OidcIssuer.Builder#loginForm()}): for tests
+     * that sign a person in through a browser. {@link #oidc()} stays non-interactive for every other test.
+     */
+    public OidcIssuer oidcWithLoginForm() {
+        synchronized (LOCK) {
+            if (System.getProperty(OIDC_LOGIN_FORM) == null) {
+                OidcIssuer issuer = OidcIssuer.builder().loginForm().start();
+                System.setProperty(OIDC_LOGIN_FORM, issuer.stateDirectory().toString());
+            }
+        }
+        return OidcIssuer.attach(Path.of(System.getProperty(OIDC_LOGIN_FORM)));
     }
 
     public S3Store s3() {

@@ -36,6 +36,13 @@ public @interface RealInfrastructure {
     /** An OIDC issuer. */
     boolean oidc() default false;
 
+    /**
+     * The application trusts the issuer whose code flow shows its sign-in form
+     * ({@link Infrastructure#oidcWithLoginForm()}) instead of {@link Infrastructure#oidc()}: a browser signs in as a
+     * person does. Implies {@link #oidc()}.
+     */
+    boolean oidcLoginForm() default false;
+
     /** An S3 store. */
     boolean s3() default false;
 }

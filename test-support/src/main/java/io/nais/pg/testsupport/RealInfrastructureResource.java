@@ -13,7 +13,8 @@ import java.util.Map;
  *   <li>kafka: {@code kafka.bootstrap.servers}</li>
  *   <li>postgres: {@code quarkus.datasource.db-kind=postgresql}, {@code quarkus.datasource.jdbc.url},
  *       {@code quarkus.datasource.username}, {@code quarkus.datasource.password} (a fresh database and owner)</li>
- *   <li>oidc: {@code quarkus.oidc.auth-server-url}, {@code nais.oidc.issuer}, {@code nais.oidc.jwks-url}</li>
+ *   <li>oidc (or oidcLoginForm, its issuer): {@code quarkus.oidc.auth-server-url}, {@code nais.oidc.issuer},
+ *       {@code nais.oidc.jwks-url}</li>
  *   <li>s3: {@code nais.s3.endpoint}, {@code nais.s3.access-key}, {@code nais.s3.secret-key}, {@code nais.s3.region}</li>
  * </ul>
  * {@link #stop()} stops nothing: the components are JVM-wide and die with the JVM.
@@ -31,7 +32,8 @@ public final class RealInfrastructureResource implements QuarkusTestResourceConf
 
     @Override
     public Map<String, String> start() {
-        infrastructure = Infrastructure.shared().require(wanted.kafka(), wanted.postgres(), wanted.oidc(), wanted.s3());
+        infrastructure = Infrastructure.shared().require(wanted.kafka(), wanted.postgres(),
+                wanted.oidc() && !wanted.oidcLoginForm(), wanted.s3());
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.devservices.enabled", "false");
         if (wanted.kafka()) {
@@ -44,8 +46,8 @@ public final class RealInfrastructureResource implements QuarkusTestResourceConf
             config.put("quarkus.datasource.username", database.username());
             config.put("quarkus.datasource.password", database.password());
         }
-        if (wanted.oidc()) {
-            OidcIssuer oidc = infrastructure.oidc();
+        if (wanted.oidc() || wanted.oidcLoginForm()) {
+            OidcIssuer oidc = wanted.oidcLoginForm() ? infrastructure.oidcWithLoginForm() : infrastructure.oidc();
             config.put("quarkus.oidc.auth-server-url", oidc.issuerUrl());
             config.put("nais.oidc.issuer", oidc.issuerUrl());
             config.put("nais.oidc.jwks-url", oidc.jwksUrl());

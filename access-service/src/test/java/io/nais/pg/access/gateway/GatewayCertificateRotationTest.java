@@ -59,7 +59,9 @@ class GatewayCertificateRotationTest {
                 "nais.access.gateway.ca.cert-file", clientCaDir.resolve("tls.crt").toString(),
                 "nais.access.gateway.ca.key-file", clientCaDir.resolve("tls.key").toString(),
                 "nais.access.gateway.tls.cert-file", serverDir.resolve("tls.crt").toString(),
-                "nais.access.gateway.tls.key-file", serverDir.resolve("tls.key").toString()));
+                "nais.access.gateway.tls.key-file", serverDir.resolve("tls.key").toString(),
+                // the cluster's server certificate is the root's, not the intermediate's
+                "nais.access.gateway.backend.trusted-ca-file", GatewayEnabledProfile.CA_FILES.certificate().toString()));
     }
 
     @AfterAll

@@ -20,7 +20,7 @@ public class GatewayEnabledProfile implements QuarkusTestProfile {
     /** One directory per JVM: Quarkus loads this class in its own class loader too, and both must see one CA. */
     private static final Path DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"),
             "gateway-e2e-ca-" + ProcessHandle.current().pid());
-    private static final IssuedCertificate.PemFiles CA_FILES = new IssuedCertificate.PemFiles(
+    static final IssuedCertificate.PemFiles CA_FILES = new IssuedCertificate.PemFiles(
             DIRECTORY.resolve("tls.crt"), DIRECTORY.resolve("tls.key"), DIRECTORY.resolve("tls.pk8"),
             DIRECTORY.resolve("ca.crt"));
     static final CertificateAuthority CA = loadOrCreate();

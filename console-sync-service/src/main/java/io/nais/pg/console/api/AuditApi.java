@@ -63,7 +63,8 @@ public class AuditApi {
         checkSize(size);
         authorise(team, clusterId);
         List<String> visibleTeams = viewer.admin() ? null : viewer.teams();
-        AuditQuery query = new AuditQuery(visibleTeams, team, person, clusterId, instant("from", from), instant("to", to));
+        AuditQuery query = new AuditQuery(visibleTeams, team, person, clusterId, instant("from", from), instant("to", to),
+                null);
         return queries.page(query, cursor(cursor), size);
     }
 

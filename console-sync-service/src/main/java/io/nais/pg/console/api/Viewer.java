@@ -11,8 +11,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import io.nais.pg.console.readmodel.ConsoleReadModel;
 
 /**
- * The person behind the request's verified bearer token, and what they may
- * see: platform admins see every team, anyone else only the teams the
+ * The person behind the request's verified token (the API's bearer token, or the page session's ID token),
+ * and what they may see: platform admins see every team, anyone else only the teams the
  * membership projection lists for their email. Shared by the API and the page.
  */
 @RequestScoped

@@ -32,6 +32,7 @@ public class AuditQueries {
         filter(conditions, args, "cluster_id = ?", query.clusterId());
         filter(conditions, args, "occurred_at >= ?", query.from());
         filter(conditions, args, "occurred_at < ?", query.to());
+        filter(conditions, args, "kind = ?", query.kind());
         if (after != null) {
             conditions.add("(occurred_at, id) < (?, ?)");
             args.add(after.time());

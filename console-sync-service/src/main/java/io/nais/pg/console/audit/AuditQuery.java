@@ -9,5 +9,5 @@ import java.util.List;
  * inclusive, {@code to} exclusive.
  */
 public record AuditQuery(List<String> visibleTeams, String team, String person, String clusterId, Instant from,
-                         Instant to) {
+                         Instant to, String kind) {
 }

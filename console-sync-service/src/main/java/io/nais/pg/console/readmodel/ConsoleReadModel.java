@@ -21,6 +21,7 @@ import io.nais.pg.console.readmodel.Views.ClusterSummary;
 import io.nais.pg.console.readmodel.Views.DbaChanges;
 import io.nais.pg.console.readmodel.Views.LoginPaths;
 import io.nais.pg.console.readmodel.Views.Page;
+import io.nais.pg.console.readmodel.Views.PendingRequest;
 import io.nais.pg.console.readmodel.Views.ReachableCluster;
 import io.nais.pg.console.readmodel.Views.RestoreCheck;
 
@@ -52,6 +53,11 @@ public class ConsoleReadModel {
     private static final String ACTIVE_GRANTS = """
             SELECT grant_id, requester, approver, reason, granted_at, expires_at FROM console_grant
             WHERE cluster_id = ? AND state = 'GRANTED' AND expires_at > now() ORDER BY expires_at
+            """;
+
+    private static final String PENDING_REQUESTS = """
+            SELECT grant_id, requester, reason, requested_seconds, changed_at FROM console_grant
+            WHERE cluster_id = ? AND state = 'REQUESTED' ORDER BY changed_at
             """;
 
     private static final String BACKUPS = """
@@ -122,6 +128,7 @@ public class ConsoleReadModel {
         return Optional.of(new ClusterDetail(found.get(0),
                 jdbc.query(ACCESS, ConsoleReadModel::accessHolder, clusterId),
                 jdbc.query(ACTIVE_GRANTS, row -> activeGrant(row, now), clusterId),
+                jdbc.query(PENDING_REQUESTS, ConsoleReadModel::pendingRequest, clusterId),
                 jdbc.query(BACKUPS, ConsoleReadModel::backup, clusterId),
                 jdbc.query(LAST_RESTORE, ConsoleReadModel::restore, clusterId).stream().findFirst().orElse(null),
                 audit.recent(clusterId, SESSION_KINDS, 20),
@@ -154,6 +161,11 @@ public class ConsoleReadModel {
         Instant expiresAt = Jdbc.instant(row, "expires_at");
         return ActiveGrant.of((UUID) row.getObject("grant_id"), row.getString("requester"), row.getString("approver"),
                 row.getString("reason"), Jdbc.instant(row, "granted_at"), expiresAt, now);
+    }
+
+    private static PendingRequest pendingRequest(ResultSet row) throws SQLException {
+        return PendingRequest.of((UUID) row.getObject("grant_id"), row.getString("requester"), row.getString("reason"),
+                (Long) row.getObject("requested_seconds"), Jdbc.instant(row, "changed_at"));
     }
 
     private static BackupRow backup(ResultSet row) throws SQLException {

@@ -63,7 +63,8 @@ class Projections {
     /** Fields a later stage does not know stay as an earlier stage set them (COALESCE). */
     private static final String GRANT = """
             INSERT INTO console_grant (grant_id, cluster_id, team, requester, state, state_rank, reason, approver,
-              granted_at, expires_at, ended_at, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              granted_at, expires_at, ended_at, changed_at, requested_seconds)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (grant_id) DO UPDATE SET
               state = CASE WHEN excluded.state_rank >= console_grant.state_rank THEN excluded.state ELSE console_grant.state END,
               state_rank = greatest(excluded.state_rank, console_grant.state_rank),
@@ -72,7 +73,8 @@ class Projections {
               granted_at = COALESCE(excluded.granted_at, console_grant.granted_at),
               expires_at = COALESCE(excluded.expires_at, console_grant.expires_at),
               ended_at = COALESCE(excluded.ended_at, console_grant.ended_at),
-              changed_at = greatest(excluded.changed_at, console_grant.changed_at)
+              changed_at = greatest(excluded.changed_at, console_grant.changed_at),
+              requested_seconds = COALESCE(console_grant.requested_seconds, excluded.requested_seconds)
             """;
 
     private static final String BACKUP = """
@@ -145,27 +147,27 @@ class Projections {
 
     void grant(DbaAccessRequested r, Instant at) {
         jdbc.update(GRANT, r.grantId(), r.clusterId(), r.team(), r.requester(), GrantState.REQUESTED.name(),
-                GrantState.REQUESTED.rank, r.reason(), null, null, null, null, at);
+                GrantState.REQUESTED.rank, r.reason(), null, null, null, null, at, r.duration().toSeconds());
     }
 
     void grant(DbaAccessGranted g, Instant at) {
         jdbc.update(GRANT, g.grantId(), g.clusterId(), g.team(), g.requester(), GrantState.GRANTED.name(),
-                GrantState.GRANTED.rank, null, g.approver(), g.grantedAt(), g.expiresAt(), null, at);
+                GrantState.GRANTED.rank, null, g.approver(), g.grantedAt(), g.expiresAt(), null, at, null);
     }
 
     void grant(DbaAccessDenied d, Instant at) {
         jdbc.update(GRANT, d.grantId(), d.clusterId(), d.team(), d.requester(), GrantState.DENIED.name(),
-                GrantState.DENIED.rank, null, d.decidedBy(), null, null, at, at);
+                GrantState.DENIED.rank, null, d.decidedBy(), null, null, at, at, null);
     }
 
     void grant(GrantExpired e, Instant at) {
         jdbc.update(GRANT, e.grantId(), e.clusterId(), e.team(), e.requester(), GrantState.EXPIRED.name(),
-                GrantState.EXPIRED.rank, null, null, null, null, e.expiredAt(), at);
+                GrantState.EXPIRED.rank, null, null, null, null, e.expiredAt(), at, null);
     }
 
     void grant(GrantRevoked r, Instant at) {
         jdbc.update(GRANT, r.grantId(), r.clusterId(), r.team(), r.requester(), GrantState.REVOKED.name(),
-                GrantState.REVOKED.rank, null, null, null, null, at, at);
+                GrantState.REVOKED.rank, null, null, null, null, at, at, null);
     }
 
     void backup(BackupStarted s, Instant at) {

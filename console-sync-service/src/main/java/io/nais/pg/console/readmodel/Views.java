@@ -46,6 +46,15 @@ public final class Views {
         }
     }
 
+    /** A DBA's request that nobody has approved or denied yet; {@code duration} as the person asked ("2h 0m"). */
+    public record PendingRequest(UUID grantId, String requester, String reason, String duration, Instant requestedAt) {
+
+        static PendingRequest of(UUID grantId, String requester, String reason, Long seconds, Instant requestedAt) {
+            return new PendingRequest(grantId, requester, reason,
+                    seconds == null ? null : ActiveGrant.humanReadable(Duration.ofSeconds(seconds)), requestedAt);
+        }
+    }
+
     public record BackupRow(UUID backupId, String state, Instant startedAt, Instant finishedAt, String objectKey,
                             Long bytes, String reason) {
     }
@@ -54,7 +63,7 @@ public final class Views {
     }
 
     public record ClusterDetail(ClusterSummary cluster, List<AccessHolder> access, List<ActiveGrant> activeGrants,
-                                List<BackupRow> backups, RestoreCheck lastRestoreCheck,
+                                List<PendingRequest> pendingRequests, List<BackupRow> backups, RestoreCheck lastRestoreCheck,
                                 List<AuditEntry> recentSessions, List<AuditEntry> auditTimeline,
                                 LoginPaths loginPaths, List<DbaChanges> dbaChanges) {
     }

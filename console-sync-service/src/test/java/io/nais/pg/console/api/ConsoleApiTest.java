@@ -40,7 +40,6 @@ import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -48,7 +47,6 @@ import io.restassured.path.json.JsonPath;
  * with real OIDC tokens: exactly the expected state, and 403 for outsiders.
  */
 @QuarkusTest
-@TestProfile(OidcTestProfile.class)
 @RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class ConsoleApiTest {
 

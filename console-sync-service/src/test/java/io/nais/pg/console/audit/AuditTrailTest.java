@@ -23,7 +23,6 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.nais.pg.console.api.OidcTestProfile;
 import io.nais.pg.console.readmodel.Jdbc;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.EventTopic;
@@ -38,7 +37,6 @@ import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -46,7 +44,6 @@ import io.restassured.path.json.JsonPath;
  * hash chain in the real PostgreSQL, and the API with real OIDC tokens.
  */
 @QuarkusTest
-@TestProfile(OidcTestProfile.class)
 @RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class AuditTrailTest {
 

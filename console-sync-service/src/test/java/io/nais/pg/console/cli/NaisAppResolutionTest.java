@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 
 import io.nais.pg.cli.Environment;
 import io.nais.pg.cli.Nais;
-import io.nais.pg.console.api.OidcTestProfile;
 import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.Envelope;
@@ -36,7 +35,6 @@ import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * {@code <app>} without {@code --team}: the real CLI asks this service's
@@ -45,7 +43,6 @@ import io.quarkus.test.junit.TestProfile;
  * third team's "granted".
  */
 @QuarkusTest
-@TestProfile(OidcTestProfile.class)
 @RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class NaisAppResolutionTest {
 

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import io.nais.pg.cli.Environment;
 import io.nais.pg.cli.Nais;
-import io.nais.pg.console.api.OidcTestProfile;
 import io.nais.pg.console.api.ScriptedTeam;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.SessionOpened;
@@ -27,7 +26,6 @@ import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * The real {@code nais postgres audit} command, run in-process through the
@@ -36,7 +34,6 @@ import io.quarkus.test.junit.TestProfile;
  * the app's lines only, every page, the person filter, and the refusals.
  */
 @QuarkusTest
-@TestProfile(OidcTestProfile.class)
 @RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class NaisAuditCommandTest {
 

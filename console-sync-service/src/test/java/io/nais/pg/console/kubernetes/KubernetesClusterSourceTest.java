@@ -39,7 +39,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(KubernetesClusterSourceTest.Enabled.class)
-@RealInfrastructure(kafka = true, postgres = true)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class KubernetesClusterSourceTest {
 
     public static class Enabled implements QuarkusTestProfile {

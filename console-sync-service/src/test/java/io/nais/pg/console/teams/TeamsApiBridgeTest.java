@@ -36,7 +36,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(TeamsApiBridgeTest.WithTeamsApi.class)
-@RealInfrastructure(kafka = true, postgres = true)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class TeamsApiBridgeTest {
 
     static final Path ANSWERS = Path.of("target/teams-api").toAbsolutePath();

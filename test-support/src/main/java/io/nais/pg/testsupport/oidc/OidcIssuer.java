@@ -35,8 +35,11 @@ import org.jose4j.lang.JoseException;
  * <p>The issuer signs with a key we generate and hand it through its
  * {@code JSON_CONFIG} ({@code tokenProvider.keyProvider.initialKeys}), so tests
  * mint tokens locally with {@link #token()} and the issuer's own JWKS verifies
- * them. The code flow is non-interactive: {@code /authorize} redirects straight
- * back with a code, and the tokens carry the {@link Builder#loginAs login identity}.
+ * them. By default the code flow is non-interactive: {@code /authorize} redirects straight
+ * back with a code, and the tokens carry the {@link Builder#loginAs login identity}. With
+ * {@link Builder#loginForm()} it shows its sign-in form first, as a real issuer does: a browser
+ * types a username and, optionally, claims as JSON that replace the login identity's
+ * ({@code {"sub": "...", "email": "..."}} signs in someone else).
  */
 public final class OidcIssuer implements AutoCloseable {
 
@@ -142,6 +145,7 @@ public final class OidcIssuer implements AutoCloseable {
         private List<String> groups = List.of();
         private List<String> audience = List.of(DEFAULT_AUDIENCE);
         private Duration tokenLifetime = Duration.ofHours(1);
+        private boolean loginForm;
 
         private Builder() {
         }
@@ -162,6 +166,12 @@ public final class OidcIssuer implements AutoCloseable {
         /** Lifetime of tokens the issuer itself hands out (code flow, refresh). */
         public Builder tokenLifetime(Duration lifetime) {
             this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        /** {@code /authorize} shows the issuer's sign-in form (a person's login step) instead of answering at once. */
+        public Builder loginForm() {
+            this.loginForm = true;
             return this;
         }
 
@@ -193,7 +203,7 @@ public final class OidcIssuer implements AutoCloseable {
             claims.put("groups", groups);
             claims.put("aud", audience);
             Map<String, Object> config = new LinkedHashMap<>();
-            config.put("interactiveLogin", false);
+            config.put("interactiveLogin", loginForm);
             config.put("tokenProvider", Map.of("keyProvider", Map.of(
                     "initialKeys", key.toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE),
                     "algorithm", AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)));
