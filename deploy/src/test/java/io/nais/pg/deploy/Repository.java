@@ -14,6 +14,14 @@ final class Repository {
     private Repository() {
     }
 
+    /**
+     * The module a Deployment runs: access-gateway and access-provisioning are the two run modes of
+     * access-service ({@code NAIS_ACCESS_MODE}); every other Deployment is named after its module.
+     */
+    static String module(String deployment) {
+        return deployment.startsWith("access-") ? "access-service" : deployment;
+    }
+
     static String read(Path file) {
         try {
             return Files.readString(file);
