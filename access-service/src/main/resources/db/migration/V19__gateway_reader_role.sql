@@ -8,14 +8,20 @@
 -- No UPDATE, DELETE or TRUNCATE anywhere: a compromised gateway cannot change who is a
 -- member, forge a grant, or drop queued audit events.
 --
--- nais_access_gateway is a NOLOGIN group role the operator creates beforehand (roles
--- belong to the server, and the service's owner need not hold CREATEROLE); the
--- gateway's own LOGIN role is made a member of it (deploy/README.md).
+-- nais_access_gateway is a NOLOGIN group role. Roles belong to the server, and the
+-- service's owner should not hold CREATEROLE (on PostgreSQL < 16 it reaches every
+-- non-superuser role), so the operator creates it beforehand; only an owner that may
+-- create roles anyway (a superuser: benchmarks) creates it here. The gateway's own
+-- LOGIN role is made a member of it (deploy/README.md).
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'nais_access_gateway') THEN
-        RAISE EXCEPTION 'role "nais_access_gateway" does not exist; create it first: CREATE ROLE "nais_access_gateway" NOLOGIN'
-            USING ERRCODE = '42704';
+        IF (SELECT rolsuper OR rolcreaterole FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER) THEN
+            EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', 'nais_access_gateway');
+        ELSE
+            RAISE EXCEPTION 'role "nais_access_gateway" does not exist; create it first: CREATE ROLE "nais_access_gateway" NOLOGIN'
+                USING ERRCODE = '42704';
+        END IF;
     END IF;
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %I', pg_catalog.current_schema(), 'nais_access_gateway');
 END $$;

@@ -149,28 +149,44 @@ final class PlatformUp {
         }
     }
 
+    /** One process to start: its name, the module it runs, its preferred http port and its settings. */
+    private record Launch(String name, String module, int port, Map<String, String> config) {
+    }
+
+    /**
+     * access-service runs as two processes, as in production: provisioning (the access database's owner,
+     * the admin credentials) and the gateway (a read-only login, no admin credential).
+     */
     private Services startServices(Infrastructure infrastructure, LocalPki pki) {
-        status("starting access-service, dba-grant-service, backup-service and console-sync-service");
+        status("starting access-provisioning, access-gateway, dba-grant-service, backup-service and console-sync-service");
         int gatewayPort = preferredPort(5433);
-        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
-        settings.put("access-service", LocalServiceConfig.access(infrastructure, pki, gatewayPort, state.serviceDirectory("access-service")));
-        settings.put("dba-grant-service", LocalServiceConfig.dbaGrant(infrastructure));
-        settings.put("backup-service", LocalServiceConfig.backup(infrastructure, state.root().resolve("backup")));
-        settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile()));
-        int[] ports = {8081, 8082, 8083, 8084};
+        List<Launch> launches = List.of(
+                new Launch("access-provisioning", "access-service", 8081,
+                        merged(LocalServiceConfig.accessProvisioning(), LocalServiceConfig.accessDatabase(infrastructure))),
+                new Launch("access-gateway", "access-service", 8085, LocalServiceConfig.accessGateway(infrastructure, pki,
+                        gatewayPort, state.serviceDirectory("access-gateway"))),
+                new Launch("dba-grant-service", "dba-grant-service", 8082, merged(LocalServiceConfig.dbaGrant(infrastructure),
+                        LocalServiceConfig.common(infrastructure, "dba-grant-service"))),
+                new Launch("backup-service", "backup-service", 8083, merged(LocalServiceConfig.backup(infrastructure,
+                        state.root().resolve("backup")), LocalServiceConfig.common(infrastructure, "backup-service"))),
+                new Launch("console-sync-service", "console-sync-service", 8084, merged(LocalServiceConfig.console(
+                        infrastructure, state.clustersFile()), LocalServiceConfig.common(infrastructure, "console-sync-service"))));
         List<ServiceProcess> processes = new ArrayList<>();
-        int index = 0;
-        for (Map.Entry<String, Map<String, String>> service : settings.entrySet()) {
-            Map<String, String> config = new LinkedHashMap<>(service.getValue());
-            config.putAll(LocalServiceConfig.common(infrastructure, service.getKey()));
-            processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(service.getKey()), service.getKey(),
-                    preferredPort(ports[index++]), config)));
+        for (Launch launch : launches) {
+            processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(launch.name()), launch.name(),
+                    launch.module(), preferredPort(launch.port()), launch.config())));
         }
         for (ServiceProcess process : processes) {
             process.awaitReady(Duration.ofMinutes(2));
             status(process.name() + " is ready at " + process.url());
         }
         return new Services(gatewayPort, processes);
+    }
+
+    private static Map<String, String> merged(Map<String, String> first, Map<String, String> second) {
+        Map<String, String> config = new LinkedHashMap<>(first);
+        config.putAll(second);
+        return config;
     }
 
     private Map<String, String> describe(Infrastructure infrastructure, List<RunningCluster> clusters, Services services) {
@@ -180,7 +196,8 @@ final class PlatformUp {
         environment.put("OIDC_STATE_DIR", infrastructure.oidc().stateDirectory().toString());
         environment.put("S3_ENDPOINT", infrastructure.s3().endpoint());
         environment.put("S3_BUCKET", BACKUP_BUCKET);
-        environment.put("ACCESS_URL", services.url("access-service"));
+        environment.put("ACCESS_URL", services.url("access-provisioning"));
+        environment.put("ACCESS_GATEWAY_URL", services.url("access-gateway"));
         environment.put("DBA_GRANT_URL", services.url("dba-grant-service"));
         environment.put("BACKUP_URL", services.url("backup-service"));
         environment.put("CONSOLE_URL", services.url("console-sync-service"));

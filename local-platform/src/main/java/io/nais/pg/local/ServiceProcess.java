@@ -34,9 +34,15 @@ final class ServiceProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Writes the service's config and starts it; returns without waiting for readiness. */
-    static ServiceProcess start(Path repository, Path directory, String name, int httpPort, Map<String, String> settings) {
-        Path app = repository.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+    /**
+     * Writes the service's config and starts it; returns without waiting for readiness.
+     *
+     * @param name   the process (access-gateway, access-provisioning, dba-grant-service, ...)
+     * @param module the module whose application it runs (both access processes run access-service)
+     */
+    static ServiceProcess start(Path repository, Path directory, String name, String module, int httpPort,
+                                Map<String, String> settings) {
+        Path app = repository.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(app)) {
             throw new IllegalStateException(app + " is missing: build with ./mvnw -B install -DskipTests");
         }

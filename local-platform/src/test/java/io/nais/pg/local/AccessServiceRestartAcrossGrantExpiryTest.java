@@ -118,16 +118,16 @@ class AccessServiceRestartAcrossGrantExpiryTest {
     }
 
     private static Map<String, String> settings() {
-        Map<String, String> config = new LinkedHashMap<>(LocalServiceConfig.common(
-                new PlatformUp.Infrastructure(kafka, null, null, platformDatabase), "access-service"));
-        // provisioning and grant deadlines only: no gateway, so no OIDC or PKI is needed
-        config.put("nais.access.gateway.enabled", "false");
+        Map<String, String> config = new LinkedHashMap<>(LocalServiceConfig.accessDatabase(
+                new PlatformUp.Infrastructure(kafka, null, null, platformDatabase)));
+        // provisioning and grant deadlines: the provisioning process, as the local platform runs it
+        config.putAll(LocalServiceConfig.accessProvisioning());
         return config;
     }
 
     /** Returns once the service is ready: the catch-up is timed from there. */
     private static ServiceProcess startAccessService(Map<String, String> settings) {
-        ServiceProcess process = ServiceProcess.start(REPOSITORY, SERVICE_DIRECTORY, "access-service",
+        ServiceProcess process = ServiceProcess.start(REPOSITORY, SERVICE_DIRECTORY, "access-service", "access-service",
                 FreePorts.next(), settings);
         process.awaitReady(READY);
         return process;
