@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.nais.pg.access.provisioning.AdminSessions;
 import io.nais.pg.access.provisioning.HumanSessions;
+import io.nais.pg.access.provisioning.ProvisioningScheduler;
 import io.nais.pg.events.AccessRevoked;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.clusters.AdminSecretResolver;
@@ -106,6 +107,7 @@ class GatewayWithoutAdminCredentialsTest {
         assertThat(created(ClusterAdminConnections.class)).as("admin connections made in the gateway").isEmpty();
         assertThat(created(AdminSecretResolver.class)).as("admin secret resolvers made in the gateway").isEmpty();
         assertThat(created(AdminSessions.class)).as("provisioning's admin sessions made in the gateway").isEmpty();
+        assertThat(created(ProvisioningScheduler.class)).as("provisioning's sweeps run in the gateway").isEmpty();
     }
 
     /** The gateway's own database login: SELECT on what it reads, nothing that changes the directory. */
