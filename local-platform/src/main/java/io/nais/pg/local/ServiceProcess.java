@@ -49,6 +49,9 @@ final class ServiceProcess implements AutoCloseable {
         Map<String, String> config = new TreeMap<>(settings);
         config.put("quarkus.http.port", Integer.toString(httpPort));
         config.put("quarkus.http.host", "127.0.0.1");
+        // Five JVMs start at once on one machine (and SCRAM logins cost CPU on both sides): the first
+        // connection may take longer than Agroal's default 5 s to be made, which would fail the start.
+        config.put("quarkus.datasource.jdbc.acquisition-timeout", "60S");
         // Plain, readable logs for a person at a terminal; production keeps JSON.
         config.put("quarkus.log.console.json.enabled", "false");
         LocalState.writePrivate(directory.resolve("config/application.properties"), config.entrySet().stream()
