@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Shared by the gateway benchmarks (gateway-pgbench.sh, gateway-audit.sh): builds
-# access-service's test classes, starts GatewayBenchWorld (cluster with TLS + cert
-# auth for +nais_human, OIDC issuer, gateway; with "audit", also a Kafka broker and a
-# second gateway that audits statements), initialises pgbench tables and offers
-# run() and request_stats(). Source it; then call world_start [audit].
+# access-service's test classes, starts GatewayBenchWorld (access-service running
+# with its PostgreSQL-backed directory and outbox, Kafka, a cluster with TLS + cert
+# auth for +nais_human, the OIDC issuer; the service's own gateway, which audits
+# statements, and a second one built from the same configuration without statement
+# audit), initialises pgbench tables and offers run() and request_stats(). Source
+# it; then call world_start. The world is a @QuarkusTest run by surefire;
+# WORLD_JAVA_OPTS go to its JVM, e.g. configuration keys such as
+# -Dnais.access.gateway.audit.statements.drain-interval=20ms.
 #
 # Sets: ROOT WORK CP PGBIN and, after world_start, everything in $WORK/env plus
 # DIRECT GATEWAY (and GATEWAY_AUDIT with "audit") connection strings.
@@ -33,12 +37,13 @@ world_cleanup() {
   [[ -n "${WORLD_PID:-}" ]] && wait "$WORLD_PID" 2>/dev/null || true
 }
 
-# world_start [audit]
 world_start() {
   world_build
   trap world_cleanup EXIT
-  log "starting the world (cluster, issuer, gateway${1:+, kafka and an auditing gateway})"
-  java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dnais.child-jvm.tuning=throughput ${WORLD_JAVA_OPTS:-} -cp "$CP" io.nais.pg.access.gateway.GatewayBenchWorld "$WORK" "$@" >"$WORK/world.log" 2>&1 &
+  log "starting the world (access-service with its gateway, kafka, cluster, issuer; a second, unaudited gateway)"
+  (cd "$ROOT" && ./mvnw -B -q -o -pl access-service surefire:test -Dtest=GatewayBenchWorld \
+    -Dgateway.bench.dir="$WORK" \
+    -DargLine="-Xmx1g -Dnais.child-jvm.tuning=throughput ${WORLD_JAVA_OPTS:-}") >"$WORK/world.log" 2>&1 &
   WORLD_PID=$!
   for _ in $(seq 1 180); do [[ -f "$WORK/env" ]] && break; sleep 1; done
   [[ -f "$WORK/env" ]] || { cat "$WORK/world.log"; exit 1; }

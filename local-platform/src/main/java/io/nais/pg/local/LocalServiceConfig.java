@@ -2,6 +2,7 @@ package io.nais.pg.local;
 
 import io.nais.pg.local.PlatformUp.Infrastructure;
 import io.nais.pg.local.PlatformUp.LocalPki;
+import io.nais.pg.testsupport.age.AgeKeyPair;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -2,30 +2,20 @@ package io.nais.pg.access.gateway;
 
 import io.nais.pg.access.directory.AccessDirectory;
 import io.nais.pg.access.AccessMode;
-import io.nais.pg.access.gateway.audit.AuditSettings;
 import io.nais.pg.access.gateway.audit.StatementAudit;
-import io.nais.pg.access.gateway.auth.TokenVerifier;
-import io.nais.pg.kit.outbox.OutboxRelay;
 import io.nais.pg.access.gateway.session.SessionEvents;
-import io.nais.pg.pki.CertificateAuthority;
-import io.nais.pg.pki.IssuedCertificate;
-import io.nais.pg.pki.Pem;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.arc.Arc;
-import io.quarkus.arc.ManagedContext;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -55,6 +45,11 @@ public class GatewayService {
     private final MeterRegistry meters;
     private ExecutorService blocking;
     private StatementAudit audit;
+    /**
+     * Removed again at shutdown: the registry may outlive this application (Micrometer's global registry, which
+     * a test JVM's next application start shares), and a meter left there would keep reading this gateway.
+     */
+    private final List<Meter> registered = new ArrayList<>();
     private volatile GatewayServer server;
 
     GatewayService(GatewayConfig config, @ConfigProperty(name = "nais.access.mode") AccessMode mode,
@@ -73,14 +68,16 @@ public class GatewayService {
             return;
         }
         blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads());
-        audit = StatementAudit.start(auditSettings());
+        audit = StatementAudit.start(ConfiguredGateway.audit(config, kafkaConfig));
         registerAuditMeters(audit);
-        server = GatewayServer.create(settings(), directory, events, this::withRequestContext, audit);
+        server = GatewayServer.create(ConfiguredGateway.settings(config), directory, events,
+                new RequestScopedExecutor(blocking), audit);
         registerRefusalMeters(server);
         server.start(config.host(), config.port());
     }
 
     void onStop(@Observes ShutdownEvent shutdown) {
+        registered.forEach(meters::remove);
         if (server != null) {
             server.drain(config.drainTimeout());
             audit.close();
@@ -111,102 +108,25 @@ public class GatewayService {
         return mode.servesLogins();
     }
 
-    /** Directory reads and outbox writes need a request context for the ORM session. */
-    private void withRequestContext(Runnable task) {
-        blocking.execute(() -> {
-            ManagedContext context = Arc.container().requestContext();
-            context.activate();
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.error("gateway background step failed", e);
-                throw e;
-            } finally {
-                context.terminate();
-            }
-        });
-    }
-
-    private GatewaySettings settings() {
-        CertificateAuthority ca = clientCa();
-        List<X509Certificate> trusted = config.backend().trustedCaFile().map(Pem::readCertificates)
-                .orElse(List.of(ca.certificate()));
-        GatewayConfig.Oidc oidc = config.oidc();
-        GatewayConfig.Limits limits = config.limits();
-        return new GatewaySettings(config.host(), config.port(), serverCertificate(ca), ca, trusted,
-                config.ca().clientCertificateValidity(), config.backend().verifyHostname(),
-                config.backend().connectTimeout(),
-                new TokenVerifier.Settings(
-                        oidc.issuer().orElseThrow(() -> missing("oidc.issuer")),
-                        oidc.audience().orElseThrow(() -> missing("oidc.audience")),
-                        oidc.jwksUri(), oidc.identityClaim(),
-                        oidc.clockSkew(), oidc.algorithms(), oidc.jwksRefreshCooldown(),
-                        oidc.requireEmailVerified()),
-                limits.maxConnections(), limits.maxSessionsPerPerson(), limits.maxStartupPacket(),
-                limits.maxPasswordMessage(), limits.startupTimeout(),
-                Set.copyOf(config.endSessionAtTokenExpiry().orElse(List.of())), config.eventLoopThreads());
-    }
-
-    /**
-     * Statement audit goes straight to Kafka through its own producer (the service's
-     * {@code kafka.*} settings, as the outbox's): at statement rates a database outbox
-     * would put a write on the cluster of record per statement, and the spool gives
-     * the same survival of a Kafka outage without one.
-     */
-    private AuditSettings auditSettings() {
-        GatewayConfig.Audit.Statements statements = config.audit().statements();
-        GatewayConfig.Audit.Spool spool = config.audit().spool();
-        Path spoolDirectory = spool.directory()
-                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "nais-gateway-audit-spool"));
-        return new AuditSettings(statements.enabled(), statements.clusters(), statements.maxBytes(),
-                statements.queueCapacity(), statements.batchSize(), statements.drainInterval(), statements.linger(), spoolDirectory,
-                spool.maxBytes(), spool.segmentBytes(), spool.whenFull(), statements.retryInterval(), statements.ackTimeout(),
-                OutboxRelay.producerConfig(kafkaConfig, "access-service-gateway-audit"));
-    }
-
     private void registerAuditMeters(StatementAudit statementAudit) {
-        FunctionCounter.builder("nais.gateway.audit.sent", statementAudit, StatementAudit::sent)
-                .description("statement audit events acknowledged by Kafka").register(meters);
-        FunctionCounter.builder("nais.gateway.audit.dropped", statementAudit, StatementAudit::dropped)
+        registered.add(FunctionCounter.builder("nais.gateway.audit.sent", statementAudit, StatementAudit::sent)
+                .description("statement audit events acknowledged by Kafka").register(meters));
+        registered.add(FunctionCounter.builder("nais.gateway.audit.dropped", statementAudit, StatementAudit::dropped)
                 .description("statement audit events lost: queue or spool full (audit trail incomplete)")
-                .register(meters);
-        Gauge.builder("nais.gateway.audit.spool.bytes", statementAudit, StatementAudit::spoolBytes)
-                .description("statement audit events waiting on disk for Kafka").register(meters);
+                .register(meters));
+        registered.add(Gauge.builder("nais.gateway.audit.spool.bytes", statementAudit, StatementAudit::spoolBytes)
+                .description("statement audit events waiting on disk for Kafka").register(meters));
     }
 
     private void registerRefusalMeters(GatewayServer gateway) {
-        FunctionCounter.builder("nais.gateway.login.unauthenticated.refused", gateway,
+        registered.add(FunctionCounter.builder("nais.gateway.login.unauthenticated.refused", gateway,
                         GatewayServer::unauthenticatedRefusals)
-                .description("connections refused before the client authenticated (recorded or not)").register(meters);
-        FunctionCounter.builder("nais.gateway.login.unauthenticated.held-back", gateway,
+                .description("connections refused before the client authenticated (recorded or not)")
+                .register(meters));
+        registered.add(FunctionCounter.builder("nais.gateway.login.unauthenticated.held-back", gateway,
                         GatewayServer::unauthenticatedRefusalsHeldBack)
                 .description("of those, refusals the rate limit kept from becoming a record of their own")
-                .register(meters);
-    }
-
-    private static IllegalStateException missing(String key) {
-        return new IllegalStateException("nais.access.gateway." + key + " must be set when the gateway is enabled");
-    }
-
-    private CertificateAuthority clientCa() {
-        if (config.ca().certFile().isPresent() && config.ca().keyFile().isPresent()) {
-            return CertificateAuthority.of(load(config.ca().certFile().get(), config.ca().keyFile().get()));
-        }
-        LOG.warn("no gateway CA configured (nais.access.gateway.ca.*): using a throwaway CA that no cluster trusts");
-        return CertificateAuthority.create("nais gateway throwaway CA", Duration.ofDays(1));
-    }
-
-    private IssuedCertificate serverCertificate(CertificateAuthority ca) {
-        if (config.tls().certFile().isPresent() && config.tls().keyFile().isPresent()) {
-            return load(config.tls().certFile().get(), config.tls().keyFile().get());
-        }
-        LOG.warn("no gateway TLS certificate configured (nais.access.gateway.tls.*): using a throwaway one");
-        return ca.issueServer("localhost", List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
-    }
-
-    private static IssuedCertificate load(Path certificateFile, Path keyFile) {
-        List<X509Certificate> chain = Pem.readCertificates(certificateFile);
-        return new IssuedCertificate(Pem.readPrivateKey(keyFile), chain.get(0), chain.subList(1, chain.size()));
+                .register(meters));
     }
 
     private static ThreadFactory daemonThreads() {

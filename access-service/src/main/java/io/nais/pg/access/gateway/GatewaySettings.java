@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * Everything a {@link GatewayServer} is built from, already loaded (keys read,
  * certificates parsed). {@link GatewayConfig} is turned into this by
- * {@link GatewayService}; tests and benchmarks build it directly.
+ * {@link ConfiguredGateway}, in production and in the tests alike.
  *
  * @param serverCertificate the gateway's own TLS key and certificate chain, shown to clients
  * @param clientCa          signs the per-person client certificates; clusters trust it in {@code ssl_ca_file}

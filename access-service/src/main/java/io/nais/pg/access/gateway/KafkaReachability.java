@@ -1,6 +1,7 @@
 package io.nais.pg.access.gateway;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -39,6 +40,7 @@ public class KafkaReachability implements HealthCheck {
     private final MeterRegistry meters;
     private Admin admin;
     private volatile boolean reachable;
+    private Meter gauge;
 
     KafkaReachability(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters) {
         this.kafkaConfig = kafkaConfig;
@@ -46,12 +48,15 @@ public class KafkaReachability implements HealthCheck {
     }
 
     void onStart(@Observes StartupEvent startup) {
-        Gauge.builder("nais.kafka.reachable", this, k -> k.reachable ? 1 : 0)
+        gauge = Gauge.builder("nais.kafka.reachable", this, k -> k.reachable ? 1 : 0)
                 .description("1 while the last probe reached a Kafka broker, else 0 (alert on it; readiness ignores Kafka)")
                 .register(meters);
     }
 
     void onStop(@Observes ShutdownEvent shutdown) {
+        if (gauge != null) {
+            meters.remove(gauge); // the registry may outlive this application (see GatewayService#registered)
+        }
         if (admin != null) {
             admin.close();
         }

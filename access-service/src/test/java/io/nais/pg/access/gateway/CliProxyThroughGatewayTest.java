@@ -3,6 +3,9 @@ package io.nais.pg.access.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nais.pg.cli.Nais;
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * environment, token from {@code NAIS_TOKEN}) in front of the real gateway: psql and
  * pgjdbc connect to it at the same time, with no password, as the person.
  */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class CliProxyThroughGatewayTest {
 
     private final GatewayHarness world = GatewayHarness.shared();

@@ -1,18 +1,23 @@
 package io.nais.pg.access.gateway;
 
+import static io.nais.pg.access.gateway.GatewayHarness.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.nais.pg.access.directory.AccessDirectory.ActiveGrant;
-import io.nais.pg.access.gateway.audit.AuditSettings;
-import io.nais.pg.access.gateway.audit.FullSpoolPolicy;
 import io.nais.pg.access.gateway.audit.StatementAudit;
+import io.nais.pg.events.DbaAccessGranted;
+import io.nais.pg.events.Envelope;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.StatementExecuted;
 import io.nais.pg.events.Topics;
+import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.kafka.TestEventBus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +31,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 18, hole 10: the statements of a session opened on a DBA grant are recorded even on a cluster whose
  * statement audit is switched off, so every change a temporary superuser makes is tied to the DBA (pgjdbc
- * through a real gateway, the events read back from a real broker).
+ * through a real gateway, the grant a real DbaAccessGranted, the events read back from a real broker). The
+ * switch is the per-cluster override as an operator writes it,
+ * {@code nais.access.gateway.audit.statements.clusters."team-a/demo-app"=false}, read through
+ * {@link GatewayConfig}.
  */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class DbaSessionAuditTest {
 
     private static final Duration ARRIVAL = Duration.ofSeconds(30);
@@ -42,20 +53,22 @@ class DbaSessionAuditTest {
     @BeforeAll
     static void start() throws Exception {
         h = GatewayHarness.shared();
-        h.createHuman(DBA);
-        h.directory.grant(GatewayHarness.CLUSTER_ID, DBA,
-                new ActiveGrant(UUID.randomUUID().toString(), Instant.now().plus(Duration.ofHours(1))));
         kafka = KafkaBroker.start();
         kafka.createTopics(Topics.ACCESS);
         bus = new TestEventBus(kafka.bootstrapServers());
-        AuditSettings every = GatewayHarness.auditSettings(kafka.bootstrapServers(),
-                Files.createTempDirectory("audit-spool"), 64L * 1024 * 1024, FullSpoolPolicy.KEEP_SERVING);
-        AuditSettings clusterOff = new AuditSettings(every.enabled(), Map.of(GatewayHarness.CLUSTER_ID, false),
-                every.maxStatementBytes(), every.queueCapacity(), every.batchSize(), every.drainInterval(),
-                every.linger(), every.spoolDirectory(), every.spoolMaxBytes(), every.spoolSegmentBytes(),
-                every.fullPolicy(), every.retryInterval(), every.ackTimeout(), every.producerConfig());
-        audit = StatementAudit.start(clusterOff);
-        gateway = h.startGateway(audit);
+        audit = GatewayHarness.startAudit(Map.of(
+                "nais.access.gateway.audit.statements.clusters.\"team-a/demo-app\"", "false",
+                "nais.access.gateway.audit.spool.directory", Files.createTempDirectory("audit-spool").toString()),
+                kafka.bootstrapServers());
+        gateway = h.startGateway(Map.of(), audit);
+        Instant now = Instant.now();
+        h.publish(new DbaAccessGranted(UUID.randomUUID(), GatewayHarness.CLUSTER_ID, GatewayHarness.TEAM, DBA,
+                "lead@example.com", now, now.plus(Duration.ofHours(1))));
+        // in once the grant has reached the directory and provisioning has made the role
+        await().atMost(ARRIVAL).ignoreExceptions().until(() -> {
+            h.connectVia(gateway.port(), DBA, h.tokens.valid(DBA)).close();
+            return true;
+        });
     }
 
     @AfterAll
@@ -66,21 +79,39 @@ class DbaSessionAuditTest {
         kafka.close();
     }
 
+    /**
+     * A member's statement, then the DBA's, on the cluster whose audit is off: the DBA's arrives and the
+     * member's does not. Both go out keyed by the cluster, through one producer to one partition, in the order
+     * run, so the member's would have arrived before the DBA's.
+     */
     @Test
     void statementsOfADbaSessionAreRecordedOnAClusterWhoseStatementAuditIsOff() throws Exception {
-        String marker = "m" + UUID.randomUUID().toString().replace("-", "");
-        String sql = "select 1 as \"" + marker + "\"";
-        try (Connection connection = h.connectVia(gateway.port(), DBA, h.tokens.valid(DBA));
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        String memberMarker = marker();
+        String dbaMarker = marker();
+        run(ALICE, "select 1 as \"" + memberMarker + "\"");
+        String sql = "select 1 as \"" + dbaMarker + "\"";
+        run(DBA, sql);
 
         List<StatementExecuted> arrived = bus.awaitCount(EventTopic.ACCESS,
-                        e -> e.data() instanceof StatementExecuted s && s.statement().contains(marker), 1, ARRIVAL)
+                        e -> e.data() instanceof StatementExecuted s && s.statement().contains(dbaMarker), 1, ARRIVAL)
                 .stream().map(e -> (StatementExecuted) e.data()).toList();
         assertThat(arrived).singleElement().satisfies(e -> {
             assertThat(e.email()).isEqualTo(DBA);
             assertThat(e.statement()).isEqualTo(sql);
         });
+        assertThat(bus.readAll(EventTopic.ACCESS)).map(Envelope::data)
+                .as("the cluster's override switched the member's statement audit off")
+                .noneMatch(e -> e instanceof StatementExecuted s && s.statement().contains(memberMarker));
+    }
+
+    private static void run(String email, String sql) throws SQLException {
+        try (Connection connection = h.connectVia(gateway.port(), email, h.tokens.valid(email));
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static String marker() {
+        return "m" + UUID.randomUUID().toString().replace("-", "");
     }
 }

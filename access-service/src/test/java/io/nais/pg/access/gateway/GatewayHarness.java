@@ -1,20 +1,27 @@
 package io.nais.pg.access.gateway;
 
-import io.nais.pg.access.directory.AccessDirectory.ClusterEndpoint;
-import io.nais.pg.access.gateway.audit.AuditSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nais.pg.access.directory.AccessDirectory;
 import io.nais.pg.access.gateway.audit.FullSpoolPolicy;
 import io.nais.pg.access.gateway.audit.StatementAudit;
-import io.nais.pg.access.gateway.auth.TokenVerifier;
-import io.nais.pg.kit.outbox.OutboxRelay;
+import io.nais.pg.access.gateway.session.SessionEvents;
+import io.nais.pg.events.ClusterDiscovered;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.PlatformEvent;
+import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.pki.CertificateAuthority;
-import io.nais.pg.pki.IssuedCertificate;
-import io.nais.pg.pki.Pem;
+import io.nais.pg.testsupport.Infrastructure;
+import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.oidc.OidcIssuer;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
+import io.quarkus.arc.Arc;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,16 +30,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.postgresql.core.Utils;
 
 /**
- * One real world for the gateway tests, shared by all of them: a CA (pki), a
- * PostgreSQL cluster with TLS that trusts that CA for {@code +nais_human} with
- * {@code cert} auth, a seeded application database, the OIDC issuer, and the
- * gateway itself on a random port. Roles are created with admin SQL, as
- * provisioning would.
+ * One real world for the gateway tests, inside the running access-service ({@code @QuarkusTest} with
+ * {@link GatewayEnabledProfile}): a PostgreSQL cluster with TLS that trusts the gateway's CA for
+ * {@code +nais_human} with {@code cert} auth and a seeded application database, made known to the service by a
+ * real ClusterDiscovered on Kafka; people made members by real TeamMemberAdded events, their roles created by
+ * provisioning. Logins go to the service's own gateway (built from {@link GatewayConfig}), which authorises them
+ * against the PostgreSQL-backed directory and publishes its audit events through the outbox; tests read those
+ * back from Kafka.
+ *
+ * <p>One per application start: Quarkus loads this class in the application's class loader, so a restart with
+ * another profile gets a world of its own (and a fresh service database to match).
  */
 final class GatewayHarness {
 
@@ -41,83 +56,122 @@ final class GatewayHarness {
     static final String AUDIENCE = OidcIssuer.DEFAULT_AUDIENCE; // the one audience of the platform's login tokens
     /** Member of team-a, with a role on the cluster. */
     static final String ALICE = "alice@example.com";
-    /** Member of team-a, with a role on the cluster; removed from the team by revocation tests. */
-    static final String BOB = "bob@example.com";
-    /** Has a role on the cluster (e.g. left over) but is no member of team-a. */
+    /** Has a role on the cluster (left over, made by hand) but is no member of team-a. */
     static final String MALLORY = "mallory@example.com";
+    /** How long an event may take through the outbox, Kafka and the service's consumers. */
+    static final Duration WAIT = Duration.ofSeconds(30);
 
     private static GatewayHarness shared;
 
-    final CertificateAuthority ca;
-    final Path caFile;
+    final CertificateAuthority ca = GatewayEnabledProfile.CA;
+    final Path caFile = GatewayEnabledProfile.caCertificateFile();
     final PostgresCluster cluster;
     final SeededApplication app;
-    final InMemoryDirectory directory = new InMemoryDirectory();
-    final RecordedEvents events = new RecordedEvents();
+    final TestEventBus bus;
     final Tokens tokens;
-    final GatewayServer gateway;
+    /** The port of the service's own gateway. */
     final int port;
+    private final AccessDirectory directory;
+    private final SessionEvents events;
+    private final ExecutorService blocking = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "gateway-test-blocking");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     static synchronized GatewayHarness shared() {
         if (shared == null) {
             shared = new GatewayHarness();
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
         return shared;
     }
 
     private GatewayHarness() {
-        ca = CertificateAuthority.create("gateway-test CA", Duration.ofDays(1));
-        caFile = writeCa(ca);
-        cluster = PostgresCluster.builder().name("gateway").tls(ca)
+        Infrastructure infra = Infrastructure.shared();
+        directory = Arc.container().instance(AccessDirectory.class).get();
+        events = Arc.container().instance(SessionEvents.class).get();
+        port = Arc.container().instance(GatewayService.class).get().port();
+        bus = infra.events();
+        tokens = new Tokens(infra.oidc(), AUDIENCE);
+        cluster = infra.newCluster("gateway", b -> b.tls(ca)
                 .hba("hostssl all +nais_human 127.0.0.1/32 cert")
-                .setting("max_connections", "700")
-                .start();
+                .setting("max_connections", "700"));
         app = cluster.seedApplication("demo-app");
-        createHumanGroup();
-        List.of(ALICE, BOB, MALLORY).forEach(this::createHuman);
-        directory.cluster(new ClusterEndpoint(CLUSTER_ID, TEAM, "demo-app", PostgresCluster.HOST, cluster.port(), app.database()));
-        directory.addMember(TEAM, ALICE);
-        directory.addMember(TEAM, BOB);
-        tokens = Tokens.start(AUDIENCE);
-        gateway = GatewayServer.create(settings(1500, 1000, Set.of()), directory, events, Executors.newFixedThreadPool(4));
-        port = gateway.start(PostgresCluster.HOST, 0);
+        publish(new ClusterDiscovered(CLUSTER_ID, TEAM, "demo-app", cluster.host(), cluster.port(), app.database(),
+                app.owner(), List.of("public"), "file:" + cluster.adminSecretFile(), "15", "Running"));
+        Awaitility.await().atMost(WAIT).until(() -> directory.cluster(CLUSTER_ID).isPresent());
+        member(ALICE);
+        cluster.execute("postgres", "CREATE ROLE " + quote(MALLORY) + " LOGIN IN ROLE nais_human");
     }
 
-    /** A second gateway on the same world with other limits; the caller closes it. */
-    GatewayServer startGateway(int maxConnections, int maxSessionsPerPerson, Set<String> endAtTokenExpiry) {
-        GatewayServer other = GatewayServer.create(settings(maxConnections, maxSessionsPerPerson, endAtTokenExpiry),
-                directory, events, Executors.newFixedThreadPool(2));
-        other.start(PostgresCluster.HOST, 0);
-        return other;
+    /** Makes the person a member of team-a as production learns it, and waits until provisioning made the role. */
+    void member(String email) {
+        publish(new TeamMemberAdded(TEAM, email));
+        bus.await(HumanRoleProvisioned.class, e -> e.email().equals(email) && e.clusterId().equals(CLUSTER_ID), WAIT);
     }
 
-    /** A second gateway on the same world with statement audit; the caller closes it, then the audit. */
-    GatewayServer startGateway(StatementAudit audit) {
-        GatewayServer other = GatewayServer.create(settings(1500, 1000, Set.of()), directory, events,
-                Executors.newFixedThreadPool(2), audit);
-        other.start(PostgresCluster.HOST, 0);
-        return other;
+    void publish(PlatformEvent event) {
+        bus.publish(Envelope.of("gateway-test", event));
+    }
+
+    /** The first event of {@code type} on its topic that matches, waiting for the outbox relay. */
+    <E extends PlatformEvent> E await(Class<E> type, Predicate<E> matching) {
+        return bus.await(type, matching, WAIT).data();
+    }
+
+    /** The service's meter registry (the gateway's counters are registered there). */
+    static MeterRegistry meters() {
+        return Arc.container().instance(MeterRegistry.class).get();
     }
 
     /**
-     * Statement audit of every cluster to the broker at {@code bootstrapServers}, spooling to {@code spool}; the
-     * audit thread's tick is the production default (20 ms) unless {@code -Dgateway.audit.drain-interval-ms} says
-     * otherwise, and statements are audited unless {@code -Dgateway.audit.statements=false} (an A/A run of
-     * bench/gateway-audit.sh: both gateways unaudited); {@code -Dgateway.audit.queue-capacity=2} drops nearly
-     * every statement after the tap (the event loop's share of the cost alone). These knobs are for the
-     * benchmark, through WORLD_JAVA_OPTS.
+     * A second gateway on the same world, built as the service builds its own: the application's configuration
+     * with {@code overrides} on top, through {@link GatewayConfig} and {@link ConfiguredGateway}. The caller
+     * closes it.
      */
-    static AuditSettings auditSettings(String bootstrapServers, Path spool, long spoolMaxBytes, FullSpoolPolicy policy) {
-        Duration drainInterval = Duration.ofMillis(Long.getLong("gateway.audit.drain-interval-ms", 20));
-        boolean enabled = Boolean.parseBoolean(System.getProperty("gateway.audit.statements", "true"));
-        int queueCapacity = Integer.getInteger("gateway.audit.queue-capacity", 100_000);
-        int batchSize = Integer.getInteger("gateway.audit.batch-size", 5000);
-        Duration linger = Duration.ofMillis(Long.getLong("gateway.audit.linger-ms", 50));
-        return new AuditSettings(enabled, Map.of(), 4096, queueCapacity, batchSize, drainInterval, linger, spool,
-                spoolMaxBytes, 64 * 1024, policy,
-                Duration.ofMillis(500), Duration.ofSeconds(2),
-                OutboxRelay.producerConfig(Map.of("bootstrap.servers", bootstrapServers), "gateway-audit-test"));
+    GatewayServer startGateway(Map<String, String> overrides) {
+        return startGateway(overrides, StatementAudit.off());
+    }
+
+    /** As above, with statement audit; the caller closes the gateway, then the audit. */
+    GatewayServer startGateway(Map<String, String> overrides, StatementAudit audit) {
+        GatewayServer other = GatewayServer.create(ConfiguredGateway.settings(config(overrides)), directory, events,
+                new RequestScopedExecutor(blocking), audit);
+        other.start(PostgresCluster.HOST, 0);
+        return other;
+    }
+
+    /** Statement audit as the service configures it, spooling to {@code spool} (at most {@code spoolMaxBytes}). */
+    static StatementAudit startAudit(String bootstrapServers, Path spool, long spoolMaxBytes, FullSpoolPolicy whenFull) {
+        return startAudit(Map.of(
+                "nais.access.gateway.audit.spool.directory", spool.toString(),
+                "nais.access.gateway.audit.spool.max-bytes", Long.toString(spoolMaxBytes),
+                "nais.access.gateway.audit.spool.when-full", whenFull.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')),
+                bootstrapServers);
+    }
+
+    /** Statement audit as the service configures it, with {@code overrides}, to the broker at {@code bootstrapServers}. */
+    static StatementAudit startAudit(Map<String, String> overrides, String bootstrapServers) {
+        return StatementAudit.start(ConfiguredGateway.audit(config(overrides),
+                Map.of("bootstrap.servers", bootstrapServers)));
+    }
+
+    /**
+     * {@code nais.access.gateway.*} as the running application reads it (application.properties, the test profile,
+     * the test resources), with {@code overrides} above every other source, mapped by the real {@link GatewayConfig}.
+     */
+    static GatewayConfig config(Map<String, String> overrides) {
+        SmallRyeConfig running = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class);
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .withProfiles(running.getProfiles())
+                .withSources(new PropertiesConfigSource(overrides, "gateway test overrides", Integer.MAX_VALUE))
+                .withMapping(GatewayConfig.class)
+                .withValidateUnknown(false)
+                // Quarkus's own converter, which reads "5s" as the running application does
+                .withConverter(Duration.class, 200, running.getConverter(Duration.class).orElseThrow());
+        running.getConfigSources().forEach(builder::withSources);
+        return builder.build().unwrap(SmallRyeConfig.class).getConfigMapping(GatewayConfig.class);
     }
 
     /** A pgjdbc connection through {@code gatewayPort}. */
@@ -136,30 +190,7 @@ final class GatewayHarness {
                 + URLEncoder.encode(CLUSTER_ID, StandardCharsets.UTF_8), properties);
     }
 
-    private GatewaySettings settings(int maxConnections, int maxSessionsPerPerson, Set<String> endAtTokenExpiry) {
-        IssuedCertificate serverCertificate = ca.issueServer("localhost", List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
-        return new GatewaySettings(PostgresCluster.HOST, 0, serverCertificate, ca, List.of(ca.certificate()),
-                Duration.ofMinutes(10), true, Duration.ofSeconds(5),
-                new TokenVerifier.Settings(tokens.issuer(), List.of(AUDIENCE), java.util.Optional.of(tokens.jwksUri()),
-                        "email", Duration.ofSeconds(5), List.of("RS256", "ES256", "PS256"), Duration.ofSeconds(1),
-                        true),
-                maxConnections, maxSessionsPerPerson, 10_000, 16_384, Duration.ofSeconds(2), endAtTokenExpiry, 2);
-    }
-
-    /** The human group role with DML on the application's tables, as provisioning creates it. */
-    private void createHumanGroup() {
-        cluster.execute("postgres", "CREATE ROLE nais_human NOLOGIN");
-        cluster.execute(app.database(), "GRANT USAGE ON SCHEMA public TO nais_human;"
-                + " GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO nais_human;"
-                + " GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO nais_human;"
-                + " GRANT CONNECT ON DATABASE " + quote(app.database()) + " TO nais_human");
-    }
-
-    void createHuman(String email) {
-        cluster.execute("postgres", "CREATE ROLE " + quote(email) + " LOGIN IN ROLE nais_human");
-    }
-
-    /** A pgjdbc connection through the gateway, verifying the gateway's certificate. */
+    /** A pgjdbc connection through the service's gateway, verifying the gateway's certificate. */
     Connection connect(String email, String token) throws SQLException {
         return connect(email, token, new Properties());
     }
@@ -221,31 +252,11 @@ final class GatewayHarness {
         }
     }
 
-    Connection admin() throws SQLException {
-        return cluster.connect(app.database());
-    }
-
     static String quote(String identifier) {
         try {
             return Utils.escapeIdentifier(new StringBuilder(), identifier).toString();
         } catch (SQLException e) {
             throw new IllegalArgumentException(e);
         }
-    }
-
-    private static Path writeCa(CertificateAuthority ca) {
-        try {
-            Path file = Files.createTempFile("gateway-ca", ".crt");
-            Pem.writeCertificates(file, List.of(ca.certificate()));
-            return file;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private void close() {
-        gateway.close();
-        tokens.close();
-        cluster.close();
     }
 }

@@ -5,20 +5,24 @@ import static io.nais.pg.access.gateway.GatewayHarness.MALLORY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.nais.pg.access.gateway.session.SessionEvents.LoginDenial;
-import io.nais.pg.access.gateway.session.SessionEvents.UnauthenticatedRefusal;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.events.EventCodec;
+import io.nais.pg.events.EventTopic;
+import io.nais.pg.events.LoginDenied;
+import io.nais.pg.events.UnauthenticatedLoginRefused;
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.security.KeyStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,12 +33,18 @@ import org.junit.jupiter.api.Test;
  * carries the token; and the gateway keeps serving a good login afterwards.
  * A refusal before the token is verified is recorded as unauthenticated (address
  * and reason, never the user or database the client typed); after, as a
- * LoginDenied of the token's person. Each attempt connects from a loopback address
- * of its own, so it finds its own record, never another attempt's.
+ * LoginDenied of the token's person. The records are read from the access topic, after
+ * the outbox relay. Each attempt connects from a loopback address of its own, so it
+ * finds its own record, never another attempt's (nor one of another test class).
  */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class LoginAttackMatrixTest {
 
     private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger();
+    private static final String REFUSED = "nais.gateway.login.unauthenticated.refused";
+    private static final String HELD_BACK = "nais.gateway.login.unauthenticated.held-back";
 
     private static GatewayHarness h;
 
@@ -142,7 +152,7 @@ class LoginAttackMatrixTest {
 
         assertThat(refused.getSQLState()).isEqualTo("28000");
         assertThat(refused.getMessage()).contains("not a member of team \"team-a\"");
-        LoginDenial denial = deniedFrom(address);
+        LoginDenied denial = deniedFrom(address);
         assertThat(denial.reason()).isEqualTo("not-a-member");
         assertThat(denial.email()).as("the verified person").isEqualTo(MALLORY);
         assertThat(denial.clusterId()).isEqualTo(GatewayHarness.CLUSTER_ID);
@@ -163,8 +173,8 @@ class LoginAttackMatrixTest {
         String address = freshAddress();
         String madeUp = "made-up-" + UUID.randomUUID() + "@example.com";
         Map<String, String> claim = Map.of("user", madeUp, "database", "team-b/other-app");
-        long refusedBefore = h.gateway.unauthenticatedRefusals();
-        long heldBackBefore = h.gateway.unauthenticatedRefusalsHeldBack();
+        double refusedBefore = counter(REFUSED);
+        double heldBackBefore = counter(HELD_BACK);
 
         try (RawClient plaintext = new RawClient(address, h.port)) {
             plaintext.send(RawClient.startup(claim));
@@ -182,16 +192,17 @@ class LoginAttackMatrixTest {
             assertThat(again.errorSqlState()).isEqualTo("28000");
         }
 
-        List<UnauthenticatedRefusal> records = Awaitility.await().until(() -> h.events.unauthenticated.stream()
-                .filter(r -> r.clientAddress().equals(address)).toList(), found -> found.size() >= 2);
-        assertThat(records).extracting(UnauthenticatedRefusal::reason)
+        List<Envelope<?>> records = h.bus.awaitCount(EventTopic.ACCESS, e -> e.data() instanceof UnauthenticatedLoginRefused r
+                && r.clientAddress().equals(address), 2, GatewayHarness.WAIT);
+        assertThat(records).extracting(e -> ((UnauthenticatedLoginRefused) e.data()).reason())
                 .containsExactlyInAnyOrder("tls-required", "token-malformed");
-        assertThat(records).allSatisfy(r -> assertThat(r.toString()).doesNotContain(madeUp).doesNotContain("team-b"));
-        assertThat(h.gateway.unauthenticatedRefusals() - refusedBefore).as("every refusal counted").isEqualTo(3);
-        assertThat(h.gateway.unauthenticatedRefusalsHeldBack() - heldBackBefore)
+        assertThat(records).allSatisfy(r -> assertThat(EventCodec.encodeToString(r)).doesNotContain(madeUp)
+                .doesNotContain("team-b"));
+        assertThat(counter(REFUSED) - refusedBefore).as("every refusal counted").isEqualTo(3);
+        assertThat(counter(HELD_BACK) - heldBackBefore)
                 .as("the repeat within the window is counted, not recorded again").isEqualTo(1);
-        assertThat(h.events.denied).noneMatch(d -> madeUp.equals(d.email()) || "team-b/other-app".equals(d.clusterId())
-                || address.equals(d.clientAddress()));
+        assertThat(h.bus.findNow(EventTopic.ACCESS, e -> e.data() instanceof LoginDenied d && (madeUp.equals(d.email())
+                || "team-b/other-app".equals(d.clusterId()) || address.equals(d.clientAddress())))).isEmpty();
     }
 
     @Test
@@ -224,7 +235,7 @@ class LoginAttackMatrixTest {
         assertThatThrownBy(() -> DriverManager.getConnection(url, properties).close())
                 .isInstanceOf(SQLException.class)
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo(sqlState);
-        LoginDenial denial = deniedFrom(address);
+        LoginDenied denial = deniedFrom(address);
         assertThat(denial.reason()).isEqualTo(reason);
         assertThat(denial.email()).isEqualTo(ALICE);
         assertThat(denial.clusterId()).as("a cluster that does not exist names no team's trail").isNull();
@@ -236,13 +247,14 @@ class LoginAttackMatrixTest {
         SQLException refused = catchSql(() -> h.connect(user, token, from(address)).close());
         assertThat(refused.getSQLState()).as(refused.getMessage()).isEqualTo(sqlState);
         assertThat(refused.getMessage()).doesNotContain(token);
-        UnauthenticatedRefusal record = Awaitility.await().until(() -> h.events.unauthenticated.stream()
-                .filter(r -> r.clientAddress().equals(address)).findFirst(), Optional::isPresent).orElseThrow();
-        assertThat(record.reason()).isEqualTo(reason);
-        assertThat(record.sqlState()).isEqualTo(sqlState);
-        assertThat(record.refusals()).isEqualTo(1);
-        assertThat(record.toString()).doesNotContain(token).doesNotContain(user);
-        assertThat(h.events.denied).noneMatch(d -> address.equals(d.clientAddress()));
+        Envelope<UnauthenticatedLoginRefused> record = h.bus.await(UnauthenticatedLoginRefused.class,
+                r -> r.clientAddress().equals(address), GatewayHarness.WAIT);
+        assertThat(record.data().reason()).isEqualTo(reason);
+        assertThat(record.data().sqlState()).isEqualTo(sqlState);
+        assertThat(record.data().refusals()).isEqualTo(1);
+        assertThat(EventCodec.encodeToString(record)).doesNotContain(token).doesNotContain(user);
+        assertThat(h.bus.findNow(EventTopic.ACCESS, e -> e.data() instanceof LoginDenied d
+                && address.equals(d.clientAddress()))).isEmpty();
         return refused;
     }
 
@@ -253,9 +265,13 @@ class LoginAttackMatrixTest {
         return trusted;
     }
 
-    private static LoginDenial deniedFrom(String address) {
-        return Awaitility.await().until(() -> h.events.denied.stream()
-                .filter(d -> address.equals(d.clientAddress())).findFirst(), Optional::isPresent).orElseThrow();
+    /** This attempt's LoginDenied, found by its own source address, read from the access topic after the outbox relay. */
+    private static LoginDenied deniedFrom(String address) {
+        return h.await(LoginDenied.class, d -> address.equals(d.clientAddress()));
+    }
+
+    private static double counter(String name) {
+        return GatewayHarness.meters().get(name).functionCounter().count();
     }
 
     /** pgjdbc connects from {@code address}. */

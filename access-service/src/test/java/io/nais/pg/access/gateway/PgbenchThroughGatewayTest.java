@@ -3,6 +3,9 @@ package io.nais.pg.access.gateway;
 import static io.nais.pg.access.gateway.GatewayHarness.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** pgbench, a libpq client with many connections, runs select-only, TPC-B-like and connect-per-transaction loads. */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class PgbenchThroughGatewayTest {
 
     private static GatewayHarness h;

@@ -4,6 +4,9 @@ import static io.nais.pg.access.gateway.GatewayHarness.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +28,9 @@ import org.postgresql.PGNotification;
 import org.postgresql.copy.CopyManager;
 
 /** Real clients (psql, pgjdbc) log in with a token and work through the gateway against a real cluster. */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class RealClientsThroughGatewayTest {
 
     private static GatewayHarness h;

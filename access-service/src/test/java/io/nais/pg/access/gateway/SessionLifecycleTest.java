@@ -6,21 +6,43 @@ import static io.nais.pg.access.gateway.GatewayHarness.TEAM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nais.pg.events.DbaAccessGranted;
+import io.nais.pg.events.GrantExpired;
+import io.nais.pg.events.LoginDenied;
+import io.nais.pg.events.SessionClosed;
+import io.nais.pg.events.SessionOpened;
+import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Set;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Sessions are recorded, end when access ends, respect limits, and drain on shutdown. */
+/**
+ * Sessions are recorded (SessionOpened/SessionClosed through the outbox, read back from Kafka), end when access
+ * ends (TeamMemberRemoved, GrantExpired), respect the configured limits, and drain on shutdown.
+ */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class SessionLifecycleTest {
 
+    /** application.properties: {@code nais.access.gateway.limits.max-sessions-per-person}. */
+    private static final int PRODUCTION_MAX_SESSIONS_PER_PERSON = 20;
     /** Generous: the in-flight query would take 20 s; ending it takes milliseconds (the bench measures how many). */
     private static final Duration QUERY_ENDED = Duration.ofSeconds(15);
 
@@ -32,9 +54,9 @@ class SessionLifecycleTest {
     }
 
     /**
-     * The open session ends with 57P01 while its query still runs (the query would take
-     * 20 s). How fast revocation reaches a session is a latency claim, measured by the
-     * access-provisioning bench (ProvisioningBench, revocation latency), not asserted here.
+     * The open session ends with 57P01 while its query still runs (the query would take 20 s), when the
+     * TeamMemberRemoved reaches the service. How fast revocation reaches a session is a latency claim, measured
+     * by the access-provisioning bench (ProvisioningBench, revocation latency), not asserted here.
      */
     @Test
     void removedMemberLosesOpenSessionAndCannotLogInAgain() throws Exception {
@@ -45,21 +67,19 @@ class SessionLifecycleTest {
 
             CompletableFuture<SQLException> running = inFlight(carolSession);
             Awaitility.await().atMost(QUERY_ENDED).until(() -> h.cluster.isRunning(carol, "select pg_sleep"));
-            h.directory.removeMember(TEAM, carol);
-            assertThat(h.gateway.revoke(CLUSTER_ID, carol, "member-removed")).isEqualTo(1);
+            h.publish(new TeamMemberRemoved(TEAM, carol));
 
             SQLException ended = running.get(QUERY_ENDED.toSeconds(), TimeUnit.SECONDS);
             assertThat(ended.getSQLState()).isEqualTo("57P01");
             assertThat(currentUser(aliceSession)).as("others keep their sessions").isEqualTo(ALICE);
         }
-        // SessionClosed is recorded once the gateway side has closed, possibly just after the client saw the error
-        Awaitility.await().until(() -> h.events.closed.stream().anyMatch(c -> c.session().email().equals(carol)));
-        RecordedEvents.Closed closed = h.events.closed.stream().filter(c -> c.session().email().equals(carol))
-                .findFirst().orElseThrow();
-        assertThat(closed.reason()).isEqualTo("revoked:member-removed");
+        // the gateway ends the session on AccessRevoked; provisioning's pg_terminate_backend may get there first
+        SessionClosed closed = h.await(SessionClosed.class, c -> c.email().equals(carol));
+        assertThat(closed.reason()).isIn("revoked:member-removed", "connection-closed");
         assertThatThrownBy(() -> h.connect(carol, h.tokens.valid(carol)))
                 .isInstanceOf(SQLException.class)
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("28000");
+        assertThat(h.await(LoginDenied.class, d -> carol.equals(d.email())).reason()).isEqualTo("not-a-member");
     }
 
     @Test
@@ -67,53 +87,86 @@ class SessionLifecycleTest {
         String dave = person("dave");
         try (Connection c = h.connect(dave, h.tokens.valid(dave))) {
             assertThat(currentUser(c)).isEqualTo(dave);
-            Awaitility.await().until(() -> h.events.opened.stream().anyMatch(s -> s.email().equals(dave)));
         }
-        Awaitility.await().until(() -> h.events.closed.stream().anyMatch(c -> c.session().email().equals(dave)));
-        RecordedEvents.Closed closed = h.events.closed.stream().filter(c -> c.session().email().equals(dave))
-                .findFirst().orElseThrow();
-        assertThat(closed.session().clusterId()).isEqualTo(CLUSTER_ID);
-        assertThat(closed.session().clientAddress()).isEqualTo("127.0.0.1");
+        SessionOpened opened = h.await(SessionOpened.class, s -> s.email().equals(dave));
+        SessionClosed closed = h.await(SessionClosed.class, s -> s.email().equals(dave));
+        assertThat(closed.sessionId()).isEqualTo(opened.sessionId());
+        assertThat(closed.clusterId()).isEqualTo(CLUSTER_ID);
+        assertThat(closed.clientAddress()).isEqualTo("127.0.0.1");
         assertThat(closed.bytesFromClient()).isPositive();
         assertThat(closed.bytesToClient()).isPositive();
-        assertThat(closed.closedAt()).isAfterOrEqualTo(closed.session().openedAt());
+        assertThat(closed.closedAt()).isAfterOrEqualTo(closed.openedAt());
+        assertThat(opened.grantId()).as("a member enters as a member, not on a grant").isNull();
     }
 
+    /**
+     * A DBA who is no member of the team: refused, then let in once a DbaAccessGranted has reached the service
+     * (its projection, and provisioning made the role), the session recorded with the grant; when the
+     * GrantExpired arrives the open session ends and the next login is refused with 28000.
+     */
     @Test
-    void dbaWithActiveGrantGetsInWithoutTeamMembership() throws Exception {
+    void dbaWithAnActiveGrantLogsInThroughTheGatewayAndIsRefusedOnceTheGrantHasExpired() throws Exception {
         String dba = "dba-" + System.nanoTime() + "@example.com";
-        h.createHuman(dba);
         assertThatThrownBy(() -> h.connect(dba, h.tokens.valid(dba)))
                 .isInstanceOf(SQLException.class)
                 .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("28000");
-        String grantId = java.util.UUID.randomUUID().toString();
-        h.directory.grant(CLUSTER_ID, dba, new io.nais.pg.access.directory.AccessDirectory.ActiveGrant(grantId,
-                java.time.Instant.now().plusSeconds(600)));
-        try (Connection c = h.connect(dba, h.tokens.valid(dba))) {
+
+        UUID grantId = UUID.randomUUID();
+        Instant now = Instant.now();
+        h.publish(new DbaAccessGranted(grantId, CLUSTER_ID, TEAM, dba, "lead@example.com", now, now.plus(Duration.ofHours(1))));
+        try (Connection c = Awaitility.await().atMost(GatewayHarness.WAIT).ignoreExceptions()
+                .until(() -> h.connect(dba, h.tokens.valid(dba)), java.util.Objects::nonNull)) {
             assertThat(currentUser(c)).isEqualTo(dba);
+            SessionOpened opened = h.await(SessionOpened.class, s -> s.email().equals(dba));
+            assertThat(opened.grantId()).isEqualTo(grantId);
+
+            CompletableFuture<SQLException> running = inFlight(c);
+            Awaitility.await().atMost(QUERY_ENDED).until(() -> h.cluster.isRunning(dba, "select pg_sleep"));
+            h.publish(new GrantExpired(grantId, CLUSTER_ID, TEAM, dba, Instant.now()));
+            assertThat(running.get(QUERY_ENDED.toSeconds(), TimeUnit.SECONDS).getSQLState()).isEqualTo("57P01");
         }
-        assertThat(h.events.opened.stream().filter(s -> s.email().equals(dba)).findFirst().orElseThrow().grantId())
-                .isEqualTo(grantId);
+        // from an address of its own: the refusal before the grant was recorded for this person too
+        String afterExpiry = "127.66.0.1";
+        Properties from = new Properties();
+        from.setProperty("localSocketAddress", afterExpiry);
+        assertThatThrownBy(() -> h.connect(dba, h.tokens.valid(dba), from))
+                .isInstanceOf(SQLException.class)
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("28000");
+        LoginDenied denied = h.await(LoginDenied.class, d -> dba.equals(d.email()) && afterExpiry.equals(d.clientAddress()));
+        assertThat(denied.reason()).isEqualTo("not-a-member");
+        assertThat(denied.clusterId()).isEqualTo(CLUSTER_ID);
     }
 
+    /**
+     * The service's own gateway, limited by application.properties
+     * ({@code nais.access.gateway.limits.max-sessions-per-person=20}) through {@link GatewayConfig}: the 21st
+     * session of one person is refused with 53300, while somebody else still gets in.
+     */
     @Test
-    void personalSessionLimitRefusesOneMoreWithTooManyConnections() throws Exception {
+    void theConfiguredPersonalSessionLimitRefusesOneMoreWithTooManyConnections() throws Exception {
         String erin = person("erin");
-        try (GatewayServer limited = h.startGateway(100, 2, Set.of());
-             Connection first = h.connectVia(limited.port(), erin, h.tokens.valid(erin));
-             Connection second = h.connectVia(limited.port(), erin, h.tokens.valid(erin))) {
-            assertThatThrownBy(() -> h.connectVia(limited.port(), erin, h.tokens.valid(erin)))
+        String token = h.tokens.valid(erin);
+        List<Connection> sessions = new ArrayList<>();
+        try {
+            for (int i = 0; i < PRODUCTION_MAX_SESSIONS_PER_PERSON; i++) {
+                sessions.add(h.connect(erin, token));
+            }
+            assertThatThrownBy(() -> h.connect(erin, token))
                     .isInstanceOf(SQLException.class)
                     .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("53300");
-            try (Connection other = h.connectVia(limited.port(), ALICE, h.tokens.valid(ALICE))) {
+            try (Connection other = h.connect(ALICE, h.tokens.valid(ALICE))) {
                 assertThat(currentUser(other)).isEqualTo(ALICE);
+            }
+        } finally {
+            for (Connection session : sessions) {
+                session.close();
             }
         }
     }
 
     @Test
     void gatewayConnectionLimitRefusesOneMore() throws Exception {
-        try (GatewayServer limited = h.startGateway(1, 10, Set.of());
+        try (GatewayServer limited = h.startGateway(Map.of("nais.access.gateway.limits.max-connections", "1"));
              Connection only = h.connectVia(limited.port(), ALICE, h.tokens.valid(ALICE))) {
             assertThatThrownBy(() -> h.connectVia(limited.port(), ALICE, h.tokens.valid(ALICE)))
                     .isInstanceOf(SQLException.class)
@@ -124,21 +177,21 @@ class SessionLifecycleTest {
 
     @Test
     void sessionEndsWhenTokenExpiresOnClusterWithThatPolicy() throws Exception {
-        try (GatewayServer strict = h.startGateway(100, 10, Set.of(CLUSTER_ID));
-             Connection c = h.connectVia(strict.port(), ALICE, h.tokens.validFor(ALICE, Duration.ofSeconds(2)))) {
-            assertThat(currentUser(c)).isEqualTo(ALICE);
+        String grace = person("grace");
+        try (GatewayServer strict = h.startGateway(Map.of("nais.access.gateway.end-session-at-token-expiry", CLUSTER_ID));
+             Connection c = h.connectVia(strict.port(), grace, h.tokens.validFor(grace, Duration.ofSeconds(2)))) {
+            assertThat(currentUser(c)).isEqualTo(grace);
             SQLException ended = inFlight(c).get(QUERY_ENDED.toSeconds(), TimeUnit.SECONDS);
             assertThat(ended.getSQLState()).isEqualTo("57P01");
             Awaitility.await().atMost(QUERY_ENDED).until(() -> strict.liveSessions() == 0);
         }
-        Awaitility.await().atMost(QUERY_ENDED).until(() -> h.events.closed.stream()
-                .anyMatch(c -> c.session().email().equals(ALICE) && c.reason().equals("token-expired")));
+        assertThat(h.await(SessionClosed.class, c -> c.email().equals(grace)).reason()).isEqualTo("token-expired");
     }
 
     /** A grace far longer than the test: the drain ends because the last session did, not because time ran out. */
     @Test
     void drainStopsAcceptingAndEndsOnceTheLastSessionHasFinished() throws Exception {
-        GatewayServer draining = h.startGateway(100, 10, Set.of());
+        GatewayServer draining = h.startGateway(Map.of());
         int port = draining.port();
         CompletableFuture<Void> drain;
         try (Connection c = h.connectVia(port, ALICE, h.tokens.valid(ALICE))) {
@@ -158,7 +211,7 @@ class SessionLifecycleTest {
     @Test
     void drainEndsTheSessionsStillOpenWhenTheGraceIsOver() throws Exception {
         String frank = person("frank");
-        GatewayServer draining = h.startGateway(100, 10, Set.of());
+        GatewayServer draining = h.startGateway(Map.of());
         try (Connection c = h.connectVia(draining.port(), frank, h.tokens.valid(frank))) {
             CompletableFuture<SQLException> running = inFlight(c);
             Awaitility.await().atMost(QUERY_ENDED).until(() -> h.cluster.isRunning(frank, "select pg_sleep"));
@@ -167,8 +220,7 @@ class SessionLifecycleTest {
             assertThat(ended.getSQLState()).isEqualTo("57P01");
             assertThat(draining.liveSessions()).isZero();
         }
-        Awaitility.await().atMost(QUERY_ENDED).until(() -> h.events.closed.stream()
-                .anyMatch(c -> c.session().email().equals(frank) && c.reason().equals("gateway-shutdown")));
+        assertThat(h.await(SessionClosed.class, c -> c.email().equals(frank)).reason()).isEqualTo("gateway-shutdown");
     }
 
     /** A long query, as a person would have running; completes with the error that ended it. */
@@ -183,10 +235,10 @@ class SessionLifecycleTest {
         });
     }
 
+    /** A new member of the team, as production learns of one (TeamMemberAdded); provisioning made the role. */
     private static String person(String name) {
         String email = name + "-" + System.nanoTime() + "@example.com";
-        h.createHuman(email);
-        h.directory.addMember(TEAM, email);
+        h.member(email);
         return email;
     }
 

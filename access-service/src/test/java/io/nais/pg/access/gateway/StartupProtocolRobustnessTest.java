@@ -4,6 +4,9 @@ import static io.nais.pg.access.gateway.GatewayHarness.ALICE;
 import static io.nais.pg.access.gateway.GatewayHarness.CLUSTER_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nais.pg.testsupport.RealInfrastructure;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,22 +26,39 @@ import org.junit.jupiter.api.Test;
  * What no real driver sends: the gateway answers with an ErrorResponse
  * (08P01/28000) or closes, never hangs or crashes, and serves a real login after.
  */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class StartupProtocolRobustnessTest {
 
     private static GatewayHarness h;
     private static KeyStore trusted;
 
+    /**
+     * The service's configuration with a short startup timeout, so the tests that wait for it wait 2 s, not the
+     * production 10 s.
+     */
+    private static GatewayServer gateway;
+    private static int port;
+
     @BeforeAll
     static void start() throws Exception {
         h = GatewayHarness.shared();
+        gateway = h.startGateway(Map.of("nais.access.gateway.limits.startup-timeout", "2s"));
+        port = gateway.port();
         trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("ca", h.ca.certificate());
     }
 
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
     @AfterEach
     void gatewayStillServesAGoodLogin() throws Exception {
-        try (Connection c = h.connect(ALICE, h.tokens.valid(ALICE));
+        try (Connection c = h.connectVia(port, ALICE, h.tokens.valid(ALICE));
              ResultSet rs = c.createStatement().executeQuery("select 1")) {
             assertThat(rs.next()).isTrue();
         }
@@ -45,7 +66,7 @@ class StartupProtocolRobustnessTest {
 
     @Test
     void plaintextStartupMessageGetsTlsRequired() throws Exception {
-        try (RawClient client = new RawClient(h.port)) {
+        try (RawClient client = new RawClient(port)) {
             client.send(RawClient.startup(Map.of("user", ALICE, "database", CLUSTER_ID)));
             RawClient.Message error = client.read();
             assertThat(error.type()).isEqualTo('E');
@@ -57,7 +78,7 @@ class StartupProtocolRobustnessTest {
 
     @Test
     void gssEncRequestIsDeclinedAndTlsStillWorks() throws Exception {
-        try (RawClient client = new RawClient(h.port)) {
+        try (RawClient client = new RawClient(port)) {
             client.send(RawClient.packet(RawClient.GSSENC_REQUEST, new byte[0]));
             assertThat(client.readByte()).isEqualTo('N');
             client.startTls(trusted);
@@ -70,7 +91,7 @@ class StartupProtocolRobustnessTest {
 
     @Test
     void oversizedStartupPacketIsRefusedBeforeItIsRead() throws Exception {
-        try (RawClient client = new RawClient(h.port)) {
+        try (RawClient client = new RawClient(port)) {
             client.send(ByteBuffer.allocate(8).putInt(1_000_000).putInt(RawClient.PROTOCOL_3_0).array());
             assertThat(client.errorSqlState()).isEqualTo("08P01");
         }
@@ -78,7 +99,7 @@ class StartupProtocolRobustnessTest {
 
     @Test
     void impossiblyShortLengthIsRefused() throws Exception {
-        try (RawClient client = new RawClient(h.port)) {
+        try (RawClient client = new RawClient(port)) {
             client.send(ByteBuffer.allocate(8).putInt(4).putInt(RawClient.PROTOCOL_3_0).array());
             assertThat(client.errorSqlState()).isEqualTo("08P01");
         }
@@ -86,7 +107,7 @@ class StartupProtocolRobustnessTest {
 
     @Test
     void unterminatedStartupParametersAreRefusedAfterTls() throws Exception {
-        try (RawClient client = new RawClient(h.port)) {
+        try (RawClient client = new RawClient(port)) {
             client.startTls(trusted);
             client.send(RawClient.packet(RawClient.PROTOCOL_3_0, "user\0alice".getBytes()));
             assertThat(client.errorSqlState()).isEqualTo("08P01");
@@ -95,7 +116,7 @@ class StartupProtocolRobustnessTest {
 
     @Test
     void unsupportedProtocolVersionIsRefused() throws Exception {
-        try (RawClient client = new RawClient(h.port)) {
+        try (RawClient client = new RawClient(port)) {
             client.startTls(trusted);
             client.send(RawClient.packet(2 << 16, "user\0a\0\0".getBytes()));
             assertThat(client.errorSqlState()).isEqualTo("08P01");
@@ -104,7 +125,7 @@ class StartupProtocolRobustnessTest {
 
     @Test
     void oversizedPasswordMessageIsRefused() throws Exception {
-        try (RawClient client = new RawClient(h.port)) {
+        try (RawClient client = new RawClient(port)) {
             client.startTls(trusted);
             client.send(RawClient.startup(Map.of("user", ALICE, "database", CLUSTER_ID)));
             assertThat(client.read().type()).isEqualTo('R');
@@ -115,7 +136,7 @@ class StartupProtocolRobustnessTest {
 
     @Test
     void truncatedStartupPacketIsDroppedAtTheStartupTimeout() throws Exception {
-        try (RawClient client = new RawClient(h.port)) {
+        try (RawClient client = new RawClient(port)) {
             client.send(ByteBuffer.allocate(12).putInt(100).putInt(RawClient.PROTOCOL_3_0).putInt(0).array());
             client.timeout(6000);
             assertThat(client.closedByServer()).isTrue();
@@ -124,7 +145,7 @@ class StartupProtocolRobustnessTest {
 
     @Test
     void slowClientThatNeverFinishesLoginIsDisconnected() throws Exception {
-        try (RawClient silent = new RawClient(h.port); RawClient afterTls = new RawClient(h.port)) {
+        try (RawClient silent = new RawClient(port); RawClient afterTls = new RawClient(port)) {
             afterTls.startTls(trusted);
             silent.timeout(6000);
             afterTls.timeout(6000);
@@ -135,7 +156,7 @@ class StartupProtocolRobustnessTest {
 
     @Test
     void unknownCancelKeyIsDroppedSilently() throws Exception {
-        try (RawClient client = new RawClient(h.port)) {
+        try (RawClient client = new RawClient(port)) {
             client.send(RawClient.packet(80877102, ByteBuffer.allocate(8).putInt(12345).putInt(67890).array()));
             assertThat(client.readByte()).as("no answer, just close").isEqualTo(-1);
         }
@@ -154,7 +175,7 @@ class StartupProtocolRobustnessTest {
         List<RawClient> awaitingMore = new ArrayList<>();
         try {
             for (int i = 0; i < 200; i++) {
-                RawClient client = new RawClient(h.port);
+                RawClient client = new RawClient(port);
                 boolean tls = random.nextBoolean();
                 if (tls) {
                     client.startTls(trusted);
@@ -192,7 +213,7 @@ class StartupProtocolRobustnessTest {
             }
             assertThat(awaitingMore).as("the seed exercises the waiting path").isNotEmpty();
             for (RawClient waiting : awaitingMore) {
-                waiting.timeout(30_000); // the harness's startup timeout is 2 s
+                waiting.timeout(30_000); // this gateway's startup timeout is 2 s
                 Observed dropped = Observed.of(waiting);
                 assertThat(dropped.closed()).as("dropped at the startup timeout").isTrue();
                 assertThat(dropped.messages()).isEmpty();
@@ -208,7 +229,7 @@ class StartupProtocolRobustnessTest {
     private enum Expected {
         AWAITS_MORE, REFUSED, COMPLETE_PACKET;
 
-        /** The harness's limit, PostgreSQL's MAX_STARTUP_PACKET_LENGTH. */
+        /** The configured limit (nais.access.gateway.limits.max-startup-packet), PostgreSQL's MAX_STARTUP_PACKET_LENGTH. */
         private static final int MAX_STARTUP_PACKET = 10_000;
 
         static Expected of(byte[] packet) {

@@ -15,13 +15,17 @@ import io.nais.pg.access.gateway.audit.StatementAudit;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.StatementExecuted;
 import io.nais.pg.events.Topics;
+import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.kafka.TestEventBus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +38,9 @@ import org.junit.jupiter.api.Test;
  * attack ends with a marked "end" query in the same session: events of one session
  * arrive in order, so once it is there, everything the session recorded is.
  */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class StatementAuditEvasionTest {
 
     private static final Duration ARRIVAL = Duration.ofSeconds(30);
@@ -53,9 +60,9 @@ class StatementAuditEvasionTest {
         kafka = KafkaBroker.start();
         kafka.createTopics(Topics.ACCESS);
         bus = new TestEventBus(kafka.bootstrapServers());
-        audit = StatementAudit.start(GatewayHarness.auditSettings(kafka.bootstrapServers(),
-                Files.createTempDirectory("audit-spool-evasion"), 64L * 1024 * 1024, FullSpoolPolicy.KEEP_SERVING));
-        gateway = h.startGateway(audit);
+        audit = GatewayHarness.startAudit(kafka.bootstrapServers(),
+                Files.createTempDirectory("audit-spool-evasion"), 64L * 1024 * 1024, FullSpoolPolicy.KEEP_SERVING);
+        gateway = h.startGateway(Map.of(), audit);
         trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("ca", h.ca.certificate());

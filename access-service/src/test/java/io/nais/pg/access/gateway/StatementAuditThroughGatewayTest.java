@@ -12,9 +12,12 @@ import io.nais.pg.events.EventCodec;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.StatementExecuted;
 import io.nais.pg.events.Topics;
+import io.nais.pg.testsupport.RealInfrastructure;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.process.FreePorts;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -39,6 +43,9 @@ import org.junit.jupiter.api.Test;
  * restarts mid-session. Every statement carries a fresh marker so tests only look at
  * their own events on the shared topic.
  */
+@QuarkusTest
+@TestProfile(GatewayEnabledProfile.class)
+@RealInfrastructure(kafka = true, postgres = true, oidc = true)
 class StatementAuditThroughGatewayTest {
 
     private static final Duration ARRIVAL = Duration.ofSeconds(30);
@@ -55,9 +62,9 @@ class StatementAuditThroughGatewayTest {
         kafka = KafkaBroker.start();
         kafka.createTopics(Topics.ACCESS);
         bus = new TestEventBus(kafka.bootstrapServers());
-        audit = StatementAudit.start(GatewayHarness.auditSettings(kafka.bootstrapServers(),
-                Files.createTempDirectory("audit-spool"), 64L * 1024 * 1024, FullSpoolPolicy.KEEP_SERVING));
-        gateway = h.startGateway(audit);
+        audit = GatewayHarness.startAudit(kafka.bootstrapServers(),
+                Files.createTempDirectory("audit-spool"), 64L * 1024 * 1024, FullSpoolPolicy.KEEP_SERVING);
+        gateway = h.startGateway(Map.of(), audit);
     }
 
     @AfterAll
@@ -122,7 +129,8 @@ class StatementAuditThroughGatewayTest {
 
         StatementExecuted arrived = statementsWith(marker, 1).get(0);
         assertThat(arrived.truncated()).isTrue();
-        assertThat(arrived.statement()).hasSize(4096);
+        assertThat(arrived.statement()).as("nais.access.gateway.audit.statements.max-bytes of application.properties")
+                .hasSize(8192);
         assertThat(longStatement).startsWith(arrived.statement());
     }
 
@@ -152,9 +160,9 @@ class StatementAuditThroughGatewayTest {
 
     @Test
     void aFullSpoolUnderRefuseNewSessionsRefusesLoginsWithSqlState57P03() throws Exception {
-        StatementAudit unreachable = StatementAudit.start(GatewayHarness.auditSettings(nobodyListening(),
-                Files.createTempDirectory("audit-spool-full"), 2_000, FullSpoolPolicy.REFUSE_NEW_SESSIONS));
-        GatewayServer refusing = h.startGateway(unreachable);
+        StatementAudit unreachable = GatewayHarness.startAudit(nobodyListening(),
+                Files.createTempDirectory("audit-spool-full"), 2_000, FullSpoolPolicy.REFUSE_NEW_SESSIONS);
+        GatewayServer refusing = h.startGateway(Map.of(), unreachable);
         try (Connection open = h.connectVia(refusing.port(), ALICE, h.tokens.valid(ALICE));
              Statement statement = open.createStatement()) {
             fillSpool(statement, unreachable);
@@ -170,9 +178,9 @@ class StatementAuditThroughGatewayTest {
 
     @Test
     void aFullSpoolUnderKeepServingDropsAndCountsButLetsEveryoneIn() throws Exception {
-        StatementAudit unreachable = StatementAudit.start(GatewayHarness.auditSettings(nobodyListening(),
-                Files.createTempDirectory("audit-spool-keep"), 2_000, FullSpoolPolicy.KEEP_SERVING));
-        GatewayServer serving = h.startGateway(unreachable);
+        StatementAudit unreachable = GatewayHarness.startAudit(nobodyListening(),
+                Files.createTempDirectory("audit-spool-keep"), 2_000, FullSpoolPolicy.KEEP_SERVING);
+        GatewayServer serving = h.startGateway(Map.of(), unreachable);
         try (Connection open = h.connectVia(serving.port(), ALICE, h.tokens.valid(ALICE));
              Statement statement = open.createStatement()) {
             fillSpool(statement, unreachable);
@@ -193,9 +201,9 @@ class StatementAuditThroughGatewayTest {
     void statementsSpooledBeforeAGatewayRestartAreSentAfterIt() throws Exception {
         String marker = marker();
         Path spool = Files.createTempDirectory("audit-spool-restart");
-        StatementAudit beforeRestart = StatementAudit.start(GatewayHarness.auditSettings(nobodyListening(), spool,
-                64L * 1024 * 1024, FullSpoolPolicy.KEEP_SERVING));
-        GatewayServer first = h.startGateway(beforeRestart);
+        StatementAudit beforeRestart = GatewayHarness.startAudit(nobodyListening(), spool,
+                64L * 1024 * 1024, FullSpoolPolicy.KEEP_SERVING);
+        GatewayServer first = h.startGateway(Map.of(), beforeRestart);
         List<String> sent = new ArrayList<>();
         try (Connection connection = h.connectVia(first.port(), ALICE, h.tokens.valid(ALICE));
              Statement statement = connection.createStatement()) {
@@ -205,8 +213,8 @@ class StatementAuditThroughGatewayTest {
         beforeRestart.close();
         assertThat(beforeRestart.sent()).isZero();
 
-        StatementAudit afterRestart = StatementAudit.start(GatewayHarness.auditSettings(kafka.bootstrapServers(), spool,
-                64L * 1024 * 1024, FullSpoolPolicy.KEEP_SERVING));
+        StatementAudit afterRestart = GatewayHarness.startAudit(kafka.bootstrapServers(), spool,
+                64L * 1024 * 1024, FullSpoolPolicy.KEEP_SERVING);
         try {
             assertThat(statementsWith(marker, 4)).extracting(StatementExecuted::statement).containsExactlyElementsOf(sent);
         } finally {

@@ -14,29 +14,17 @@ import org.jose4j.keys.HmacKey;
 import org.jose4j.lang.JoseException;
 
 /**
- * Login tokens for the gateway tests: good ones from the real issuer, and the
- * forgeries of the attack matrix.
+ * Login tokens for the gateway tests: good ones from the real issuer (the one the
+ * service's gateway is configured with), and the forgeries of the attack matrix.
  */
-final class Tokens implements AutoCloseable {
+final class Tokens {
 
     private final OidcIssuer issuer;
     private final String audience;
 
-    private Tokens(OidcIssuer issuer, String audience) {
+    Tokens(OidcIssuer issuer, String audience) {
         this.issuer = issuer;
         this.audience = audience;
-    }
-
-    static Tokens start(String audience) {
-        return new Tokens(OidcIssuer.start(), audience);
-    }
-
-    String issuer() {
-        return issuer.issuerUrl();
-    }
-
-    String jwksUri() {
-        return issuer.jwksUrl();
     }
 
     String valid(String email) {
@@ -142,10 +130,5 @@ final class Tokens implements AutoCloseable {
         } catch (JoseException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @Override
-    public void close() {
-        issuer.close();
     }
 }

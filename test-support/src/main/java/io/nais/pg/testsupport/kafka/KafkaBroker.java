@@ -1,13 +1,16 @@
 package io.nais.pg.testsupport.kafka;
 
+import io.nais.pg.pki.IssuedCertificate;
 import io.nais.pg.testsupport.process.ChildJvm;
 import io.nais.pg.testsupport.process.FreePorts;
 import io.nais.pg.testsupport.process.Reaper;
 import io.nais.pg.testsupport.process.TempDirs;
+import io.nais.pg.testsupport.tls.Pkcs12;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -38,27 +41,50 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Path directory;
     private final int port;
+    /** The TLS listener's port, or 0 when the broker has none ({@link #startWithTls}). */
+    private final int tlsPort;
     private volatile ChildJvm broker;
     /** How the broker was started, so {@link #restart()} can start it again on the same storage and port. */
     private volatile ChildJvm.Spec spec;
 
-    private KafkaBroker(Path directory, int port, ChildJvm broker) {
+    private KafkaBroker(Path directory, int port, int tlsPort, ChildJvm broker) {
         this.directory = directory;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.broker = broker;
     }
 
     /** Formats storage and starts the broker (one child JVM, see {@link FormatThenRun}); returns once it answers an admin request. */
     public static KafkaBroker start() {
+        return start(null);
+    }
+
+    /**
+     * A broker with a second listener, {@code SSL}, as Strimzi's TLS listener: it presents {@code server}
+     * (whose SANs must name {@link FreePorts#HOST}, clients verify the host) and requires a client
+     * certificate issued by {@code clientCa}. {@link #tlsBootstrapServers()} names it; the plaintext
+     * listener stays for the test's own admin client.
+     */
+    public static KafkaBroker startWithTls(IssuedCertificate server, X509Certificate clientCa) {
+        return start(new TlsListener(server, clientCa));
+    }
+
+    private record TlsListener(IssuedCertificate server, X509Certificate clientCa) {
+    }
+
+    private static KafkaBroker start(TlsListener tls) {
         Path directory = TempDirs.create("kafka");
         try {
             int port = FreePorts.next();
-            Path config = writeServerProperties(directory, port, FreePorts.next());
+            int tlsPort = tls == null ? 0 : FreePorts.next();
+            String tlsListener = tls == null ? "" : ",SSL://" + FreePorts.HOST + ":" + tlsPort;
+            String tlsSettings = tls == null ? "" : tlsSettings(directory, tls);
+            Path config = writeServerProperties(directory, port, FreePorts.next(), tlsListener, tlsSettings);
             Path logging = writeLogConfig(directory);
             ChildJvm.Spec spec = new ChildJvm.Spec("kafka", "kafka", FormatThenRun.class.getName(), "512m",
                     jvmArgs(logging), List.of(Uuid.randomUuid().toString(), config.toString()), Map.of(), directory);
             ChildJvm broker = ChildJvm.start(spec);
-            KafkaBroker kafka = new KafkaBroker(directory, port, broker);
+            KafkaBroker kafka = new KafkaBroker(directory, port, tlsPort, broker);
             kafka.spec = spec;
             Reaper.register(kafka);
             broker.awaitReady(kafka::answersAdminRequests, START_TIMEOUT_MILLIS);
@@ -72,11 +98,19 @@ public final class KafkaBroker implements AutoCloseable {
     /** A handle on a broker another class loader of this JVM started; closing it is a no-op. */
     public static KafkaBroker attach(String bootstrapServers) {
         int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
-        return new KafkaBroker(null, port, null);
+        return new KafkaBroker(null, port, 0, null);
     }
 
     public String bootstrapServers() {
         return FreePorts.HOST + ":" + port;
+    }
+
+    /** The TLS listener of a broker {@link #startWithTls started with one}. */
+    public String tlsBootstrapServers() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException("this broker has no TLS listener: start it with startWithTls");
+        }
+        return FreePorts.HOST + ":" + tlsPort;
     }
 
     /** Creates the topics (one partition, replication factor 1) unless they exist. */
@@ -180,16 +214,37 @@ public final class KafkaBroker implements AutoCloseable {
         return List.of("-Dlog4j2.configurationFile=" + logging, "-Dkafka.logs.dir=" + logging.getParent());
     }
 
-    private static Path writeServerProperties(Path directory, int port, int controllerPort) {
+    /**
+     * The SSL listener's lines: the broker's key store and the client CA's trust store as PKCS#12
+     * files in the broker's directory, under a password made for this broker.
+     */
+    private static String tlsSettings(Path directory, TlsListener tls) {
+        String password = Pkcs12.newPassword();
+        Path keyStore = Pkcs12.writeKeyStore(directory.resolve("broker.p12"), tls.server(), password);
+        Path trustStore = Pkcs12.writeTrustStore(directory.resolve("clients-ca.p12"), tls.clientCa(), password);
+        return String.join("\n",
+                "listener.name.ssl.ssl.keystore.type=PKCS12",
+                "listener.name.ssl.ssl.keystore.location=" + keyStore,
+                "listener.name.ssl.ssl.keystore.password=" + password,
+                "listener.name.ssl.ssl.truststore.type=PKCS12",
+                "listener.name.ssl.ssl.truststore.location=" + trustStore,
+                "listener.name.ssl.ssl.truststore.password=" + password,
+                "listener.name.ssl.ssl.client.auth=required");
+    }
+
+    /** {@code tlsListener} and {@code tlsSettings}: empty, or the SSL listener's address and its settings. */
+    private static Path writeServerProperties(Path directory, int port, int controllerPort, String tlsListener,
+            String tlsSettings) {
         String config = String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@" + FreePorts.HOST + ":" + controllerPort,
-                "listeners=PLAINTEXT://" + FreePorts.HOST + ":" + port + ",CONTROLLER://" + FreePorts.HOST + ":" + controllerPort,
-                "advertised.listeners=PLAINTEXT://" + FreePorts.HOST + ":" + port,
+                "listeners=PLAINTEXT://" + FreePorts.HOST + ":" + port + tlsListener + ",CONTROLLER://" + FreePorts.HOST + ":" + controllerPort,
+                "advertised.listeners=PLAINTEXT://" + FreePorts.HOST + ":" + port + tlsListener,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT",
+                tlsSettings,
                 "log.dirs=" + directory.resolve("data"),
                 "num.partitions=1",
                 "default.replication.factor=1",

@@ -79,6 +79,20 @@ public final class ChildJvm implements AutoCloseable {
      * the local platform runs; it gets the same orphan guard and logging.
      */
     public static ChildJvm start(Spec spec, String classpath) {
+        return start(spec, classpath, true);
+    }
+
+    /**
+     * Like {@link #start(Spec, String)}, but the child's environment is exactly
+     * {@link Spec#environment()}: nothing of this JVM's own (its {@code HOME},
+     * {@code KUBECONFIG} or a developer's {@code QUARKUS_*} could stand in for a
+     * setting the child is meant to get from its spec alone).
+     */
+    public static ChildJvm startWithOnlyItsEnvironment(Spec spec, String classpath) {
+        return start(spec, classpath, false);
+    }
+
+    private static ChildJvm start(Spec spec, String classpath, boolean inheritEnvironment) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + spec.maxHeap());
@@ -94,6 +108,9 @@ public final class ChildJvm implements AutoCloseable {
                 .directory(spec.directory().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (!inheritEnvironment) {
+            builder.environment().clear();
+        }
         builder.environment().putAll(spec.environment());
         try {
             ChildJvm child = new ChildJvm(spec.name(), builder.start(), log);

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Statement audit, loaded ({@code nais.access.gateway.audit.*} through
- * {@code GatewayConfig}; tests build it directly).
+ * {@code GatewayConfig} and {@code ConfiguredGateway}, in production and in the gateway tests alike;
+ * the batcher's unit tests build it directly).
  *
  * @param enabled           the default for every cluster
  * @param clusters          per-cluster override, by cluster id ({@code team-a/demo-app=false})

@@ -1,4 +1,4 @@
-package io.nais.pg.local;
+package io.nais.pg.testsupport.age;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
  * An age X25519 key pair made by the standard {@code age-keygen} (Debian
  * package {@code age}), the same tool a person uses in a disaster restore.
  */
-record AgeKeyPair(String recipient, Path identityFile) {
+public record AgeKeyPair(String recipient, Path identityFile) {
 
-    static AgeKeyPair generate(Path identityFile) {
+    public static AgeKeyPair generate(Path identityFile) {
         try {
             Files.createDirectories(identityFile.getParent());
             Files.deleteIfExists(identityFile);
