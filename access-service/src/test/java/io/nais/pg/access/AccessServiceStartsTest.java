@@ -25,9 +25,19 @@ import io.nais.pg.testsupport.RealInfrastructure;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.nais.pg.access.gateway.GatewayService;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The service starts against real Kafka and PostgreSQL (Flyway ran, outbox relay up) and reports it. */
+/**
+ * The provisioning Deployment's process, with the production configuration: it starts against real Kafka
+ * and PostgreSQL (Flyway ran, outbox relay up), reports it, and opens no gateway port.
+ */
 @QuarkusTest
+@TestProfile(ProvisioningModeAsDeployed.class)
 @RealInfrastructure(kafka = true, postgres = true)
 class AccessServiceStartsTest {
 
@@ -81,5 +91,19 @@ class AccessServiceStartsTest {
         // looked up as the resolver does on its first k8s: reference (a removed bean would fail only then)
         assertThat(Arc.container().select(KubernetesClient.class).isResolvable()).isTrue();
         given().when().get(ready).then().statusCode(200);
+    }
+
+    @Inject
+    GatewayService gateway;
+
+    /** Provisioning holds the admin credentials: nothing of it may face clients, so no gateway port is opened. */
+    @Test
+    void provisioningModeOpensNoGatewayPort() {
+        assertThat(gateway.isAccepting()).isFalse();
+        assertThatThrownBy(() -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", ProvisioningModeAsDeployed.gatewayPort()), 2_000);
+            }
+        }).isInstanceOf(ConnectException.class);
     }
 }

@@ -40,10 +40,19 @@ final class DeploymentRules {
 
     /** The rules, with the drain the service is configured with in that overlay. */
     static List<String> violations(RenderedOverlay overlay, Deployment deployment) {
-        return violations(deployment, drain(overlay, deployment));
+        return violations(deployment, drain(overlay, deployment), servedByAService(overlay, deployment));
     }
 
     static List<String> violations(Deployment deployment, Duration drain) {
+        return violations(deployment, drain, true);
+    }
+
+    /**
+     * @param served whether a Service sends traffic to the pods: only then does a load balancer or
+     *               kube-proxy need the preStop pause to take a terminating pod out (access-provisioning
+     *               has no Service: nothing calls it)
+     */
+    static List<String> violations(Deployment deployment, Duration drain, boolean served) {
         String name = deployment.getMetadata().getName();
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         List<String> violations = new ArrayList<>();
@@ -56,12 +65,21 @@ final class DeploymentRules {
             checkProbe(container.getStartupProbe(), "/q/health/started", where + "startupProbe", violations);
             checkProbe(container.getLivenessProbe(), "/q/health/live", where + "livenessProbe", violations);
             checkProbe(container.getReadinessProbe(), "/q/health/ready", where + "readinessProbe", violations);
-            checkShutdown(container, pod.getTerminationGracePeriodSeconds(), drain, where, violations);
+            if (served) {
+                checkShutdown(container, pod.getTerminationGracePeriodSeconds(), drain, where, violations);
+            }
             checkResources(container, where, violations);
             checkContainerSecurity(container.getSecurityContext(), where, violations);
             checkWritableTmp(container, pod.getVolumes(), where, violations);
         }
         return violations;
+    }
+
+    private static boolean servedByAService(RenderedOverlay overlay, Deployment deployment) {
+        var labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        return overlay.all(io.fabric8.kubernetes.api.model.Service.class).stream()
+                .map(s -> s.getSpec().getSelector()).filter(selector -> selector != null && !selector.isEmpty())
+                .anyMatch(selector -> labels.entrySet().containsAll(selector.entrySet()));
     }
 
     /**

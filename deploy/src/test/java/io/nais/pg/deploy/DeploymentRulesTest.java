@@ -19,7 +19,7 @@ class DeploymentRulesTest {
     private static final RenderedOverlay PROD = RenderedOverlay.render("prod");
 
     private static Deployment rendered() {
-        return Serialization.clone(PROD.deployment("access-service"));
+        return Serialization.clone(PROD.deployment("access-gateway"));
     }
 
     private static List<String> violations(Deployment deployment) {
@@ -85,8 +85,8 @@ class DeploymentRulesTest {
 
     @Test
     void theGatewaysDrainIsReadFromItsConfiguration() {
-        assertThat(DeploymentRules.drain(PROD, PROD.deployment("access-service"))).isEqualTo(Duration.ofSeconds(20));
-        assertThat(DeploymentRules.preStopPause(PROD.deployment("access-service").getSpec().getTemplate().getSpec()
+        assertThat(DeploymentRules.drain(PROD, PROD.deployment("access-gateway"))).isEqualTo(Duration.ofSeconds(20));
+        assertThat(DeploymentRules.preStopPause(PROD.deployment("access-gateway").getSpec().getTemplate().getSpec()
                 .getContainers().get(0))).contains(Duration.ofSeconds(30));
         assertThat(DeploymentRules.parseDuration("PT1M")).isEqualTo(Duration.ofMinutes(1));
         assertThat(DeploymentRules.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
@@ -118,7 +118,7 @@ class DeploymentRulesTest {
             assertThat(allowedDisruptions(budget, replicas)).as(overlay + "/" + service + " with " + replicas + " replicas")
                     .isEqualTo(1);
         }
-        assertThat(PROD.deployment("access-service").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(PROD.deployment("access-gateway").getSpec().getReplicas()).isEqualTo(3);
     }
 
     @Test

@@ -63,7 +63,8 @@ class DockerComposeTest {
                 .flatMap(service -> OidcSettings.of(service,
                         ProvidedConfig.ofCompose((Map<String, Object>) services.get(service).get("environment"))).stream())
                 .toList();
-        assertThat(verifiers).extracting(OidcSettings::service).contains(KustomizeOverlaysTest.SERVICES.toArray(String[]::new));
+        assertThat(verifiers).extracting(OidcSettings::service).contains(KustomizeOverlaysTest.SERVICES.stream()
+                .filter(service -> !KustomizeOverlaysTest.UNCALLED.contains(service)).toArray(String[]::new));
         assertThat(OidcSettings.disagreements(verifiers)).isEmpty();
     }
 

@@ -106,13 +106,22 @@ class KafkaTopicsTest {
     @Test
     void theNeededAclsComeFromTheChannelsAndTheConstructedEvents() {
         // guards the derivation itself: if it found nothing, the check above would compare two empty sets
-        assertThat(KafkaAccess.needed("access-service")).contains(
+        assertThat(KafkaAccess.needed("access-provisioning")).contains(
                 new KafkaAccess.Acl("topic", EventTopic.TEAM_MEMBERSHIP.topicName(), "Read"),
                 new KafkaAccess.Acl("topic", EventTopic.TEAM_MEMBERSHIP.dlqTopicName(), "Write"),
                 new KafkaAccess.Acl("topic", EventTopic.ACCESS.topicName(), "Write"),
+                new KafkaAccess.Acl("topic", EventTopic.ACCESS_REVOCATIONS.topicName(), "Write"),
                 new KafkaAccess.Acl("group", "access-service", "Read"));
-        assertThat(KafkaAccess.needed("access-service"))
-                .doesNotContain(new KafkaAccess.Acl("topic", EventTopic.BACKUPS.topicName(), "Read"));
+        assertThat(KafkaAccess.needed("access-provisioning"))
+                .doesNotContain(new KafkaAccess.Acl("topic", EventTopic.BACKUPS.topicName(), "Read"),
+                        new KafkaAccess.Acl("topic", EventTopic.ACCESS_REVOCATIONS.topicName(), "Read"));
+        // the gateway: revocations in a group per replica, statement audit; none of provisioning's topics
+        assertThat(KafkaAccess.needed("access-gateway")).containsExactlyInAnyOrder(
+                new KafkaAccess.Acl("topic", EventTopic.ACCESS_REVOCATIONS.topicName(), "Describe"),
+                new KafkaAccess.Acl("topic", EventTopic.ACCESS_REVOCATIONS.topicName(), "Read"),
+                new KafkaAccess.Acl("group", "access-gateway-*", "Read"),
+                new KafkaAccess.Acl("topic", EventTopic.ACCESS.topicName(), "Describe"),
+                new KafkaAccess.Acl("topic", EventTopic.ACCESS.topicName(), "Write"));
         assertThat(KafkaAccess.publishedTopics("console-sync-service"))
                 .containsExactlyInAnyOrder(EventTopic.CLUSTERS.topicName(), EventTopic.TEAM_MEMBERSHIP.topicName());
     }
@@ -131,9 +140,13 @@ class KafkaTopicsTest {
         Set<KafkaAccess.Acl> acls = new TreeSet<>();
         for (Object rule : rules) {
             Map<?, ?> resource = (Map<?, ?>) ((Map<?, ?>) rule).get("resource");
-            assertThat(resource.get("patternType")).as("no prefixed or wildcard ACLs: " + resource).isEqualTo("literal");
+            // a prefix only for the gateway's per-replica consumer groups (written name-*)
+            boolean prefixedGroup = "prefix".equals(resource.get("patternType")) && "group".equals(resource.get("type"));
+            assertThat(prefixedGroup || "literal".equals(resource.get("patternType")))
+                    .as("no prefixed or wildcard ACLs but a group prefix: " + resource).isTrue();
+            String name = (String) resource.get("name") + (prefixedGroup ? "*" : "");
             for (Object operation : (List<?>) ((Map<?, ?>) rule).get("operations")) {
-                acls.add(new KafkaAccess.Acl((String) resource.get("type"), (String) resource.get("name"), (String) operation));
+                acls.add(new KafkaAccess.Acl((String) resource.get("type"), name, (String) operation));
             }
         }
         return acls;

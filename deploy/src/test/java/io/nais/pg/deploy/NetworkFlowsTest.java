@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NetworkFlowsTest {
 
-    private static final String ACCESS = "access-service";
+    private static final String GATEWAY = "access-gateway";
+    private static final String PROVISIONING = "access-provisioning";
     private static final String DBA_GRANT = "dba-grant-service";
     private static final String BACKUP = "backup-service";
     private static final String BACKUP_VERIFIER = "backup-verifier";
@@ -51,7 +52,7 @@ class NetworkFlowsTest {
         static Network of(RenderedOverlay overlay) {
             Map<String, Peer> services = new LinkedHashMap<>();
             KustomizeOverlaysTest.DEPLOYMENTS.keySet().forEach(name -> services.put(name, servicePod(overlay.deployment(name))));
-            String namespace = services.get(ACCESS).namespace();
+            String namespace = services.get(GATEWAY).namespace();
             Map<String, String> dbLabels = Map.of("application", "spilo", "cluster-name", "nais-pg-db", "spilo-role", "master");
             Map<String, String> replicaLabels = Map.of("application", "spilo", "cluster-name", "nais-pg-db", "spilo-role", "replica");
             Map<String, Integer> dbPorts = Map.of("postgresql", 5432, "patroni", 8008);
@@ -119,15 +120,16 @@ class NetworkFlowsTest {
             flows.add(allowed("Prometheus -> metrics (management port)", net.prometheus(), service,
                     service.namedPorts().get("management")));
         }
-        for (String name : List.of(ACCESS, BACKUP, BACKUP_VERIFIER)) {
+        for (String name : List.of(PROVISIONING, BACKUP, BACKUP_VERIFIER)) {
             flows.add(allowed(name + " -> a team's cluster", net.service(name), net.teamCluster(), 5432));
             flows.add(allowed(name + " -> Kubernetes API (k8s: admin secrets)", net.service(name), net.kubernetesApi(), 443));
         }
+        flows.add(allowed("gateway -> a team's cluster (as the person)", net.service(GATEWAY), net.teamCluster(), 5432));
         flows.add(allowed("backup -> object store", net.service(BACKUP), net.objectStore(), 443));
         flows.add(allowed("backup-verifier -> object store", net.service(BACKUP_VERIFIER), net.objectStore(), 443));
         flows.add(allowed("console-sync -> Kubernetes API (watch)", net.service(CONSOLE), net.kubernetesApi(), 443));
         flows.add(allowed("console-sync -> Kubernetes API on 6443", net.service(CONSOLE), net.kubernetesApi(), 6443));
-        flows.add(allowed("CLI -> gateway", net.laptop(), net.service(ACCESS), net.service(ACCESS).namedPorts().get("gateway")));
+        flows.add(allowed("CLI -> gateway", net.laptop(), net.service(GATEWAY), net.service(GATEWAY).namedPorts().get("gateway")));
         for (String name : List.of(DBA_GRANT, BACKUP, BACKUP_VERIFIER, CONSOLE)) {
             flows.add(allowed("ingress controller -> " + name + " API", net.ingressController(), net.service(name),
                     net.service(name).namedPorts().get("http")));
@@ -161,12 +163,22 @@ class NetworkFlowsTest {
             flows.add(refused("the internet -> health and metrics", net.laptop(), service, management));
             flows.add(refused("ingress controller -> health and metrics", net.ingressController(), service, management));
         }
-        flows.add(refused("the internet -> access-service http (provisioning)", net.laptop(), net.service(ACCESS),
-                net.service(ACCESS).namedPorts().get("http")));
-        flows.add(refused("Prometheus -> access-service http (metrics are on the management port)", net.prometheus(),
-                net.service(ACCESS), net.service(ACCESS).namedPorts().get("http")));
-        flows.add(refused("ingress controller -> access-service http", net.ingressController(), net.service(ACCESS),
-                net.service(ACCESS).namedPorts().get("http")));
+        for (String name : List.of(GATEWAY, PROVISIONING)) {
+            flows.add(refused("the internet -> " + name + " http", net.laptop(), net.service(name),
+                    net.service(name).namedPorts().get("http")));
+            flows.add(refused("Prometheus -> " + name + " http (metrics are on the management port)", net.prometheus(),
+                    net.service(name), net.service(name).namedPorts().get("http")));
+            flows.add(refused("ingress controller -> " + name + " http", net.ingressController(), net.service(name),
+                    net.service(name).namedPorts().get("http")));
+        }
+        // the gateway holds no admin credential: it has no business with the Kubernetes API, whose
+        // Secrets would be the way to one; and provisioning is not reachable from outside at all
+        flows.add(refused("gateway -> Kubernetes API", net.service(GATEWAY), net.kubernetesApi(), 443));
+        flows.add(refused("gateway -> Kubernetes API on 6443", net.service(GATEWAY), net.kubernetesApi(), 6443));
+        flows.add(refused("the internet -> provisioning on the gateway's port", net.laptop(), net.service(PROVISIONING),
+                net.service(GATEWAY).namedPorts().get("gateway")));
+        flows.add(refused("a team's pod -> provisioning on the gateway's port", net.teamPod(), net.service(PROVISIONING),
+                net.service(GATEWAY).namedPorts().get("gateway")));
         for (String name : List.of(DBA_GRANT, CONSOLE)) {
             flows.add(refused(name + " -> a team's cluster", net.service(name), net.teamCluster(), 5432));
             flows.add(refused(name + " -> object store", net.service(name), net.objectStore(), 443));

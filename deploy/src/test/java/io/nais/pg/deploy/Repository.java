@@ -14,6 +14,18 @@ final class Repository {
     private Repository() {
     }
 
+    /**
+     * The module a Deployment runs: access-gateway and access-provisioning are the two run modes of
+     * access-service ({@code NAIS_ACCESS_MODE}); every other Deployment is named after its module.
+     */
+    /** The module a Deployment runs: access-gateway and access-provisioning run access-service, backup-verifier backup-service. */
+    static String module(String deployment) {
+        if (deployment.startsWith("access-")) {
+            return "access-service";
+        }
+        return deployment.equals("backup-verifier") ? "backup-service" : deployment;
+    }
+
     static String read(Path file) {
         try {
             return Files.readString(file);

@@ -37,7 +37,8 @@ class SecretsProvidedTest {
         Map<String, Set<String>> provided = externalSecretKeys(PROD);
         Map<String, Set<String>> missing = missing(PROD, PROD.deployments(), provided);
         assertThat(missing).as("Secret -> keys read but made by no ExternalSecret").isEmpty();
-        assertThat(provided).containsKeys("access-service-db", "access-service-kafka", "nais-pg-kafka-ca");
+        assertThat(provided).containsKeys("access-service-db", "access-gateway-db", "access-gateway-kafka",
+                "access-provisioning-kafka", "nais-pg-kafka-ca");
     }
 
     @Test

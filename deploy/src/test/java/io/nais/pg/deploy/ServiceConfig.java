@@ -42,12 +42,15 @@ final class ServiceConfig {
      * and audience; without the TLS and CA files it would mint throwaway
      * certificates no cluster trusts.
      */
-    static final Map<String, List<String>> ON_IN_PROD = Map.of("access-service", List.of(
+    static final Map<String, List<String>> ON_IN_PROD = Map.of("access-gateway", List.of(
             "nais.access.gateway.oidc.issuer", "nais.access.gateway.oidc.audience",
             "nais.access.gateway.tls.cert-file", "nais.access.gateway.tls.key-file",
             "nais.access.gateway.ca.cert-file", "nais.access.gateway.ca.key-file"));
 
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^:}]+)}");
+    /** The innermost {@code ${key}} without a default; an outer one is resolved through it. */
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([^:${}]+)}");
+    /** Keys Quarkus itself provides ({@code quarkus.uuid}: a random UUID per start). */
+    private static final Set<String> PROVIDED = Set.of("quarkus.uuid");
     private static final Pattern MAPPING = Pattern.compile("@ConfigMapping\\(prefix\\s*=\\s*\"([^\"]+)\"\\)\\s*(?:public\\s+)?interface\\s+(\\w+)");
     private static final Pattern INTERFACE = Pattern.compile("^\\s*(?:public\\s+)?interface\\s+(\\w+)");
     private static final Pattern METHOD = Pattern.compile("^\\s*([\\w.]+(?:<[\\w<>, .?]+>)?)\\s+(\\w+)\\(\\);");
@@ -56,7 +59,7 @@ final class ServiceConfig {
     }
 
     static Path applicationProperties(String service) {
-        return Repository.ROOT.resolve(service).resolve("src/main/resources/application.properties");
+        return Repository.ROOT.resolve(Repository.module(service)).resolve("src/main/resources/application.properties");
     }
 
     static Set<String> requiredInProd(String service) {
@@ -64,7 +67,7 @@ final class ServiceConfig {
         Properties prod = prodView(text);
         Set<String> required = new TreeSet<>(CONTRACT_KEYS);
         required.addAll(unresolvedReferences(prod));
-        for (Path sources : List.of(Repository.ROOT.resolve(service), Repository.ROOT.resolve("service-kit"))) {
+        for (Path sources : List.of(Repository.ROOT.resolve(Repository.module(service)), Repository.ROOT.resolve("service-kit"))) {
             requiredMappingLeaves(sources.resolve("src/main/java")).stream()
                     .filter(key -> !prod.containsKey(key))
                     .forEach(required::add);
@@ -92,7 +95,7 @@ final class ServiceConfig {
 
     /** The service depends on the quarkus-oidc extension directly (its pom), where the tenant config is read. */
     static boolean usesQuarkusOidc(String service) {
-        return Repository.read(Repository.ROOT.resolve(service).resolve("pom.xml"))
+        return Repository.read(Repository.ROOT.resolve(Repository.module(service)).resolve("pom.xml"))
                 .contains("<artifactId>quarkus-oidc</artifactId>");
     }
 
@@ -116,7 +119,7 @@ final class ServiceConfig {
         for (String key : prod.stringPropertyNames()) {
             Matcher reference = REFERENCE.matcher(prod.getProperty(key));
             while (reference.find()) {
-                if (!prod.containsKey(reference.group(1))) {
+                if (!prod.containsKey(reference.group(1)) && !PROVIDED.contains(reference.group(1))) {
                     keys.add(reference.group(1));
                 }
             }

@@ -46,8 +46,13 @@ final class TestSecrets {
             new Kind(Set.of("access-key-id", "secret-access-key"), TestSecrets::objectStore),
             new Kind(Set.of("recipients", "identity.txt"), TestSecrets::age));
 
+    private static final String ACCESS_DB = "access-service-db";
+    private static final String GATEWAY_DB = "access-gateway-db";
+    private static final String GATEWAY_GROUP = "nais_access_gateway";
+
     private final ConformanceInfrastructure infrastructure;
     private final Path scratch;
+    private ServiceDatabase access;
     private final Map<String, Map<String, byte[]>> secrets = new TreeMap<>();
 
     private TestSecrets(ConformanceInfrastructure infrastructure, Path scratch) {
@@ -123,11 +128,37 @@ final class TestSecrets {
         return data;
     }
 
-    /** {@code <service>-db}: a fresh database and LOGIN role of its own in the test PostgreSQL cluster. */
+    /**
+     * {@code <service>-db}: a fresh database and LOGIN role of its own in the test PostgreSQL cluster;
+     * {@code access-gateway-db}: what the operator makes for the gateway (deploy/README, "Least
+     * privilege"), a LOGIN only in {@code nais_access_gateway}, in access-service's database.
+     */
     private Map<String, byte[]> database(String secret) {
-        ServiceDatabase database = infrastructure.shared.newServiceDatabase();
+        if (secret.equals(GATEWAY_DB)) {
+            return gatewayLogin();
+        }
+        ServiceDatabase database = secret.equals(ACCESS_DB) ? accessDatabase() : infrastructure.shared.newServiceDatabase();
         return Map.of("jdbc-url", utf8(database.jdbcUrl()), "username", utf8(database.username()),
                 "password", utf8(database.password()));
+    }
+
+    /** access-service's database, once per overlay, with the group role its migrations grant the gateway's reads to. */
+    private ServiceDatabase accessDatabase() {
+        if (access == null) {
+            infrastructure.shared.postgres().execute("postgres", "DO $$ BEGIN CREATE ROLE \"" + GATEWAY_GROUP
+                    + "\" NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+            access = infrastructure.shared.newServiceDatabase();
+        }
+        return access;
+    }
+
+    private Map<String, byte[]> gatewayLogin() {
+        ServiceDatabase database = accessDatabase();
+        String login = database.username() + "_gateway";
+        String password = Pkcs12.newPassword();
+        infrastructure.shared.postgres().createLoginRole(login, password);
+        infrastructure.shared.postgres().execute("postgres", "GRANT \"" + GATEWAY_GROUP + "\" TO \"" + login + "\"");
+        return Map.of("jdbc-url", utf8(database.jdbcUrl()), "username", utf8(login), "password", utf8(password));
     }
 
     /** Strimzi's KafkaUser Secret: a client certificate for CN=&lt;user&gt; from the clients CA, in a PKCS#12 store. */

@@ -12,6 +12,8 @@ public enum EventTopic {
     CLUSTERS(Topics.CLUSTERS),
     /** Key: cluster id. */
     ACCESS(Topics.ACCESS),
+    /** Key: cluster id. Provisioning to every gateway replica: whose access ended (short retention). */
+    ACCESS_REVOCATIONS(Topics.ACCESS_REVOCATIONS),
     /** Key: grant id. */
     DBA_GRANTS(Topics.DBA_GRANTS),
     /** Key: cluster id. */

@@ -1,6 +1,7 @@
 package io.nais.pg.events;
 
 import static io.nais.pg.events.EventTopic.ACCESS;
+import static io.nais.pg.events.EventTopic.ACCESS_REVOCATIONS;
 import static io.nais.pg.events.EventTopic.BACKUPS;
 import static io.nais.pg.events.EventTopic.CLUSTERS;
 import static io.nais.pg.events.EventTopic.DBA_GRANTS;
@@ -37,6 +38,8 @@ public final class EventTypes {
             EventType.of(UnauthenticatedLoginRefused.class, ACCESS),
             EventType.of(ClusterAccessConformanceChanged.class, ACCESS),
             EventType.of(DbaChangesDetected.class, ACCESS),
+
+            EventType.of(AccessRevoked.class, ACCESS_REVOCATIONS),
 
             EventType.of(DbaAccessRequested.class, DBA_GRANTS),
             EventType.of(DbaAccessGranted.class, DBA_GRANTS),

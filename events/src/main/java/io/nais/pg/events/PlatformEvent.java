@@ -9,6 +9,7 @@ public sealed interface PlatformEvent permits
         ClusterDiscovered, ClusterUpdated, ClusterRemoved,
         HumanRoleProvisioned, HumanRoleRemoved, HumanRoleRefused, SessionOpened, SessionClosed, LoginDenied,
         StatementExecuted, UnauthenticatedLoginRefused, ClusterAccessConformanceChanged, DbaChangesDetected,
+        AccessRevoked,
         DbaAccessRequested, DbaAccessGranted, DbaAccessDenied, GrantExpired, GrantRevoked,
         BackupStarted, BackupCompleted, BackupFailed, BackupPruned, RestoreVerified, BackupOverdue,
         MigrationCompleted, MigrationFailed {

@@ -11,6 +11,7 @@ public final class Topics {
     public static final String TEAM_MEMBERSHIP = "nais.pg.team-membership.v1";
     public static final String CLUSTERS = "nais.pg.clusters.v1";
     public static final String ACCESS = "nais.pg.access.v1";
+    public static final String ACCESS_REVOCATIONS = "nais.pg.access-revocations.v1";
     public static final String DBA_GRANTS = "nais.pg.dba-grants.v1";
     public static final String BACKUPS = "nais.pg.backups.v1";
     public static final String MIGRATIONS = "nais.pg.migrations.v1";
@@ -18,6 +19,7 @@ public final class Topics {
     public static final String TEAM_MEMBERSHIP_DLQ = TEAM_MEMBERSHIP + DLQ_SUFFIX;
     public static final String CLUSTERS_DLQ = CLUSTERS + DLQ_SUFFIX;
     public static final String ACCESS_DLQ = ACCESS + DLQ_SUFFIX;
+    public static final String ACCESS_REVOCATIONS_DLQ = ACCESS_REVOCATIONS + DLQ_SUFFIX;
     public static final String DBA_GRANTS_DLQ = DBA_GRANTS + DLQ_SUFFIX;
     public static final String BACKUPS_DLQ = BACKUPS + DLQ_SUFFIX;
     public static final String MIGRATIONS_DLQ = MIGRATIONS + DLQ_SUFFIX;

@@ -49,6 +49,7 @@ final class EventFixtures {
                     List.of("stay_behind")),
             new StatementExecuted(CLUSTER, SESSION, "me@example.com", "select * from notes where id = $1", false,
                     1, T1),
+            new AccessRevoked(CLUSTER, "me@example.com", AccessRevoked.MEMBER_REMOVED),
             new DbaAccessRequested(GRANT, CLUSTER, "team-a", "dba@example.com", "fix bloat",
                     Duration.ofHours(2)),
             new DbaAccessGranted(GRANT, CLUSTER, "team-a", "dba@example.com", "me@example.com", T0,

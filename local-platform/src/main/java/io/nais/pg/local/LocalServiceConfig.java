@@ -35,11 +35,42 @@ final class LocalServiceConfig {
         return config;
     }
 
-    static Map<String, String> access(Infrastructure infrastructure, LocalPki pki, int gatewayPort, Path serviceDirectory) {
+    /** The group role the gateway's login is in; V19__gateway_reader_role.sql grants it the gateway's privileges. */
+    static final String GATEWAY_READER_ROLE = "nais_access_gateway";
+
+    /** access-service's provisioning process: the owner of the access database (common), no gateway. */
+    static Map<String, String> accessProvisioning() {
+        return Map.of("nais.access.mode", "provisioning");
+    }
+
+    /**
+     * The access database, owned by the provisioning process's role, and the group role the gateway's
+     * login will be in: made before provisioning migrates, which grants to it, as an operator would.
+     */
+    static Map<String, String> accessDatabase(Infrastructure infrastructure) {
+        infrastructure.platformDatabase().execute("postgres", "CREATE ROLE \"" + GATEWAY_READER_ROLE + "\" NOLOGIN");
+        return common(infrastructure, "access-service");
+    }
+
+    /**
+     * access-service's gateway process: its own LOGIN in the access database, only a member of
+     * {@value #GATEWAY_READER_ROLE} (SELECT on the directory, INSERT into the outbox), no admin secret of
+     * any kind; it mints per-login client certificates from the local client CA.
+     */
+    static Map<String, String> accessGateway(Infrastructure infrastructure, LocalPki pki, int gatewayPort,
+                                             Path serviceDirectory) {
         Path gateway = pki.directory().resolve("gateway");
         Path clientCa = pki.directory().resolve("gateway-client-ca");
+        String login = "access_gateway";
+        String password = HexFormat.of().formatHex(RANDOM.generateSeed(16));
+        infrastructure.platformDatabase().execute("postgres", "CREATE ROLE \"" + login + "\" LOGIN PASSWORD '"
+                + password + "' IN ROLE \"" + GATEWAY_READER_ROLE + "\"");
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("nais.access.gateway.enabled", "true");
+        config.put("kafka.bootstrap.servers", infrastructure.kafka().bootstrapServers());
+        config.put("quarkus.datasource.jdbc.url", infrastructure.platformDatabase().jdbcUrl("access"));
+        config.put("quarkus.datasource.username", login);
+        config.put("quarkus.datasource.password", password);
+        config.put("nais.access.mode", "gateway");
         config.put("nais.access.gateway.host", "127.0.0.1");
         config.put("nais.access.gateway.port", Integer.toString(gatewayPort));
         config.put("nais.access.gateway.oidc.issuer", infrastructure.oidc().issuerUrl());

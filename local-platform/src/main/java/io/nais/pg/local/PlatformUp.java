@@ -37,9 +37,6 @@ final class PlatformUp {
     /** backup-service in nais.backup.mode=verify: the process that holds the age identity. */
     static final String BACKUP_VERIFIER = "backup-verifier";
 
-    private static String moduleOf(String process) {
-        return process.equals(BACKUP_VERIFIER) ? "backup-service" : process;
-    }
     static final List<DemoCluster> DEMO_CLUSTERS = List.of(new DemoCluster("team-a", "demo-app"), new DemoCluster("team-b", "other-app"));
 
     private final Path repository;
@@ -152,8 +149,8 @@ final class PlatformUp {
     }
 
     /** Each service's name in {@code platform.env}. */
-    private static final Map<String, String> ENVIRONMENT_PREFIX = Map.of("access-service", "ACCESS",
-            "dba-grant-service", "DBA_GRANT", "backup-service", "BACKUP", BACKUP_VERIFIER, "BACKUP_VERIFY",
+    private static final Map<String, String> ENVIRONMENT_PREFIX = Map.of("access-provisioning", "ACCESS",
+            "access-gateway", "ACCESS_GATEWAY", "dba-grant-service", "DBA_GRANT", "backup-service", "BACKUP", BACKUP_VERIFIER, "BACKUP_VERIFY",
             "console-sync-service", "CONSOLE");
 
     record Services(int gatewayPort, List<ServiceProcess> processes) {
@@ -166,40 +163,57 @@ final class PlatformUp {
         }
     }
 
+    /** One process to start: its name, the module it runs, its preferred http port and its settings. */
+    private record Launch(String name, String module, int port, Map<String, String> config) {
+    }
+
+    /**
+     * access-service runs as two processes, as in production: provisioning (the access database's owner,
+     * the admin credentials) and the gateway (a read-only login, no admin credential).
+     */
     private Services startServices(Infrastructure infrastructure, LocalPki pki) {
-        status("starting access-service, dba-grant-service, backup-service (backup and verify) and console-sync-service");
+        status("starting access-provisioning, access-gateway, dba-grant-service, backup-service, backup-verifier"
+                + " and console-sync-service");
         int gatewayPort = preferredPort(5433);
         AgeKeyPair backupKey = AgeKeyPair.generate(state.root().resolve("backup").resolve("backup-age-identity.txt"));
-        // the ports of deploy/: public 8081-8085, and each one's management port 1000 above (9000, the
+        // the ports of deploy/: public 8081-8086, and each one's management port 1000 above (9000, the
         // Deployments' management port, is where a local S3 or another tool is likely to listen)
         int dbaGrantPort = preferredPort(8082);
         int backupPort = preferredPort(8083);
-        int backupVerifierPort = preferredPort(8085);
-        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
-        settings.put("access-service", LocalServiceConfig.access(infrastructure, pki, gatewayPort, state.serviceDirectory("access-service")));
-        settings.put("dba-grant-service", LocalServiceConfig.dbaGrant(infrastructure));
-        settings.put("backup-service", LocalServiceConfig.backupWriter(infrastructure, backupKey));
-        settings.put(BACKUP_VERIFIER, LocalServiceConfig.backupVerifier(infrastructure, backupKey));
-        settings.put("console-sync-service", LocalServiceConfig.console(infrastructure, state.clustersFile(),
-                dbaGrantPort, backupPort, backupVerifierPort));
-        int[] ports = {preferredPort(8081), dbaGrantPort, backupPort, backupVerifierPort, preferredPort(8084)};
+        int backupVerifierPort = preferredPort(8086);
+        // both halves of backup-service share its database (the verifier finds the completed runs there)
+        Map<String, String> backupDatabase = LocalServiceConfig.common(infrastructure, "backup-service");
+        List<Launch> launches = List.of(
+                new Launch("access-provisioning", "access-service", preferredPort(8081),
+                        merged(LocalServiceConfig.accessProvisioning(), LocalServiceConfig.accessDatabase(infrastructure))),
+                new Launch("access-gateway", "access-service", preferredPort(8085), LocalServiceConfig.accessGateway(
+                        infrastructure, pki, gatewayPort, state.serviceDirectory("access-gateway"))),
+                new Launch("dba-grant-service", "dba-grant-service", dbaGrantPort, merged(LocalServiceConfig.dbaGrant(
+                        infrastructure), LocalServiceConfig.common(infrastructure, "dba-grant-service"))),
+                new Launch("backup-service", "backup-service", backupPort,
+                        merged(LocalServiceConfig.backupWriter(infrastructure, backupKey), backupDatabase)),
+                new Launch(BACKUP_VERIFIER, "backup-service", backupVerifierPort,
+                        merged(LocalServiceConfig.backupVerifier(infrastructure, backupKey), backupDatabase)),
+                new Launch("console-sync-service", "console-sync-service", preferredPort(8084), merged(
+                        LocalServiceConfig.console(infrastructure, state.clustersFile(), dbaGrantPort, backupPort,
+                                backupVerifierPort),
+                        LocalServiceConfig.common(infrastructure, "console-sync-service"))));
         List<ServiceProcess> processes = new ArrayList<>();
-        Map<String, Map<String, String>> commonByModule = new LinkedHashMap<>();
-        int index = 0;
-        for (Map.Entry<String, Map<String, String>> service : settings.entrySet()) {
-            String module = moduleOf(service.getKey());
-            Map<String, String> config = new LinkedHashMap<>(service.getValue());
-            // both halves of backup-service share its database (the verifier finds the completed runs there)
-            config.putAll(commonByModule.computeIfAbsent(module, m -> LocalServiceConfig.common(infrastructure, m)));
-            int port = ports[index++];
-            processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(service.getKey()), service.getKey(),
-                    module, port, preferredPort(port + 1000), config)));
+        for (Launch launch : launches) {
+            processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(launch.name()), launch.name(),
+                    launch.module(), launch.port(), preferredPort(launch.port() + 1000), launch.config())));
         }
         for (ServiceProcess process : processes) {
             process.awaitReady(Duration.ofMinutes(2));
             status(process.name() + " is ready at " + process.url());
         }
         return new Services(gatewayPort, processes);
+    }
+
+    private static Map<String, String> merged(Map<String, String> first, Map<String, String> second) {
+        Map<String, String> config = new LinkedHashMap<>(first);
+        config.putAll(second);
+        return config;
     }
 
     private Map<String, String> describe(Infrastructure infrastructure, List<RunningCluster> clusters, Services services) {

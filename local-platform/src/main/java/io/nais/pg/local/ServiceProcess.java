@@ -40,6 +40,9 @@ final class ServiceProcess implements AutoCloseable {
      * Writes the config of {@code name}, a process of {@code module} (one run mode of a service, or the service
      * itself), and starts it; returns without waiting for readiness. Health and metrics are on
      * {@code managementPort} (Quarkus' management interface), as in production, not on {@code httpPort}.
+     *
+     * @param name   the process (access-gateway, access-provisioning, backup-verifier, dba-grant-service, ...)
+     * @param module the module whose application it runs (both access processes run access-service)
      */
     static ServiceProcess start(Path repository, Path directory, String name, String module, int httpPort,
                                 int managementPort, Map<String, String> settings) {
@@ -52,6 +55,9 @@ final class ServiceProcess implements AutoCloseable {
         config.put("quarkus.http.host", "127.0.0.1");
         config.put("quarkus.management.port", Integer.toString(managementPort));
         config.put("quarkus.management.host", "127.0.0.1");
+        // Six JVMs start at once on one machine (and SCRAM logins cost CPU on both sides): the first
+        // connection may take longer than Agroal's default 5 s to be made, which would fail the start.
+        config.put("quarkus.datasource.jdbc.acquisition-timeout", "60S");
         // Plain, readable logs for a person at a terminal; production keeps JSON.
         config.put("quarkus.log.console.json.enabled", "false");
         LocalState.writePrivate(directory.resolve("config/application.properties"), config.entrySet().stream()

@@ -118,10 +118,10 @@ class AccessServiceRestartAcrossGrantExpiryTest {
     }
 
     private static Map<String, String> settings() {
-        Map<String, String> config = new LinkedHashMap<>(LocalServiceConfig.common(
-                new PlatformUp.Infrastructure(kafka, null, null, platformDatabase), "access-service"));
-        // provisioning and grant deadlines only: no gateway, so no OIDC or PKI is needed
-        config.put("nais.access.gateway.enabled", "false");
+        Map<String, String> config = new LinkedHashMap<>(LocalServiceConfig.accessDatabase(
+                new PlatformUp.Infrastructure(kafka, null, null, platformDatabase)));
+        // provisioning and grant deadlines: the provisioning process, as the local platform runs it
+        config.putAll(LocalServiceConfig.accessProvisioning());
         return config;
     }
 

@@ -13,10 +13,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "nais.access.gateway")
 public interface GatewayConfig {
 
-    /** Whether the gateway listens at all (a replica may run provisioning only). */
-    @WithDefault("true")
-    boolean enabled();
-
     @WithDefault("0.0.0.0")
     String host();
 

@@ -18,7 +18,7 @@ public class GatewayReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        boolean up = !gateway.isEnabled() || gateway.isAccepting();
+        boolean up = !gateway.servesLogins() || gateway.isAccepting();
         return HealthCheckResponse.named("postgres-gateway").status(up).build();
     }
 }

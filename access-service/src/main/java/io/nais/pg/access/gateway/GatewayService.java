@@ -1,7 +1,7 @@
 package io.nais.pg.access.gateway;
 
 import io.nais.pg.access.directory.AccessDirectory;
-import io.nais.pg.access.directory.AccessRevoked;
+import io.nais.pg.access.AccessMode;
 import io.nais.pg.access.gateway.audit.StatementAudit;
 import io.nais.pg.access.gateway.session.SessionEvents;
 import io.nais.pg.pki.CertificateAuthority;
@@ -14,7 +14,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.ObservesAsync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +23,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Runs the {@link GatewayServer} with the application: starts it with the
- * configured certificates, ends sessions when access is revoked, drains it on
- * shutdown.
+ * configured certificates, ends sessions when access is revoked
+ * ({@link AccessRevocations}), drains it on shutdown. Only where the mode serves
+ * logins ({@code nais.access.mode} gateway or all): a provisioning process opens
+ * no gateway port.
  */
 @ApplicationScoped
 public class GatewayService {
@@ -38,6 +40,7 @@ public class GatewayService {
     private static final int BLOCKING_THREADS = 16;
 
     private final GatewayConfig config;
+    private final AccessMode mode;
     private final AccessDirectory directory;
     private final SessionEvents events;
     private final Map<String, Object> kafkaConfig;
@@ -51,9 +54,11 @@ public class GatewayService {
     private final List<Meter> registered = new ArrayList<>();
     private volatile GatewayServer server;
 
-    GatewayService(GatewayConfig config, AccessDirectory directory, SessionEvents events,
+    GatewayService(GatewayConfig config, @ConfigProperty(name = "nais.access.mode") AccessMode mode,
+                   AccessDirectory directory, SessionEvents events,
                    @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters) {
         this.config = config;
+        this.mode = mode;
         this.directory = directory;
         this.events = events;
         this.kafkaConfig = kafkaConfig;
@@ -61,7 +66,7 @@ public class GatewayService {
     }
 
     void onStart(@Observes StartupEvent startup) {
-        if (!config.enabled()) {
+        if (!mode.servesLogins()) {
             return;
         }
         blocking = Executors.newFixedThreadPool(BLOCKING_THREADS, daemonThreads());
@@ -84,20 +89,11 @@ public class GatewayService {
         }
     }
 
-    /** Ends the person's relayed sessions on the cluster; provisioning has already terminated them on the cluster. */
-    void onRevoked(@Observes AccessRevoked revoked) {
-        revoke(revoked);
-    }
-
-    void onRevokedAsync(@ObservesAsync AccessRevoked revoked) {
-        revoke(revoked);
-    }
-
-    private void revoke(AccessRevoked revoked) {
+    /** Ends the person's relayed sessions on the cluster; provisioning terminates them on the cluster too. */
+    void revoke(String clusterId, String email, String reason) {
         if (server != null) {
-            int ended = server.revoke(revoked.clusterId(), revoked.email(), revoked.reason());
-            LOG.infof("access revoked on cluster %s (%s): %d gateway session(s) ended", revoked.clusterId(),
-                    revoked.reason(), ended);
+            int ended = server.revoke(clusterId, email, reason);
+            LOG.infof("access revoked on cluster %s (%s): %d gateway session(s) ended", clusterId, reason, ended);
         }
     }
 
@@ -111,8 +107,8 @@ public class GatewayService {
         return server != null && server.isAccepting();
     }
 
-    public boolean isEnabled() {
-        return config.enabled();
+    public boolean servesLogins() {
+        return mode.servesLogins();
     }
 
     private void registerAuditMeters(StatementAudit statementAudit) {

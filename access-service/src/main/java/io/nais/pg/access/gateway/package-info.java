@@ -88,8 +88,15 @@
  *       reads and outbox writes run on a small executor.</li>
  *   <li><b>Revocation.</b> Provisioning terminates the backends on the cluster
  *       ({@code pg_terminate_backend}, reaches every replica); the gateway also ends the
- *       sessions it relays on {@link io.nais.pg.access.directory.AccessRevoked}, so the
- *       client learns why.</li>
+ *       sessions it relays on AccessRevoked ({@link io.nais.pg.access.gateway.AccessRevocations}:
+ *       provisioning runs in another process and announces it on its own topic, which every
+ *       gateway replica reads in a consumer group of its own), so the client learns why.</li>
+ *   <li><b>No admin credential here.</b> The gateway runs as its own process
+ *       ({@code nais.access.mode=gateway}, {@link io.nais.pg.access.AccessMode}): it never
+ *       resolves a cluster's admin secret, runs no migration, and reads the directory
+ *       through a database role that can only SELECT it and INSERT its audit events
+ *       into the outbox ({@code V19__gateway_reader_role.sql}). It needs the client CA,
+ *       to mint per-login certificates, and nothing else secret beyond its own TLS key.</li>
  * </ul>
  */
 package io.nais.pg.access.gateway;

@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
-import io.nais.pg.access.directory.AccessRevoked;
+import io.nais.pg.events.AccessRevoked;
+import io.nais.pg.events.Envelope;
+import io.nais.pg.kit.outbox.Outbox;
 import io.nais.pg.access.provisioning.AfterCommit;
 import io.nais.pg.access.provisioning.ProvisioningScheduler;
 import io.nais.pg.access.provisioning.ReconcileQueue;
@@ -17,24 +18,24 @@ import io.nais.pg.access.provisioning.ReconcileQueue;
  * Hands a grant change to provisioning: the person is marked in the cluster
  * (the reconciler promotes, demotes or drops the role and, on a demotion, ends
  * the role's sessions on the cluster), and after the commit the reconciler is
- * woken and, for an end, the gateway told to end relayed sessions.
+ * woken; an end is announced (AccessRevoked, in the same transaction) so every
+ * gateway ends the sessions it relays.
  */
 @ApplicationScoped
 public class GrantChanges {
 
-    static final String REVOKE_REASON = "grant-expired";
+    static final String PRODUCER = "access-service";
 
     private final ReconcileQueue queue;
     private final ProvisioningScheduler scheduler;
     private final AfterCommit afterCommit;
-    private final Event<AccessRevoked> revoked;
+    private final Outbox outbox;
 
-    GrantChanges(ReconcileQueue queue, ProvisioningScheduler scheduler, AfterCommit afterCommit,
-                 Event<AccessRevoked> revoked) {
+    GrantChanges(ReconcileQueue queue, ProvisioningScheduler scheduler, AfterCommit afterCommit, Outbox outbox) {
         this.queue = queue;
         this.scheduler = scheduler;
         this.afterCommit = afterCommit;
-        this.revoked = revoked;
+        this.outbox = outbox;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -62,9 +63,8 @@ public class GrantChanges {
                 ended.stream().map(DbaGrantProjection.Ended::email).toList());
         Set<String> clusters = new LinkedHashSet<>();
         ended.forEach(e -> clusters.add(e.clusterId()));
-        afterCommit.run(() -> {
-            ended.forEach(e -> revoked.fire(new AccessRevoked(e.clusterId(), e.email(), REVOKE_REASON)));
-            scheduler.wake(clusters);
-        });
+        outbox.publishAll(ended.stream().map(e -> Envelope.of(PRODUCER,
+                new AccessRevoked(e.clusterId(), e.email(), AccessRevoked.GRANT_ENDED))).toList());
+        afterCommit.run(() -> scheduler.wake(clusters));
     }
 }

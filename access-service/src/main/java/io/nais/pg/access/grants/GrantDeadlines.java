@@ -18,6 +18,9 @@ import io.nais.pg.kit.logging.LogContext;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.nais.pg.access.AccessMode;
+import io.nais.pg.access.provisioning.UnlessProvisioning;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Defence in depth: ends grants at their expiresAt without waiting for
@@ -42,6 +45,7 @@ public class GrantDeadlines {
 
     private final DbaGrantProjection grants;
     private final GrantChanges changes;
+    private final AccessMode mode;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "grant-deadlines");
         thread.setDaemon(true);
@@ -51,16 +55,23 @@ public class GrantDeadlines {
     private ScheduledFuture<?> armed;
     private Instant armedFor;
 
-    GrantDeadlines(DbaGrantProjection grants, GrantChanges changes) {
+    GrantDeadlines(DbaGrantProjection grants, GrantChanges changes,
+                   @ConfigProperty(name = "nais.access.mode") AccessMode mode) {
         this.grants = grants;
         this.changes = changes;
+        this.mode = mode;
     }
 
+    /** The gateway's process observes this too, but ends no grant: only provisioning writes. */
     void start(@Observes StartupEvent startup) {
+        if (!mode.provisions()) {
+            return;
+        }
         timer.execute(this::run);
     }
 
-    @Scheduled(every = "${nais.access.grants.deadline-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${nais.access.grants.deadline-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = UnlessProvisioning.class)
     void sweep() {
         timer.execute(this::run);
     }

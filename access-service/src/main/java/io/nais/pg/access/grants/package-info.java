@@ -7,8 +7,9 @@
  * marks the person in the cluster and the reconciler converges (create the role
  * if the DBA is not a member, SUPERUSER while active; at the end NOSUPERUSER
  * plus {@code pg_terminate_backend} for a member, the whole role removed for a
- * non-member). The end fires {@code AccessRevoked(cluster, email,
- * "grant-expired")} after commit so the gateway ends relayed sessions.
+ * non-member). The end is announced as {@code AccessRevoked(cluster, email,
+ * "grant-expired")} through the outbox, in the same transaction, so every gateway
+ * ends the sessions it relays.
  * {@link io.nais.pg.access.grants.GrantDeadlines} ends grants at expiresAt on
  * its own (a timer armed for the earliest active deadline, a 1 s sweep as the
  * safety net, and right after start-up), so a lost GrantExpired or a restart

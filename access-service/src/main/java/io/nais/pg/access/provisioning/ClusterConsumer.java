@@ -5,21 +5,21 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import io.nais.pg.access.directory.AccessRevoked;
 import io.nais.pg.access.directory.Channels;
 import io.nais.pg.access.directory.ClusterProjection;
 import io.nais.pg.access.directory.ClusterProjection.ClusterFacts;
 import io.nais.pg.access.directory.MembershipProjection;
+import io.nais.pg.events.AccessRevoked;
 import io.nais.pg.events.ClusterRemoved;
 import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.inbox.PolledBatch;
 import io.nais.pg.kit.logging.LogContext;
+import io.nais.pg.kit.outbox.Outbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
@@ -41,17 +41,17 @@ public class ClusterConsumer {
     private final ReconcileQueue queue;
     private final ProvisioningScheduler scheduler;
     private final AfterCommit afterCommit;
-    private final Event<AccessRevoked> revoked;
+    private final Outbox outbox;
 
     ClusterConsumer(Inbox inbox, ClusterProjection clusters, MembershipProjection members, ReconcileQueue queue,
-                    ProvisioningScheduler scheduler, AfterCommit afterCommit, Event<AccessRevoked> revoked) {
+                    ProvisioningScheduler scheduler, AfterCommit afterCommit, Outbox outbox) {
         this.inbox = inbox;
         this.clusters = clusters;
         this.members = members;
         this.queue = queue;
         this.scheduler = scheduler;
         this.afterCommit = afterCommit;
-        this.revoked = revoked;
+        this.outbox = outbox;
     }
 
     @Incoming(Channels.CLUSTERS)
@@ -106,8 +106,8 @@ public class ClusterConsumer {
             return;
         }
         queue.forget(removed.clusterId());
-        List<String> team = members.members(removed.team());
-        afterCommit.run(() -> team.forEach(email ->
-                revoked.fire(new AccessRevoked(removed.clusterId(), email, "cluster-removed"))));
+        outbox.publishAll(members.members(removed.team()).stream().map(email -> envelope.follow(
+                ClusterProvisioner.PRODUCER, new AccessRevoked(removed.clusterId(), email,
+                        AccessRevoked.CLUSTER_REMOVED))).toList());
     }
 }

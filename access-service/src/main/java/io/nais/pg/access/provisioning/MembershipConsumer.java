@@ -8,20 +8,20 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.nais.pg.access.directory.AccessRevoked;
 import io.nais.pg.access.directory.Channels;
 import io.nais.pg.access.directory.MembershipProjection;
+import io.nais.pg.events.AccessRevoked;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.InvalidEventException;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.inbox.PolledBatch;
+import io.nais.pg.kit.outbox.Outbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
@@ -47,16 +47,16 @@ public class MembershipConsumer {
     private final ReconcileQueue queue;
     private final ProvisioningScheduler scheduler;
     private final AfterCommit afterCommit;
-    private final Event<AccessRevoked> revoked;
+    private final Outbox outbox;
 
     MembershipConsumer(Inbox inbox, MembershipProjection members, ReconcileQueue queue,
-                       ProvisioningScheduler scheduler, AfterCommit afterCommit, Event<AccessRevoked> revoked) {
+                       ProvisioningScheduler scheduler, AfterCommit afterCommit, Outbox outbox) {
         this.inbox = inbox;
         this.members = members;
         this.queue = queue;
         this.scheduler = scheduler;
         this.afterCommit = afterCommit;
-        this.revoked = revoked;
+        this.outbox = outbox;
     }
 
     @Incoming(Channels.MEMBERSHIP)
@@ -101,8 +101,9 @@ public class MembershipConsumer {
     }
 
     /**
-     * Marks every changed person in every cluster of their team, in one statement for the batch; after the
-     * commit, each touched cluster is woken once and each removal in the batch revokes access there.
+     * Marks every changed person in every cluster of their team, in one statement for the batch; each removal
+     * in the batch is announced as AccessRevoked for each cluster of the team (in the same transaction, for
+     * the gateways); after the commit, each touched cluster is woken once.
      */
     private void markAll(List<MembershipProjection.Change> changes) {
         List<ReconcileQueue.Marked> marked = queue.markMembers(
@@ -115,11 +116,9 @@ public class MembershipConsumer {
                 .forEach(change -> removed.add(List.of(change.team(), change.email())));
         List<ReconcileQueue.Marked> revocations = marked.stream()
                 .filter(mark -> removed.contains(List.of(mark.team(), mark.email()))).toList();
-        afterCommit.run(() -> {
-            revocations.forEach(mark -> revoked.fire(new AccessRevoked(mark.clusterId(), mark.email(),
-                    "member-removed")));
-            scheduler.wake(touched);
-        });
+        outbox.publishAll(revocations.stream().map(mark -> Envelope.of(ClusterProvisioner.PRODUCER,
+                new AccessRevoked(mark.clusterId(), mark.email(), AccessRevoked.MEMBER_REMOVED))).toList());
+        afterCommit.run(() -> scheduler.wake(touched));
     }
 
     /** Why the event cannot be applied here, or {@code null} when it is a membership event. */

@@ -74,7 +74,7 @@ public class ProvisioningScheduler {
     }
 
     @Scheduled(every = "${nais.access.provisioning.sweep-interval:PT2S}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = UnlessProvisioning.class)
     void sweep() {
         wake(queue.due());
         sessions.closeIdle();
@@ -82,7 +82,7 @@ public class ProvisioningScheduler {
 
     @Scheduled(every = "${nais.access.provisioning.resync-interval:PT10M}",
             delayed = "${nais.access.provisioning.resync-delay:PT30S}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = UnlessProvisioning.class)
     void resync() {
         wake(queue.markAllForResync());
     }

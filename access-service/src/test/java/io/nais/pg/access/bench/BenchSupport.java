@@ -33,7 +33,7 @@ final class BenchSupport {
                 "kafka.bootstrap.servers", bootstrapServers,
                 "quarkus.http.port", "0",
                 "quarkus.management.port", "0",
-                "nais.access.gateway.enabled", "false",
+                "nais.access.mode", "provisioning",
                 "quarkus.log.category.\"io.nais.pg.access\".level",
                 Boolean.getBoolean("bench.trace") ? "DEBUG" : "INFO",
                 "nais.access.provisioning.parallelism", Integer.toString(parallelism));

@@ -1,5 +1,6 @@
 package io.nais.pg.access.gateway;
 
+import io.nais.pg.access.GatewayReaderRole;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.pki.IssuedCertificate;
 import io.nais.pg.pki.Pem;
@@ -8,12 +9,13 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The application with the gateway switched on: the CA it mints client
- * certificates from is made here, before the application starts, so the test can
- * make clusters that trust it.
+ * The gateway and provisioning in one process ({@code nais.access.mode=all}), for a login on a role
+ * provisioning made: the CA the gateway mints client certificates from is made here, before the
+ * application starts, so the test can make clusters that trust it.
  */
 public class GatewayEnabledProfile implements QuarkusTestProfile {
 
@@ -28,7 +30,7 @@ public class GatewayEnabledProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of(
-                "nais.access.gateway.enabled", "true",
+                "nais.access.mode", "all",
                 "nais.access.gateway.host", "127.0.0.1",
                 "nais.access.gateway.port", "0",
                 "nais.access.gateway.oidc.issuer", "${nais.oidc.issuer}",
@@ -38,6 +40,11 @@ public class GatewayEnabledProfile implements QuarkusTestProfile {
                 "nais.access.gateway.drain-timeout", "1s");
     }
 
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(GatewayReaderRole.class));
+    }
+
     static Path caCertificateFile() {
         return CA_FILES.caCertificate();
     }
@@ -45,7 +52,7 @@ public class GatewayEnabledProfile implements QuarkusTestProfile {
     private static synchronized CertificateAuthority loadOrCreate() {
         if (Files.exists(CA_FILES.caCertificate())) {
             return CertificateAuthority.of(new IssuedCertificate(Pem.readPrivateKey(CA_FILES.privateKey()),
-                    Pem.readCertificates(CA_FILES.certificate()).get(0), java.util.List.of()));
+                    Pem.readCertificates(CA_FILES.certificate()).get(0), List.of()));
         }
         CertificateAuthority ca = CertificateAuthority.create("gateway-e2e CA", Duration.ofHours(2));
         ca.keyAndCertificate().writePem(DIRECTORY);

@@ -19,9 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.nais.pg.access.directory.AccessDirectory;
-import io.nais.pg.access.directory.AccessRevoked;
 import io.nais.pg.access.provisioning.HumanSessions;
-import io.nais.pg.access.provisioning.it.RevocationsSeen;
+import io.nais.pg.events.AccessRevoked;
 import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.Envelope;
@@ -36,12 +35,15 @@ import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.nais.pg.access.ProvisioningMode;
 
 /**
  * DBA grants end to end in access-service: real Kafka, a real team cluster and
  * real logins as the DBA's role (pgjdbc, TLS client certificate).
  */
 @QuarkusTest
+@TestProfile(ProvisioningMode.class)
 @RealInfrastructure(kafka = true, postgres = true)
 class DbaGrantSuperuserTest {
 
@@ -59,8 +61,6 @@ class DbaGrantSuperuserTest {
     Infrastructure infra;
     @Inject
     AccessDirectory directory;
-    @Inject
-    RevocationsSeen revocations;
 
     @BeforeEach
     void teamCluster() {
@@ -97,7 +97,8 @@ class DbaGrantSuperuserTest {
         assertThat(roleExists(dba)).isTrue();
         assertThat(isSuperuser(dba)).as("a role left behind after the grant keeps no superuser").isFalse();
         assertThat(directory.activeDbaGrant(CLUSTER_ID, dba, Instant.now())).isEmpty();
-        assertThat(revocations.all()).contains(new AccessRevoked(CLUSTER_ID, dba, "grant-expired"));
+        AccessRevoked revoked = new AccessRevoked(CLUSTER_ID, dba, "grant-expired");
+        events.await(AccessRevoked.class, revoked::equals, WAIT);
     }
 
     @Test
@@ -121,7 +122,8 @@ class DbaGrantSuperuserTest {
             assertThat(sqlStateOf(again, "SELECT count(*) FROM public.customers")).isNull();
             assertThat(sqlStateOf(again, "CREATE TABLE public.after_expiry (id int)")).isEqualTo("42501");
         }
-        assertThat(revocations.all()).contains(new AccessRevoked(CLUSTER_ID, dba, "grant-expired"));
+        AccessRevoked revoked = new AccessRevoked(CLUSTER_ID, dba, "grant-expired");
+        events.await(AccessRevoked.class, revoked::equals, WAIT);
     }
 
     private static Connection awaitLogin(String email) {

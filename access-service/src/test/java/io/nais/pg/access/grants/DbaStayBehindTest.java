@@ -36,6 +36,8 @@ import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.nais.pg.access.ProvisioningMode;
 
 /**
  * Issue 18, hole 10: a DBA with an approved grant leaves a superuser behind and changes the cluster; after the
@@ -44,6 +46,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * operator know, as the platform configures clusters.
  */
 @QuarkusTest
+@TestProfile(ProvisioningMode.class)
 @RealInfrastructure(kafka = true, postgres = true)
 class DbaStayBehindTest {
 

@@ -31,6 +31,8 @@ import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.nais.pg.access.ProvisioningMode;
 
 /**
  * Issue 18, hole 1: a team makes its application role SUPERUSER through the platform's own admin sessions.
@@ -45,6 +47,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * role, no planted object may ever have run, and the roles must still be right.
  */
 @QuarkusTest
+@TestProfile(ProvisioningMode.class)
 @RealInfrastructure(kafka = true, postgres = true)
 class ShadowedCatalogAttackTest {
 

@@ -31,6 +31,8 @@ import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.nais.pg.access.ProvisioningMode;
 
 /**
  * Issue 18, hole 2: a person sets a password on their own role and tries to log in to the cluster directly,
@@ -38,6 +40,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * clusters: people only on the gateway's certificate line, then a reject line for {@code +nais_human}.
  */
 @QuarkusTest
+@TestProfile(ProvisioningMode.class)
 @RealInfrastructure(kafka = true, postgres = true)
 class HumanLoginAroundGatewayTest {
 
