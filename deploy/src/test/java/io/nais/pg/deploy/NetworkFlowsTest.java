@@ -186,8 +186,10 @@ class NetworkFlowsTest {
         flows.add(refused("dba-grant -> Kubernetes API", net.service(DBA_GRANT), net.kubernetesApi(), 443));
         flows.add(refused("dba-grant -> backup API", net.service(DBA_GRANT), net.service(BACKUP),
                 net.service(BACKUP).namedPorts().get("http")));
-        flows.add(refused("console -> access-service http", net.service(CONSOLE), net.service(ACCESS),
-                net.service(ACCESS).namedPorts().get("http")));
+        for (String name : List.of(GATEWAY, PROVISIONING)) {
+            flows.add(refused("console -> " + name + " http", net.service(CONSOLE), net.service(name),
+                    net.service(name).namedPorts().get("http")));
+        }
         flows.add(refused("a team's pod -> the platform database", net.teamPod(), net.platformDb(), 5432));
         flows.add(refused("the platform database -> an arbitrary address", net.platformDb(), net.anyAddress(), 443));
         flows.add(refused("ingress controller -> the platform database", net.ingressController(), net.platformDb(), 5432));

@@ -3,7 +3,10 @@ package io.nais.pg.access.provisioning;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import io.nais.pg.access.AccessMode;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,13 +26,20 @@ class ProvisioningMeters {
 
     private final ReconcileQueue queue;
     private final MeterRegistry meters;
+    private final AccessMode mode;
 
-    ProvisioningMeters(ReconcileQueue queue, MeterRegistry meters) {
+    ProvisioningMeters(ReconcileQueue queue, MeterRegistry meters,
+                       @ConfigProperty(name = "nais.access.mode") AccessMode mode) {
         this.queue = queue;
         this.meters = meters;
+        this.mode = mode;
     }
 
+    /** Only where provisioning runs: the gateway's read-only login may not read the reconcile queue. */
     void register(@Observes StartupEvent startup) {
+        if (!mode.provisions()) {
+            return;
+        }
         Gauge.builder(FAILING_CLUSTERS, this, ProvisioningMeters::failingClustersOrNaN)
                 .description("clusters whose last reconcile pass failed (retrying with backoff)").register(meters);
     }
