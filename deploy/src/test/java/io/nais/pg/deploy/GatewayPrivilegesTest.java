@@ -83,7 +83,7 @@ class GatewayPrivilegesTest {
         assertThat(overlay.all(Service.class)).noneSatisfy(s -> assertThat(s.getSpec().getSelector())
                 .containsEntry("app.kubernetes.io/name", name));
         assertThat(provisioning.getSpec().getContainers()).allSatisfy(c -> assertThat(c.getPorts())
-                .extracting(p -> p.getName()).containsExactly("http"));
+                .extracting(p -> p.getName()).containsExactly("http", "management"));
         assertThat(provisioning.getSpec().getContainers().get(0).getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("NAIS_ACCESS_MODE");
             assertThat(e.getValue()).isEqualTo("provisioning");

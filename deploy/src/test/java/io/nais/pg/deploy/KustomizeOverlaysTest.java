@@ -153,7 +153,7 @@ class KustomizeOverlaysTest {
         assertThat((Map<String, Object>) spec.get("privateKey")).containsEntry("rotationPolicy", "Always");
         assertThat((Map<String, Object>) ((Map<String, Object>) spec.get("secretTemplate")).get("annotations"))
                 .containsEntry("reloader.stakater.com/ignore", "true");
-        var pod = overlay.deployment("access-service").getSpec().getTemplate().getSpec();
+        var pod = overlay.deployment("access-gateway").getSpec().getTemplate().getSpec();
         String volume = pod.getVolumes().stream().filter(v -> v.getSecret() != null
                 && v.getSecret().getSecretName().equals("access-gateway-client-ca")).findFirst().orElseThrow().getName();
         assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> m.getName().equals(volume))

@@ -29,8 +29,9 @@ class SbomTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern QUARKUS_CORE_JAR = Pattern.compile("io\\.quarkus\\.quarkus-core-(.+)\\.jar");
 
+    /** Each module a Deployment runs, once (access-gateway and access-provisioning are one image). */
     static Stream<String> services() {
-        return KustomizeOverlaysTest.SERVICES.stream();
+        return KustomizeOverlaysTest.DEPLOYMENTS.values().stream().distinct();
     }
 
     @ParameterizedTest
