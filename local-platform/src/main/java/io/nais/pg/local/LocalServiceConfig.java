@@ -63,8 +63,9 @@ final class LocalServiceConfig {
         Path clientCa = pki.directory().resolve("gateway-client-ca");
         String login = "access_gateway";
         String password = HexFormat.of().formatHex(RANDOM.generateSeed(16));
-        infrastructure.platformDatabase().execute("postgres", "CREATE ROLE \"" + login + "\" LOGIN PASSWORD '"
-                + password + "' IN ROLE \"" + GATEWAY_READER_ROLE + "\"");
+        infrastructure.platformDatabase().createLoginRole(login, password);
+        infrastructure.platformDatabase().execute("postgres",
+                "GRANT \"" + GATEWAY_READER_ROLE + "\" TO \"" + login + "\"");
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", infrastructure.kafka().bootstrapServers());
         config.put("quarkus.datasource.jdbc.url", infrastructure.platformDatabase().jdbcUrl("access"));
