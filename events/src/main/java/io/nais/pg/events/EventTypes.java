@@ -53,6 +53,7 @@ public final class EventTypes {
             EventType.of(BackupPruned.class, BACKUPS),
             EventType.of(RestoreVerified.class, BACKUPS),
             EventType.of(BackupOverdue.class, BACKUPS),
+            EventType.of(RestoreCompleted.class, BACKUPS),
 
             EventType.of(MigrationCompleted.class, MIGRATIONS),
             EventType.of(MigrationFailed.class, MIGRATIONS));

@@ -11,7 +11,7 @@ public sealed interface PlatformEvent permits
         StatementExecuted, UnauthenticatedLoginRefused, ClusterAccessConformanceChanged, DbaChangesDetected,
         AccessRevoked,
         DbaAccessRequested, DbaAccessGranted, DbaAccessDenied, GrantExpired, GrantRevoked,
-        BackupStarted, BackupCompleted, BackupFailed, BackupPruned, RestoreVerified, BackupOverdue,
+        BackupStarted, BackupCompleted, BackupFailed, BackupPruned, RestoreVerified, BackupOverdue, RestoreCompleted,
         MigrationCompleted, MigrationFailed {
 
     /** The aggregate this event belongs to: the Kafka key and the CloudEvents subject. */
