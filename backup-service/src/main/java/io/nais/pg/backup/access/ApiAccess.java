@@ -1,5 +1,7 @@
 package io.nais.pg.backup.access;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.RequestScoped;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -30,7 +32,12 @@ public class ApiAccess {
         return admin() || claims.email(token).map(email -> members.isMember(team, email)).orElse(false);
     }
 
-    /** Restore: platform admins only. */
+    /** The caller's email, as the token's claim names it: who a restore records. */
+    public Optional<String> email() {
+        return claims.email(token);
+    }
+
+    /** Restore (a whole database or some tables): platform admins only. */
     public boolean mayRestore() {
         return admin();
     }

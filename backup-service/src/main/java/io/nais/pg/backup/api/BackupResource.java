@@ -33,7 +33,7 @@ import io.smallrye.common.annotation.Blocking;
  * The operator API behind {@code nais postgres backups create|list|verify|restore}.
  * Every call needs a valid bearer token (401); who may do what is
  * {@link ApiAccess} (403). Errors are JSON {@code {"error": "..."}} with 404
- * (unknown cluster or backup), 409 (backup running, restore target exists),
+ * (unknown cluster, backup, or a table the backup does not hold: the message lists those it holds), 409 (backup running, restore target exists),
  * 400 (bad request), 503 (served by the other {@code nais.backup.mode}: backups by
  * {@code backup}, verify and restore by {@code verify}, which holds the age identity).
  */
@@ -73,7 +73,8 @@ public class BackupResource {
                          Verification verification) {
     }
 
-    public record RestoreRequest(UUID backupId, String targetDatabase, String targetCluster) {
+    /** {@code tables}: {@code schema.table} names to restore alone; absent or empty restores the whole database. */
+    public record RestoreRequest(UUID backupId, String targetDatabase, String targetCluster, List<String> tables) {
     }
 
     @POST
@@ -121,12 +122,20 @@ public class BackupResource {
                 || request.targetDatabase().isBlank()) {
             return error(Response.Status.BAD_REQUEST, "backupId and targetDatabase are required");
         }
+        String restoredBy = access.email().orElse(null);
+        if (restoredBy == null) {
+            return error(Response.Status.FORBIDDEN, "the token names no person (no email claim): a restore records who made it");
+        }
         String clusterId = team + "/" + app;
         String targetCluster = request.targetCluster() == null ? clusterId : request.targetCluster();
+        List<String> tables = request.tables() == null ? List.of() : request.tables();
         try {
-            return Response.ok(restores.restore(clusterId, request.backupId(), targetCluster, request.targetDatabase())).build();
-        } catch (NoSuchElementException e) {
+            return Response.ok(restores.restore(clusterId, request.backupId(), targetCluster, request.targetDatabase(),
+                    tables, restoredBy)).build();
+        } catch (NoSuchElementException | DatabaseRestorer.UnknownTablesException e) {
             return error(Response.Status.NOT_FOUND, e.getMessage());
+        } catch (RestoreService.BadTargetNameException e) {
+            return error(Response.Status.BAD_REQUEST, e.getMessage());
         } catch (RunMode.NotThisModeException e) {
             return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
         } catch (DatabaseRestorer.TargetExistsException e) {

@@ -158,6 +158,19 @@ public record DatabaseFingerprint(Map<String, Long> rows, Map<String, String> ch
         return new DatabaseFingerprint(rows, checksums, indexes, readEarlier);
     }
 
+    /** This fingerprint narrowed to {@code tables} ({@code schema.table}) and {@code sequences}: a restore of some tables. */
+    public DatabaseFingerprint only(Set<String> tables, Set<String> sequences) {
+        return new DatabaseFingerprint(narrowed(rows, tables), narrowed(checksums, tables), narrowed(indexes, tables),
+                narrowed(this.sequences, sequences));
+    }
+
+    /** The entries of {@code all} whose key is one of {@code keys}. */
+    public static <V> Map<String, V> narrowed(Map<String, V> all, Set<String> keys) {
+        Map<String, V> kept = new TreeMap<>(all);
+        kept.keySet().retainAll(keys);
+        return kept;
+    }
+
     /**
      * What a restore lost or changed, one entry per table, index or sequence,
      * naming it and what differed; empty when the restore holds what was dumped.

@@ -1,15 +1,24 @@
 package io.nais.pg.backup.restore;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import io.nais.pg.backup.crypto.AgeCipher;
 import io.nais.pg.backup.crypto.AgeIdentities;
@@ -89,6 +98,65 @@ public final class BackupReader {
                 throw e;
             }
             pgRestore.awaitSuccess();
+        }
+    }
+
+    /**
+     * As {@link #restore}, restoring only the entries of {@code useList} (lines
+     * of a {@link #tableOfContents} listing, in its order), written to a file
+     * only this process may read and deleted afterwards.
+     */
+    public void restore(Manifest manifest, AgeIdentities identities, LibpqAdminLogin target, List<String> options,
+                        List<String> useList) throws IOException, InterruptedException {
+        Path list = Files.createTempFile("restore-", ".list",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(list, useList, StandardCharsets.UTF_8);
+            List<String> withList = new ArrayList<>(options);
+            withList.add("--use-list=" + list);
+            restore(manifest, identities, target, withList);
+        } finally {
+            Files.deleteIfExists(list);
+        }
+    }
+
+    /**
+     * pg_restore's listing of the archive's table of contents ({@code --list}
+     * plus {@code options}, e.g. {@code --verbose} for the dependencies or a
+     * {@code --schema/--table} filter). The contents sit at the archive's head:
+     * pg_restore exits once it has read them, so only the head is fetched and
+     * decrypted, and the pipe it closes ends the copy.
+     */
+    public List<String> tableOfContents(Manifest manifest, AgeIdentities identities, List<String> options)
+            throws IOException, InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of("--list"));
+        arguments.addAll(options);
+        try (InputStream object = store.get(manifest.objectKey());
+             ReadableByteChannel plain = AgeCipher.decrypt(Channels.newChannel(object), identities);
+             ToolProcess pgRestore = tools.start("pg_restore", arguments, Map.of())) {
+            FutureTask<List<String>> listing = new FutureTask<>(() -> readLines(pgRestore.stdout()));
+            Thread reading = new Thread(listing, "pg_restore-list");
+            reading.setDaemon(true);
+            reading.start();
+            try (OutputStream stdin = pgRestore.stdin()) {
+                copy(plain, stdin);
+            } catch (IOException e) {
+                if (e instanceof AgeCipher.WrongKeyException) {
+                    throw e;
+                }
+                // the closed pipe of a pg_restore that has read the contents; its exit status says if it failed
+            }
+            ObjectStore.abandon(object);
+            pgRestore.awaitSuccess();
+            return listing.get();
+        } catch (ExecutionException e) {
+            throw new IOException("could not read pg_restore's listing", e.getCause());
+        }
+    }
+
+    private static List<String> readLines(InputStream out) throws IOException {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(out, StandardCharsets.UTF_8))) {
+            return lines.lines().toList();
         }
     }
 

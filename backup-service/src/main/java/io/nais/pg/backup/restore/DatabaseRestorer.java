@@ -5,12 +5,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,6 +27,7 @@ import io.nais.pg.backup.postgres.DatabaseFingerprint;
 import io.nais.pg.backup.postgres.RowCounts;
 import io.nais.pg.kit.clusters.ClusterAdminConnections;
 import io.nais.pg.kit.clusters.ClusterAdminConnections.ClusterAddress;
+import io.nais.pg.kit.clusters.LibpqAdminLogin;
 
 /**
  * Restores a backup into a NEW database and counts what arrived: check the
@@ -58,9 +64,11 @@ public class DatabaseRestorer {
     /**
      * What a restore held, and how it compares with what was recorded at dump
      * time: {@code difference} names each table, index or sequence that
-     * differs (no row values); empty when it matches.
+     * differs (no row values); empty when it matches. {@code referencesNotRestored}:
+     * foreign keys of restored tables left out (a restore of some tables only).
      */
-    public record Restored(Map<String, Long> tableRows, boolean matchesManifest, String difference) {
+    public record Restored(Map<String, Long> tableRows, boolean matchesManifest, String difference,
+                           List<String> referencesNotRestored) {
         public int tables() {
             return tableRows.size();
         }
@@ -74,6 +82,14 @@ public class DatabaseRestorer {
     public static final class TargetExistsException extends RuntimeException {
         TargetExistsException(String database) {
             super("database " + database + " exists already; restore needs a new database name");
+        }
+    }
+
+    /** A requested table the backup does not hold; the message lists those it does. */
+    public static final class UnknownTablesException extends IllegalArgumentException {
+        UnknownTablesException(Collection<String> unknown, Collection<String> held) {
+            super("the backup holds no table " + String.join(", ", unknown) + "; it holds: "
+                    + (held.isEmpty() ? "no tables" : String.join(", ", new TreeSet<>(held))));
         }
     }
 
@@ -121,6 +137,59 @@ public class DatabaseRestorer {
     public Restored restoreIntoCluster(Manifest manifest, AgeIdentities identities, ClusterAddress cluster,
                                        String database) throws IOException, SQLException, InterruptedException {
         reader.checkSha256(manifest);
+        return intoCluster(cluster, database,
+                (login, options) -> reader.restore(manifest, identities, login, options),
+                restored -> compare(manifest, restored));
+    }
+
+    /**
+     * As {@link #restoreIntoCluster}, restoring only {@code tables}
+     * ({@code schema.table}, each one the manifest lists, else {@link
+     * UnknownTablesException}) with what belongs to them
+     * ({@link TableSelection}), and comparing only those tables and the
+     * sequences that came with them with the manifest.
+     */
+    public Restored restoreTablesIntoCluster(Manifest manifest, AgeIdentities identities, ClusterAddress cluster,
+                                             String database, List<String> tables)
+            throws IOException, SQLException, InterruptedException {
+        List<TableSelection.Table> requested = TableSelection.requested(tables, manifest.tableRows().keySet());
+        reader.checkSha256(manifest);
+        TableSelection.Selection selection = select(manifest, identities, requested);
+        Set<String> names = requested.stream().map(TableSelection.Table::qualified).collect(Collectors.toSet());
+        return intoCluster(cluster, database,
+                (login, options) -> reader.restore(manifest, identities, login, options, selection.useList()),
+                restored -> compare(manifest.fingerprint().map(dumped -> dumped.only(names, restored.sequences().keySet())),
+                        DatabaseFingerprint.narrowed(manifest.tableRows(), names), restored, selection.referencesNotRestored()));
+    }
+
+    /** The archive's contents, and the dump ids of the requested tables as pg_restore's own name match finds them. */
+    private TableSelection.Selection select(Manifest manifest, AgeIdentities identities,
+                                            List<TableSelection.Table> requested) throws IOException, InterruptedException {
+        List<TableSelection.Entry> contents = TableSelection.parse(
+                reader.tableOfContents(manifest, identities, List.of("--verbose")));
+        Set<Integer> tables = new LinkedHashSet<>();
+        List<String> notInDump = new ArrayList<>();
+        for (Map.Entry<String, List<TableSelection.Table>> schema : TableSelection.bySchema(requested).entrySet()) {
+            Set<Integer> found = TableSelection.tablesIn(TableSelection.parse(reader.tableOfContents(manifest,
+                    identities, TableSelection.listingOptions(schema.getKey(), schema.getValue()))));
+            if (found.size() != schema.getValue().size()) {
+                schema.getValue().forEach(table -> notInDump.add(table.qualified()));
+            }
+            tables.addAll(found);
+        }
+        if (!notInDump.isEmpty()) {
+            throw new UnknownTablesException(notInDump, manifest.tableRows().keySet());
+        }
+        return TableSelection.select(contents, tables, manifest.tableRows().keySet());
+    }
+
+    private interface PgRestoreStep {
+        void run(LibpqAdminLogin login, List<String> options) throws IOException, InterruptedException;
+    }
+
+    private Restored intoCluster(ClusterAddress cluster, String database, PgRestoreStep pgRestore,
+                                 Function<DatabaseFingerprint, Restored> compare)
+            throws IOException, SQLException, InterruptedException {
         String owner = applicationRole(cluster);
         RestoreLogin login = RestoreLogin.random("nais_restore_");
         boolean created = false;
@@ -128,9 +197,8 @@ public class DatabaseRestorer {
             logins.create(cluster, login, Optional.of(owner));
             createDatabase(cluster, database, owner);
             created = true;
-            reader.restore(manifest, identities, logins.libpq(cluster, database, login),
-                    List.of("--no-owner", "--role=" + owner));
-            return compare(manifest, readAs(cluster, database, login));
+            pgRestore.run(logins.libpq(cluster, database, login), List.of("--no-owner", "--role=" + owner));
+            return compare.apply(readAs(cluster, database, login));
         } finally {
             if (created) {
                 cleanUp(login, () -> logins.handOver(cluster, database, login, owner));
@@ -201,10 +269,15 @@ public class DatabaseRestorer {
 
     /** Content where the manifest recorded it (version 2), row counts for a version 1 manifest. */
     private static Restored compare(Manifest manifest, DatabaseFingerprint restored) {
-        String difference = manifest.fingerprint()
+        return compare(manifest.fingerprint(), manifest.tableRows(), restored, List.of());
+    }
+
+    private static Restored compare(Optional<DatabaseFingerprint> dumpedContent, Map<String, Long> dumpedRows,
+                                    DatabaseFingerprint restored, List<String> referencesNotRestored) {
+        String difference = dumpedContent
                 .map(dumped -> String.join("; ", DatabaseFingerprint.differences(dumped, restored)))
-                .orElseGet(() -> difference(manifest.tableRows(), restored.rows()));
-        return new Restored(restored.rows(), difference.isEmpty(), difference);
+                .orElseGet(() -> difference(dumpedRows, restored.rows()));
+        return new Restored(restored.rows(), difference.isEmpty(), difference, referencesNotRestored);
     }
 
     static String difference(Map<String, Long> expected, Map<String, Long> actual) {

@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.Abortable;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -100,6 +101,16 @@ public final class ObjectStore implements AutoCloseable {
     public InputStream get(String key) {
         ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(settings.bucket()).key(key));
         return in;
+    }
+
+    /**
+     * Stops reading an object from {@link #get} early: closing it would
+     * otherwise read the rest of it, to reuse the connection.
+     */
+    public static void abandon(InputStream in) {
+        if (in instanceof Abortable abortable) {
+            abortable.abort();
+        }
     }
 
     public Optional<byte[]> readSmall(String key) {

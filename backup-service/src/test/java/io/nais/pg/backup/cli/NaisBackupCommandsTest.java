@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +22,8 @@ import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.it.BackupTestProfile;
 import io.nais.pg.backup.it.PlainS3;
 import io.nais.pg.backup.it.TeamCluster;
+import io.nais.pg.backup.cli.NaisCli.Run;
 import io.nais.pg.backup.it.Tokens;
-import io.nais.pg.cli.Environment;
-import io.nais.pg.cli.Nais;
 import io.nais.pg.testsupport.InjectInfrastructure;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.RealInfrastructure;
@@ -165,18 +161,11 @@ class NaisBackupCommandsTest {
     }
 
     private static Run run(Map<String, String> variables, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Nais.run(new Environment(variables, Path.of(System.getProperty("user.home"))),
-                new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(exit, out.toString(), err.toString());
+        return NaisCli.run(variables, args);
     }
 
     /** A platform admin's real token from the test issuer: the CLI sends it as a bearer token. */
     private static String personToken() {
         return Tokens.admin();
-    }
-
-    private record Run(int exit, String out, String err) {
     }
 }
