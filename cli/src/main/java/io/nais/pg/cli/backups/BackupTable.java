@@ -32,6 +32,29 @@ final class BackupTable {
                 verdict.hasNonNull("detail") ? ": " + verdict.get("detail").asText() : "");
     }
 
+    /**
+     * A restore's outcome: what went where, the rows against the manifest, and
+     * each foreign key left out because the table it references was not restored.
+     */
+    static void printRestore(PrintWriter out, JsonNode restored) {
+        JsonNode tables = restored.path("tables");
+        out.printf("restored backup %s into database %s on %s: %s, %d rows in %s%n", text(restored, "backupId"),
+                text(restored, "targetDatabase"), text(restored, "targetCluster"),
+                tables.isEmpty() ? "whole database, " + restored.path("tablesRestored").asInt() + " tables"
+                        : "tables " + joined(tables), restored.path("rows").asLong(), duration(restored.get("duration")));
+        out.println(restored.path("matchesManifest").asBoolean(true) ? "rows match the backup's manifest"
+                : "ROWS DIFFER FROM THE BACKUP'S MANIFEST: " + text(restored, "difference"));
+        for (JsonNode reference : restored.path("referencesNotRestored")) {
+            out.println("not restored: " + reference.asText());
+        }
+    }
+
+    private static String joined(JsonNode texts) {
+        StringBuilder joined = new StringBuilder();
+        texts.forEach(text -> joined.append(joined.length() == 0 ? "" : ", ").append(text.asText()));
+        return joined.toString();
+    }
+
     /** The service writes a Duration as seconds (a number); older or other writers may send ISO-8601 text. */
     private static String duration(JsonNode duration) {
         if (duration == null || duration.isNull()) {

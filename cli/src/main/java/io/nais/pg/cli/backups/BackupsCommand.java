@@ -1,6 +1,8 @@
 package io.nais.pg.cli.backups;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -114,27 +116,35 @@ public final class BackupsCommand {
         }
     }
 
-    @Command(name = "restore", description = "Restore a backup into a new database (never overwrites one that exists).",
+    @Command(name = "restore", description = {"Restore a backup into a new database (never overwrites one that exists).",
+            "With --table, only those tables (structure, rows, their sequences, indexes and constraints); foreign keys"
+                    + " to tables left out are reported, not created."},
             footerHeading = "%nExamples:%n",
-            footer = {"  nais postgres backups restore demo-app --backup 3f2c9a1e-… --to demo_app_restored"})
+            footer = {"  nais postgres backups restore demo-app --backup 3f2c9a1e-… --to demo_app_restored",
+                    "  nais postgres backups restore demo-app --backup 3f2c9a1e-… --table public.orders"
+                            + " --table billing.invoices --to orders_back"})
     static final class Restore implements Callable<Integer> {
         @ParentCommand BackupsCommand backups;
         @Spec CommandSpec spec;
         @Mixin Target target;
         @Option(names = "--backup", required = true, paramLabel = "ID", description = "The backup id (from `backups list`).") String backupId;
         @Option(names = "--to", required = true, paramLabel = "DATABASE", description = "Name of the new database on the app's cluster.") String database;
+        @Option(names = "--table", paramLabel = "SCHEMA.TABLE",
+                description = "Restore only this table (repeat for more); an unknown name lists the tables the backup holds.")
+        List<String> tables = new ArrayList<>();
 
         @Override
         public Integer call() {
             JsonNode restored = backups.decryptingClient().post(backups.path(target.team, target.app) + "/restore",
-                    Map.of("backupId", backupId, "targetDatabase", database));
+                    Map.of("backupId", backupId, "targetDatabase", database, "tables", tables));
             PrintWriter out = spec.commandLine().getOut();
             if (target.json) {
                 out.println(ApiClient.pretty(restored));
             } else {
-                out.println("restored backup " + backupId + " into database " + database);
+                BackupTable.printRestore(out, restored);
             }
-            return 0;
+            // rows that differ from the manifest are the answer too, but scripts must see them
+            return restored.path("matchesManifest").asBoolean(true) ? 0 : 1;
         }
     }
 }
