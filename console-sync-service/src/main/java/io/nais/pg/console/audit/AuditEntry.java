@@ -22,6 +22,7 @@ import io.nais.pg.events.HumanRoleRefused;
 import io.nais.pg.events.HumanRoleRemoved;
 import io.nais.pg.events.LoginDenied;
 import io.nais.pg.events.PlatformEvent;
+import io.nais.pg.events.RestoreCompleted;
 import io.nais.pg.events.RestoreVerified;
 import io.nais.pg.events.SessionClosed;
 import io.nais.pg.events.SessionOpened;
@@ -105,6 +106,13 @@ public record AuditEntry(Long id, Instant time, String team, String clusterId, S
         } else if (data instanceof RestoreVerified r) {
             return line(at, r.clusterId(), producer, kind, (r.ok() ? "ok: " : "FAILED: ") + r.tables() + " tables, "
                     + r.rows() + " rows" + (r.detail() == null ? "" : "; " + r.detail()));
+        } else if (data instanceof RestoreCompleted r) {
+            return line(at, r.clusterId(), r.restoredBy(), kind, "backup " + r.backupId() + " into " + r.targetClusterId()
+                    + " database " + r.targetDatabase() + ": "
+                    + (r.tables().isEmpty() ? "whole database" : "tables " + String.join(", ", r.tables())) + ", "
+                    + r.rows() + " rows" + (r.matchesManifest() ? "" : "; DIFFERS from the manifest: " + r.detail())
+                    + (r.referencesNotRestored().isEmpty() ? "" : "; not restored: "
+                    + String.join("; ", r.referencesNotRestored())));
         }
         return null;
     }

@@ -9,7 +9,7 @@
  * <p>Which events: every type on the access, DBA grants and backups topics
  * (logins allowed and denied, sessions with byte counts, statements with
  * their parameter count, roles provisioned, refused and removed, how people can log in
- * to a cluster, what DBAs changed during a grant, the grant lifecycle, backups completed, failed and pruned, restore checks), except BackupStarted
+ * to a cluster, what DBAs changed during a grant, the grant lifecycle, backups completed, failed and pruned, restore checks, restores and who made them), except BackupStarted
  * (progress; its outcome is audited) and BackupOverdue (a derived alarm).
  * {@code AuditTrailTest} derives this list from the events registry, so a new
  * event type fails it until it is mapped in {@link io.nais.pg.console.audit.AuditEntry}

@@ -30,6 +30,7 @@ import io.nais.pg.events.HumanRoleRefused;
 import io.nais.pg.events.HumanRoleRemoved;
 import io.nais.pg.events.LoginDenied;
 import io.nais.pg.events.PlatformEvent;
+import io.nais.pg.events.RestoreCompleted;
 import io.nais.pg.events.RestoreVerified;
 import io.nais.pg.events.SessionClosed;
 import io.nais.pg.events.SessionOpened;
@@ -106,7 +107,11 @@ final class AuditSamples {
                 Map.entry(BackupFailed.class, () -> new BackupFailed(backup, cluster, "cluster unreachable")),
                 Map.entry(BackupPruned.class, () -> new BackupPruned(backup, cluster, cluster + "/1.dump.age")),
                 Map.entry(RestoreVerified.class, () -> new RestoreVerified(backup, cluster, true, 2, 10,
-                        Duration.ofSeconds(2), null)));
+                        Duration.ofSeconds(2), null)),
+                Map.entry(RestoreCompleted.class, () -> new RestoreCompleted(backup, cluster, cluster, "orders_back", person,
+                        List.of("public.orders"), 4, true, null,
+                        List.of("public.orders: foreign key orders_customer_id_fkey references public.customers"),
+                        Duration.ofSeconds(2))));
         Map<Class<? extends PlatformEvent>, PlatformEvent> samples = new LinkedHashMap<>();
         make.forEach((type, factory) -> samples.put(type, factory.get()));
         return samples;
