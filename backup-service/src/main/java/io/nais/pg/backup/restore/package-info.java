@@ -9,5 +9,11 @@
  * restored code runs with that login's rights only. On the scratch server the
  * login owns its database alone; on a team's cluster it is a member of the
  * application role, which owns the new database and every restored object.
+ *
+ * <p>A restore of some tables ({@code TableSelection}) restores the same way
+ * with a {@code --use-list} built from the archive's own listing: the tables,
+ * what belongs to them alone and what they need created; a foreign key to a
+ * table left out is reported, never silently dropped. Every restore ends in a
+ * RestoreCompleted naming who restored what.
  */
 package io.nais.pg.backup.restore;

@@ -75,44 +75,44 @@ class NaisBackupCommandsTest {
         announcedCluster();
 
         Run early = nais("postgres", "backups", "verify", "ledger");
-        assertThat(early.exit).as(early.err).isEqualTo(7);
-        assertThat(early.err).contains("no completed backup of team-cli/ledger");
+        assertThat(early.exit()).as(early.err()).isEqualTo(7);
+        assertThat(early.err()).contains("no completed backup of team-cli/ledger");
 
         Run created = nais("postgres", "backups", "create", "ledger");
-        assertThat(created.exit).as(created.err).isZero();
-        Matcher id = ID.matcher(created.out);
-        assertThat(id.find()).as(created.out).isTrue();
+        assertThat(created.exit()).as(created.err()).isZero();
+        Matcher id = ID.matcher(created.out());
+        assertThat(id.find()).as(created.out()).isTrue();
         String backupId = id.group(1);
 
         await().atMost(90, TimeUnit.SECONDS).pollInterval(1, TimeUnit.SECONDS).untilAsserted(() -> {
             Run json = nais("postgres", "backups", "list", "ledger", "--json");
-            assertThat(json.exit).as(json.err).isZero();
-            assertThat(json.out).contains("\"backupId\" : \"" + backupId + "\"").contains("\"state\" : \"COMPLETED\"");
+            assertThat(json.exit()).as(json.err()).isZero();
+            assertThat(json.out()).contains("\"backupId\" : \"" + backupId + "\"").contains("\"state\" : \"COMPLETED\"");
         });
         Run table = nais("postgres", "backups", "list", "ledger");
-        assertThat(table.out).contains("BACKUP").contains(backupId).contains("COMPLETED");
+        assertThat(table.out()).contains("BACKUP").contains(backupId).contains("COMPLETED");
 
         Run verified = nais("postgres", "backups", "verify", "ledger");
-        assertThat(verified.exit).as(verified.err + verified.out).isZero();
-        assertThat(verified.out).contains(backupId).contains("verified ok").contains("5 tables").contains("rows");
-        assertThat(nais("postgres", "backups", "list", "ledger").out).contains("ok ");
+        assertThat(verified.exit()).as(verified.err() + verified.out()).isZero();
+        assertThat(verified.out()).contains(backupId).contains("verified ok").contains("5 tables").contains("rows");
+        assertThat(nais("postgres", "backups", "list", "ledger").out()).contains("ok ");
 
         Run restored = nais("postgres", "backups", "restore", "ledger", "--backup", backupId, "--to", "ledger copy");
-        assertThat(restored.exit).as(restored.err).isZero();
+        assertThat(restored.exit()).as(restored.err()).isZero();
         assertThat(TeamCluster.rowsPerTable(cluster.postgres, "ledger copy"))
                 .isEqualTo(TeamCluster.rowsPerTable(cluster.postgres, cluster.database()));
 
         Run again = nais("postgres", "backups", "restore", "ledger", "--backup", backupId, "--to", "ledger copy");
-        assertThat(again.exit).isEqualTo(1);
-        assertThat(again.err).contains("backup-service: database ledger copy exists already");
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("backup-service: database ledger copy exists already");
     }
 
     @Test
     void unknownAppIsToldWithItsExitCode() throws Exception {
         Run unknown = nais("postgres", "backups", "list", "no-such-app");
 
-        assertThat(unknown.exit).isEqualTo(7);
-        assertThat(unknown.err).contains("unknown cluster team-cli/no-such-app");
+        assertThat(unknown.exit()).isEqualTo(7);
+        assertThat(unknown.err()).contains("unknown cluster team-cli/no-such-app");
     }
 
     @Test
@@ -123,8 +123,8 @@ class NaisBackupCommandsTest {
 
         Run refused = run(variables, "postgres", "backups", "list", "ledger");
 
-        assertThat(refused.exit).isEqualTo(6);
-        assertThat(refused.err).contains("not a member of team team-cli");
+        assertThat(refused.exit()).isEqualTo(6);
+        assertThat(refused.err()).contains("not a member of team team-cli");
     }
 
     @Test
@@ -134,8 +134,8 @@ class NaisBackupCommandsTest {
 
         Run unconfigured = run(variables, "postgres", "backups", "list", "ledger");
 
-        assertThat(unconfigured.exit).isEqualTo(3);
-        assertThat(unconfigured.err).contains("backup.url").contains("NAIS_BACKUP_URL");
+        assertThat(unconfigured.exit()).isEqualTo(3);
+        assertThat(unconfigured.err()).contains("backup.url").contains("NAIS_BACKUP_URL");
     }
 
     private void announcedCluster() {

@@ -111,8 +111,8 @@ class TableRestoreTest {
         Run restored = nais("postgres", "backups", "restore", APP, "--backup", backupId.toString(),
                 "--table", "public.orders", "--table", "billing.payments", "--to", "shop tables");
 
-        assertThat(restored.exit).as(restored.err + restored.out).isZero();
-        assertThat(restored.out).contains("tables public.orders, billing.payments")
+        assertThat(restored.exit()).as(restored.err() + restored.out()).isZero();
+        assertThat(restored.out()).contains("tables public.orders, billing.payments")
                 .contains("rows match the backup's manifest")
                 .contains("not restored: public.orders: foreign key orders_customer_id_fkey references public.customers,"
                         + " which was not restored");
@@ -153,8 +153,8 @@ class TableRestoreTest {
         Run refused = nais("postgres", "backups", "restore", APP, "--backup", backupId.toString(),
                 "--table", "public.orders", "--table", "public.nothere", "--to", "shop unknown");
 
-        assertThat(refused.exit).isEqualTo(7);
-        assertThat(refused.err).contains("the backup holds no table public.nothere; it holds: billing.invoices,"
+        assertThat(refused.exit()).isEqualTo(7);
+        assertThat(refused.err()).contains("the backup holds no table public.nothere; it holds: billing.invoices,"
                 + " billing.payments, public." + HOSTILE_TABLE + ", public.customers, public.empty_table, public.events,"
                 + " public.orders");
         given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
@@ -193,8 +193,8 @@ class TableRestoreTest {
                 Run restored = nais("postgres", "backups", "restore", APP, "--backup", backupId.toString(),
                         "--table", "public.orders", "--to", "shop damaged");
 
-                assertThat(restored.exit).as(restored.err).isEqualTo(1);
-                assertThat(restored.out).contains("ROWS DIFFER FROM THE BACKUP'S MANIFEST: public.orders: rows dumped 5,"
+                assertThat(restored.exit()).as(restored.err()).isEqualTo(1);
+                assertThat(restored.out()).contains("ROWS DIFFER FROM THE BACKUP'S MANIFEST: public.orders: rows dumped 5,"
                         + " restored 4");
                 RestoreCompleted completed = events.await(RestoreCompleted.class,
                         e -> e.targetDatabase().equals("shop damaged"), TeamCluster.EVENT_TIMEOUT).data();
@@ -223,7 +223,7 @@ class TableRestoreTest {
         variables.put("NAIS_TOKEN", Tokens.person(MEMBER));
         Run refused = run(variables, "postgres", "backups", "restore", APP, "--backup", backupId.toString(),
                 "--table", "public.orders", "--to", "shop refused");
-        assertThat(refused.exit).isEqualTo(6);
+        assertThat(refused.exit()).isEqualTo(6);
         assertThat(databaseExists("shop refused")).isFalse();
     }
 
