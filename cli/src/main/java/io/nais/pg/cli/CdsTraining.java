@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -60,16 +62,17 @@ public final class CdsTraining {
     }
 
     /**
-     * {@code postgres psql … -- --version} runs the whole launch path: psql is located and
-     * started (it prints its version and connects nowhere) while the gateway is dialed
-     * ahead, which is the TLS handshake, most of what psql loads beyond {@code --help}.
-     * Without psql on this machine the command ends with exit 9 after the same dial.
+     * {@code postgres psql} runs the whole launch path: the gateway dialed ahead (the TLS
+     * handshake, most of what psql loads beyond {@code --help}), psql located and started,
+     * its connection taken by the proxy and its startup sent on; the training gateway then
+     * hangs up, so psql ends with the proxy's 08001. Without psql on this machine the
+     * command ends with exit 9 after the same dial.
      */
     private static void runCommands(Environment environment) {
         PrintWriter discard = new PrintWriter(Writer.nullWriter());
         for (String[] command : new String[][] {{"--help"}, {"postgres", "proxy", "--help"}, {"postgres", "psql", "--help"},
                 {"auth", "--help"}, {"auth", "status"}, {"auth", "print-access-token"},
-                {"postgres", "psql", "app", "--", "--version"}}) {
+                {"postgres", "psql", "app", "--", "-X", "-c", "select 1"}}) {
             Nais.run(environment, discard, discard, command);
         }
     }
@@ -83,19 +86,28 @@ public final class CdsTraining {
         }
     }
 
-    /** A key for this run only, made by the runtime's own keytool; returns its certificate (PEM). */
+    /**
+     * A CA and a server key under it for this run only, made by the runtime's own keytool (a
+     * chain, so certificate path validation is trained too); returns the CA's certificate (PEM).
+     */
     private static Path makeTrainingKey(Path directory) throws IOException, InterruptedException {
-        Path keyStore = directory.resolve("training.p12");
-        Path certificate = directory.resolve("training.crt");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        run(keytool, "-genkeypair", "-keystore", keyStore.toString(), "-storepass", KEY_PASSWORD, "-alias", "training",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1", "-validity", "1");
-        run(keytool, "-exportcert", "-rfc", "-keystore", keyStore.toString(), "-storepass", KEY_PASSWORD, "-alias", "training",
-                "-file", certificate.toString());
-        return certificate;
+        String keyStore = directory.resolve("training.p12").toString();
+        String request = directory.resolve("server.csr").toString();
+        String signed = directory.resolve("server.crt").toString();
+        Path ca = directory.resolve("ca.crt");
+        keytool(keyStore, "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=nais training CA",
+                "-ext", "bc:c", "-validity", "1");
+        keytool(keyStore, "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-validity", "1");
+        keytool(keyStore, "-certreq", "-alias", "server", "-file", request);
+        keytool(keyStore, "-gencert", "-alias", "ca", "-infile", request, "-outfile", signed, "-ext", "san=ip:127.0.0.1",
+                "-validity", "1", "-rfc");
+        keytool(keyStore, "-importcert", "-alias", "server", "-file", signed, "-noprompt");
+        keytool(keyStore, "-exportcert", "-alias", "ca", "-rfc", "-file", ca.toString());
+        return ca;
     }
 
-    /** Answers one PostgreSQL SSLRequest with 'S' and the server half of the handshake, then waits for the close. */
+    /** Answers one PostgreSQL SSLRequest with 'S' and the server half of the handshake, reads a byte of the startup, hangs up. */
     private static void answerOnce(ServerSocket server, Path directory) {
         try (Socket tcp = server.accept()) {
             tcp.getInputStream().readNBytes(8);
@@ -122,10 +134,13 @@ public final class CdsTraining {
         return tls;
     }
 
-    private static void run(String... command) throws IOException, InterruptedException {
+    private static void keytool(String keyStore, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(List.of(arguments));
+        command.addAll(List.of("-keystore", keyStore, "-storepass", KEY_PASSWORD));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (process.waitFor() != 0) {
-            throw new IOException(command[0] + " " + command[1] + " failed");
+            throw new IOException("keytool " + arguments[0] + " failed");
         }
     }
 
