@@ -3,7 +3,8 @@ package io.nais.pg.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nais.pg.cli.testing.PasswordTlsPostgres;
-import io.nais.pg.cli.testing.TestTokens;
+import io.nais.pg.cli.auth.TokenCache;
+import io.nais.pg.testsupport.oidc.OidcIssuer;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The installable archive the build made (target/nais-*.tar.gz), installed the way the
  * README says into an empty directory, run from a PATH that has no java and with no
- * JAVA_HOME: its own runtime, its own start-up archive, a real psql through it to a
- * server that logs people in the gateway's way ({@link PasswordTlsPostgres}).
+ * JAVA_HOME: its own runtime, its own start-up archive, a login at a real OIDC issuer,
+ * and a real psql through it to a server that logs people in the gateway's way
+ * ({@link PasswordTlsPostgres}).
  * Runs after `package` (an *IT, see the pom), when the archive exists.
  */
 class InstalledCliIT {
@@ -68,14 +70,20 @@ class InstalledCliIT {
                 .contains(".SH \"NAIS POSTGRES PSQL\"");
     }
 
+    /** Logged in by the installed CLI at a real issuer (the local platform's kind: no browser needed), then psql as the person. */
     @Test
-    void psqlRunsThroughTheInstalledCliAsThePerson() throws Exception {
-        try (PasswordTlsPostgres server = new PasswordTlsPostgres(work.resolve("server"))) {
-            String token = TestTokens.accessToken(EMAIL, Duration.ofHours(1));
-            server.addPerson(EMAIL, token);
-            Map<String, String> environment = Map.of("NAIS_CONFIG_DIR", work.resolve("config").toString(), "NAIS_TOKEN", token,
+    void loginAndPsqlRunThroughTheInstalledCliAsThePerson() throws Exception {
+        try (OidcIssuer issuer = OidcIssuer.builder().loginAs(EMAIL, List.of()).tokenLifetime(Duration.ofMinutes(10)).start();
+             PasswordTlsPostgres server = new PasswordTlsPostgres(work.resolve("server"))) {
+            Path config = work.resolve("config");
+            Map<String, String> environment = Map.of("NAIS_CONFIG_DIR", config.toString(), "NAIS_ISSUER", issuer.issuerUrl(),
                     "NAIS_GATEWAY_HOST", "127.0.0.1", "NAIS_GATEWAY_PORT", Integer.toString(server.port()),
                     "NAIS_GATEWAY_CA_FILE", server.caFile().toString(), "NAIS_TEAM", PasswordTlsPostgres.TEAM);
+
+            Result login = run(work, environment, "nais", "auth", "login");
+            assertThat(login.exitCode).as(login.output).isZero();
+            assertThat(login.output).contains("Logged in as " + EMAIL);
+            server.addPerson(EMAIL, new TokenCache(config).load().orElseThrow().accessToken());
 
             Result psql = run(work, environment, "nais", "postgres", "psql", PasswordTlsPostgres.APP,
                     "--", "-X", "-A", "-t", "-c", "select current_user");

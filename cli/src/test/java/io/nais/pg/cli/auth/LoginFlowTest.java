@@ -128,8 +128,7 @@ class LoginFlowTest {
 
     @Test
     void withoutABrowserThePastedAddressCompletesTheLoginAndAnotherLoginsAddressIsTurnedAway() throws Exception {
-        Process process = NaisProcess.start(environment(), "auth", "login", "--no-browser", "--timeout", "60");
-        try {
+        whileLoggingIn(environment(), process -> {
             URI url = printedUrl(process);
             assertThat(printedLines.get(0)).startsWith("No browser here");
             URI endedOn = signIn(url);
@@ -140,62 +139,71 @@ class LoginFlowTest {
             assertThat(process.isAlive()).isTrue();
             paste(process, endedOn.toString());
 
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            String rest = new String(process.getErrorStream().readAllBytes());
-            assertThat(process.exitValue()).as(rest).isZero();
-            assertThat(rest).contains("Logged in as " + EMAIL + ".");
+            NaisProcess.Result ended = ended(process);
+            assertThat(ended.exitCode()).as(ended.err()).isZero();
+            assertThat(ended.err()).contains("Logged in as " + EMAIL + ".");
             assertThat(verifiedEmail(new TokenCache(home.resolve("nais")).load().orElseThrow().accessToken())).isEqualTo(EMAIL);
-        } finally {
-            process.destroyForcibly();
-        }
+        }, "--no-browser");
     }
 
     @Test
     void pastedRefusalOfTheIssuerEndsTheLoginWithExitCode4() throws Exception {
-        Process process = NaisProcess.start(environment(), "auth", "login", "--no-browser", "--timeout", "60");
-        try {
+        whileLoggingIn(environment(), process -> {
             URI url = printedUrl(process);
             paste(process, query(url, "redirect_uri") + "?error=access_denied&state=" + query(url, "state"));
 
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).isEqualTo(4);
-            assertThat(new String(process.getErrorStream().readAllBytes())).contains("The issuer refused the login (access_denied)");
+            NaisProcess.Result ended = ended(process);
+            assertThat(ended.exitCode()).isEqualTo(4);
+            assertThat(ended.err()).contains("The issuer refused the login (access_denied)");
             assertThat(new TokenCache(home.resolve("nais")).load()).isEmpty();
-        } finally {
-            process.destroyForcibly();
-        }
+        }, "--no-browser");
     }
 
     @Test
     void deviceLoginSaysTheIssuerOffersNoneAndFallsBackToPasting() throws Exception {
-        Process process = NaisProcess.start(environment(), "auth", "login", "--device", "--timeout", "60");
-        try {
+        whileLoggingIn(environment(), process -> {
             URI url = printedUrl(process);
             assertThat(printedLines.get(0)).startsWith("The issuer " + issuer.issuerUrl() + " offers no device login");
             paste(process, signIn(url).toString());
 
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).isZero();
+            assertThat(ended(process).exitCode()).isZero();
             assertThat(new TokenCache(home.resolve("nais")).load().orElseThrow().identity()).isEqualTo(EMAIL);
-        } finally {
-            process.destroyForcibly();
-        }
+        }, "--device");
     }
 
     /** The local platform's issuer signs its person in without a form: no browser, no paste. */
     @Test
     void anIssuerThatSignsInWithoutAskingNeedsNoBrowser() throws Exception {
-        Process process = NaisProcess.start(environment(silentIssuer), "auth", "login", "--timeout", "60");
-        try {
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            String err = new String(process.getErrorStream().readAllBytes());
-            assertThat(process.exitValue()).as(err).isZero();
-            assertThat(err.lines().findFirst().orElseThrow()).startsWith("Logging in without a browser");
-            assertThat(err).contains("Logged in as " + EMAIL + ".");
+        whileLoggingIn(environment(silentIssuer), process -> {
+            NaisProcess.Result ended = ended(process);
+            assertThat(ended.exitCode()).as(ended.err()).isZero();
+            assertThat(ended.err().lines().findFirst().orElseThrow()).startsWith("Logging in without a browser");
+            assertThat(ended.err()).contains("Logged in as " + EMAIL + ".");
             assertThat(new TokenCache(home.resolve("nais")).load().orElseThrow().identity()).isEqualTo(EMAIL);
+        });
+    }
+
+    private interface LoginSteps {
+        void run(Process login) throws Exception;
+    }
+
+    /** Runs {@code nais auth login <flags>} as a process for the steps; it never outlives them. */
+    private static void whileLoggingIn(Map<String, String> environment, LoginSteps steps, String... flags) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("auth", "login", "--timeout", "60"));
+        args.addAll(List.of(flags));
+        Process process = NaisProcess.start(environment, args.toArray(String[]::new));
+        try {
+            steps.run(process);
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    /** Waits for the login to end; its exit status and what it printed from here on. */
+    private static NaisProcess.Result ended(Process process) throws Exception {
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new NaisProcess.Result(process.exitValue(), new String(process.getInputStream().readAllBytes()),
+                new String(process.getErrorStream().readAllBytes()));
     }
 
     private static void paste(Process process, String address) throws Exception {
