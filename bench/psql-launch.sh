@@ -9,11 +9,15 @@
 # the figure is the CLI's own launch cost; the gateway's login check (bench/gateway-pgbench.sh)
 # comes on top of it on a real platform. The CLI is the installed one, cli/target/nais/.
 #
-#   ./mvnw -B -q -pl cli -am package -DskipTests && bench/psql-launch.sh [RUNS=15]
+#   ./mvnw -B -q -pl cli -am package -DskipTests && bench/psql-launch.sh [RUNS=15] [OTHER_NAIS]
+#
+# OTHER_NAIS, another build's launcher (e.g. a checkout of main: its bin/nais), is measured
+# in the same run, interleaved, for a before/after comparison.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-15}"
+other="${2:-}"
 nais="$root/cli/target/nais/bin/nais"
 [[ -x $nais ]] || { echo "build first: ./mvnw -B -q -pl cli -am package -DskipTests" >&2; exit 1; }
 pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
@@ -61,17 +65,25 @@ direct="host=127.0.0.1 port=$port sslmode=verify-full sslrootcert=$work/ca.crt u
 now() { date +%s%N; }
 elapsed() { local start end; start=$(now); "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; end=$(now); echo $(( (end - start) / 1000000 )); }
 
-"$nais" postgres psql demo-app -- -X -c 'select 1' >/dev/null   # the first run warms the file cache
+launchers=(this); [[ -n $other ]] && launchers+=(other)
+launcher() { if [[ $1 == this ]]; then echo "$nais"; else echo "$other"; fi; }
+for l in "${launchers[@]}"; do   # the first runs warm the file cache (and record a checkout's archive)
+  "$(launcher "$l")" --help >/dev/null; "$(launcher "$l")" postgres psql demo-app -- -X -c 'select 1' >/dev/null
+done
 for (( i = 0; i < runs; i++ )); do
-  echo "help $(elapsed "$nais" --help)"
-  echo "psql $(elapsed "$nais" postgres psql demo-app -- -X -c 'select 1')"
+  for l in "${launchers[@]}"; do
+    echo "$l-help $(elapsed "$(launcher "$l")" --help)"
+    echo "$l-psql $(elapsed "$(launcher "$l")" postgres psql demo-app -- -X -c 'select 1')"
+  done
   echo "direct $(PGPASSWORD="$token" elapsed psql "$direct" -X -c 'select 1')"
 done > "$work/times"
 
 median() { awk -v k="$1" '$1 == k {print $2}' "$work/times" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-help=$(median help); psql_ms=$(median psql); direct_ms=$(median direct)
-printf '%-52s %8s\n' "median of $runs interleaved runs" ms
-printf '%-52s %8d\n' "nais --help" "$help"
-printf '%-52s %8d\n' "nais postgres psql demo-app -- -c 'select 1'" "$psql_ms"
-printf '%-52s %8d\n' "psql directly over TLS (scale)" "$direct_ms"
-awk -v p="$psql_ms" -v h="$help" 'BEGIN {printf "ratio psql ÷ help: %.2fx (target ≤ 1.6x)\n", p / h}'
+printf '%-60s %8s\n' "median of $runs interleaved runs" ms
+for l in "${launchers[@]}"; do
+  help=$(median "$l-help"); psql_ms=$(median "$l-psql")
+  printf '%-60s %8d\n' "$(launcher "$l") --help" "$help"
+  printf '%-60s %8d\n' "$(launcher "$l") postgres psql demo-app -- -c 'select 1'" "$psql_ms"
+  awk -v p="$psql_ms" -v h="$help" 'BEGIN {printf "  ratio psql ÷ help: %.2fx (target ≤ 1.6x)\n", p / h}'
+done
+printf '%-60s %8d\n' "psql directly over TLS (scale)" "$(median direct)"
