@@ -10,7 +10,7 @@
 #
 #   bench/cli-proxy-throughput.sh [seconds=20] [clients=8] [runs=10]
 #
-# Needs the packaged services and cli/target/nais.jar (build only what is
+# Needs the packaged services and cli/target/nais/ (build only what is
 # missing: ./mvnw -B -q -pl <module> package -DskipTests).
 set -euo pipefail
 
@@ -25,7 +25,7 @@ chmod 755 "$WORK"   # PostgreSQL runs as an unprivileged user and keeps its data
 
 log() { echo "[$(date +%T)] $*" >&2; }
 
-for f in cli/target/nais.jar local-platform/target/classpath.txt access-service/target/quarkus-app/quarkus-run.jar \
+for f in cli/target/nais/bin/nais local-platform/target/classpath.txt access-service/target/quarkus-app/quarkus-run.jar \
          dba-grant-service/target/quarkus-app/quarkus-run.jar backup-service/target/quarkus-app/quarkus-run.jar \
          console-sync-service/target/quarkus-app/quarkus-run.jar; do
   [[ -f $ROOT/$f ]] || { echo "missing $f: build that module with ./mvnw -B -q -pl <module> package -DskipTests" >&2; exit 1; }

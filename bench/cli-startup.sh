@@ -59,7 +59,7 @@ measure() {
   local i; for (( i = 0; i < runs; i++ )); do "$@"; done | summary > "$work/$label"
 }
 
-"$nais" --help >/dev/null   # records the AppCDS archive if the jar is newer (once per build)
+"$nais" --help >/dev/null   # warm the file cache
 
 measure baseline    time_command "$java" -version
 measure help_nais   time_command "$nais" --help

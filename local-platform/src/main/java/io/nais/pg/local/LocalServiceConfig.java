@@ -144,6 +144,9 @@ final class LocalServiceConfig {
         // the local console is plain http on 127.0.0.1, where browsers drop Secure cookies (only "localhost" is
         // exempt): without this the sign-in's state cookie is lost and the callback answers 401
         config.put("quarkus.oidc.console.authentication.cookie-force-secure", "false");
+        // the local issuer signs its person in without asking (so `nais auth login` needs no browser);
+        // the console asks for its sign-in form, where any identity can be chosen
+        config.put("quarkus.oidc.console.authentication.extra-params.prompt", "login");
         // no Kubernetes locally: the clusters come from the file instead
         config.put("nais.console.kubernetes.enabled", "false");
         config.put("nais.console.discovery.file", clustersFile.toString());

@@ -84,7 +84,7 @@ final class PlatformUp {
     private Infrastructure startInfrastructure() {
         status("starting Kafka, the OIDC issuer, S3 and the services' PostgreSQL");
         var kafka = CompletableFuture.supplyAsync(() -> track(KafkaBroker.start()));
-        var oidc = CompletableFuture.supplyAsync(() -> track(OidcIssuer.builder().loginAs(LOCAL_USER, List.of("team-a")).loginForm().start()));
+        var oidc = CompletableFuture.supplyAsync(() -> track(OidcIssuer.builder().loginAs(LOCAL_USER, List.of("team-a")).start()));
         var s3 = CompletableFuture.supplyAsync(() -> track(S3Store.start()));
         var database = CompletableFuture.supplyAsync(() -> track(PostgresCluster.builder().name("platform").start()));
         Infrastructure infrastructure = new Infrastructure(kafka.join(), oidc.join(), s3.join(), database.join());

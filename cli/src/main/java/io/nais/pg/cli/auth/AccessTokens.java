@@ -46,7 +46,11 @@ public final class AccessTokens {
     /** A token valid for at least {@link #REFRESH_MARGIN}, or for what is left when renewal is impossible but it has not expired. */
     public synchronized TokenSet current() {
         if (override.isPresent()) {
-            return fromOverride(override.get());
+            // Decoded once (the proxy asks for every connection); its expiry is checked every time.
+            if (cached == null) {
+                cached = decodeOverride(override.get());
+            }
+            return unexpiredOverride(cached);
         }
         if (cached == null) {
             cached = loadCache();
@@ -59,17 +63,20 @@ public final class AccessTokens {
 
     /** The stored login as it is, without renewing it: for {@code nais auth status}. */
     public Optional<TokenSet> peek() {
-        return override.isPresent() ? Optional.of(fromOverride(override.get())) : cache.load();
+        return override.isPresent() ? Optional.of(unexpiredOverride(decodeOverride(override.get()))) : cache.load();
     }
 
-    private TokenSet fromOverride(String token) {
+    private TokenSet decodeOverride(String token) {
         String claim = config.require(ConfigKey.IDENTITY_CLAIM);
         Jwt jwt = Jwt.decode(token).orElseThrow(() -> new CliException(ExitCode.NOT_LOGGED_IN,
                 OVERRIDE_VARIABLE + " is set but is not a JWT. Unset it to use your login, or set it to an access token."));
         String identity = jwt.claim(claim).orElseThrow(() -> new CliException(ExitCode.NOT_LOGGED_IN,
                 OVERRIDE_VARIABLE + " has no '" + claim + "' claim, so the gateway cannot tell who you are."));
-        TokenSet tokens = new TokenSet(jwt.claim("iss").orElse(null), identity, token,
+        return new TokenSet(jwt.claim("iss").orElse(null), identity, token,
                 jwt.expiresAt().orElse(clock.instant().plus(Duration.ofDays(1))), null);
+    }
+
+    private TokenSet unexpiredOverride(TokenSet tokens) {
         if (tokens.expiresWithin(Duration.ZERO, clock.instant())) {
             throw new CliException(ExitCode.NOT_LOGGED_IN, OVERRIDE_VARIABLE + " has expired (at " + tokens.expiresAt()
                     + "). Set a fresh token, or unset it and run: nais auth login");

@@ -3,7 +3,10 @@ package io.nais.pg.cli.auth;
 import io.nais.pg.cli.Nais;
 import io.nais.pg.cli.config.CliConfig;
 import io.nais.pg.cli.config.ConfigKey;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -24,11 +27,16 @@ public final class AuthCommand {
     Nais nais;
 
     @Command(name = "login", description = {
-            "Log in with your browser (OIDC authorization code + PKCE, redirect to 127.0.0.1).",
-            "Prints the login URL, opens a browser when one is available, and stores the tokens",
-            "in the config directory, readable by you only (0600)."},
+            "Log in (OIDC authorization code + PKCE, redirect to 127.0.0.1) and store the tokens",
+            "in the config directory, readable by you only (0600). The first line says which way applies:",
+            "  - a browser here: it opens on the login page;",
+            "  - no browser (or --no-browser): a silent sign-in where the issuer allows it (the local",
+            "    platform), else the URL is printed: log in in any browser and paste the address it ends on;",
+            "  - --device: the device authorization grant (a code to enter on any device), if the issuer",
+            "    offers it; else the paste way."},
             footerHeading = "%nExamples:%n",
-            footer = {"  nais auth login", "  nais auth login --no-browser    # e.g. over SSH: open the printed URL yourself"})
+            footer = {"  nais auth login", "  nais auth login --no-browser    # e.g. over SSH: paste the address back",
+                    "  nais auth login --device        # e.g. in a container"})
     static final class Login implements Callable<Integer> {
         @ParentCommand AuthCommand auth;
         @Spec CommandSpec spec;
@@ -37,8 +45,10 @@ public final class AuthCommand {
         String issuer;
         @Option(names = "--client-id", paramLabel = "ID", description = "OIDC client id (default: config `client-id`).")
         String clientId;
-        @Option(names = "--no-browser", description = "Only print the URL; do not try to open a browser.")
+        @Option(names = "--no-browser", description = "Do not try to open a browser: print the URL and accept the pasted address.")
         boolean noBrowser;
+        @Option(names = "--device", description = "Log in with a device code (RFC 8628) if the issuer offers it.")
+        boolean device;
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", description = "How long to wait for the login (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
@@ -49,8 +59,11 @@ public final class AuthCommand {
                     config.require(ConfigKey.IDENTITY_CLAIM));
             LoginFlow flow = new LoginFlow(oidc, new TokenCache(config.directory()), config.require(ConfigKey.SCOPES));
             PrintWriter err = spec.commandLine().getErr();
-            TokenSet tokens = flow.run(config.requirePort(ConfigKey.LOGIN_CALLBACK_PORT), err,
-                    noBrowser ? null : new BrowserLauncher(auth.nais.environment()), Duration.ofSeconds(timeoutSeconds));
+            BufferedReader pasted = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            int callbackPort = config.requirePort(ConfigKey.LOGIN_CALLBACK_PORT);
+            Duration timeout = Duration.ofSeconds(timeoutSeconds);
+            TokenSet tokens = device ? flow.runWithDeviceCode(callbackPort, err, pasted, timeout)
+                    : flow.run(callbackPort, err, noBrowser ? null : new BrowserLauncher(auth.nais.environment()), pasted, timeout);
             err.println("Logged in as " + tokens.identity() + ".");
             err.flush();
             return 0;

@@ -73,27 +73,64 @@ public final class LoopbackRedirect implements AutoCloseable {
         }
     }
 
+    /**
+     * The address a browser on another machine ended on, pasted by the person (SSH, a
+     * container): taken exactly as if the browser had reached this listener. Returns what
+     * to tell the person; a paste with another state changes nothing.
+     */
+    public Verdict offer(URI pasted) {
+        Map<String, String> query = query(pasted.getRawQuery());
+        Verdict verdict = judge(query);
+        settle(verdict, query);
+        return verdict;
+    }
+
+    /** What became of one redirect (reached over HTTP or pasted). */
+    public enum Verdict {
+        LOGGED_IN(200, "You are logged in to nais. You can close this tab."),
+        REFUSED(400, "The login failed. You can close this tab."),
+        NOT_THIS_LOGIN(400, "This is not the login this nais command started. Close this tab."),
+        NO_CODE(400, "The redirect carried no code.");
+
+        private final int status;
+        private final String text;
+
+        Verdict(int status, String text) {
+            this.status = status;
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Verdict verdict = judge(query);
+        // The page first: once the wait ends, the listener is closed.
+        respond(exchange, verdict.status, verdict.text);
+        settle(verdict, query);
+    }
+
+    private Verdict judge(Map<String, String> query) {
         if (!stateMatches(query.get("state"))) {
-            respond(exchange, 400, "This is not the login this nais command started. Close this tab.");
-            return;
+            return Verdict.NOT_THIS_LOGIN;
         }
-        String error = query.get("error");
-        if (error != null) {
-            respond(exchange, 400, "Login failed: " + error + ". You can close this tab.");
+        if (query.get("error") != null) {
+            return Verdict.REFUSED;
+        }
+        return query.get("code") == null ? Verdict.NO_CODE : Verdict.LOGGED_IN;
+    }
+
+    private void settle(Verdict verdict, Map<String, String> query) {
+        if (verdict == Verdict.LOGGED_IN) {
+            code.complete(query.get("code"));
+        } else if (verdict == Verdict.REFUSED) {
             String description = query.get("error_description");
-            code.completeExceptionally(CliException.notLoggedIn("The issuer refused the login (" + error
+            code.completeExceptionally(CliException.notLoggedIn("The issuer refused the login (" + query.get("error")
                     + (description == null ? "" : ": " + description) + ")."));
-            return;
         }
-        String value = query.get("code");
-        if (value == null) {
-            respond(exchange, 400, "The redirect carried no code.");
-            return;
-        }
-        respond(exchange, 200, "You are logged in to nais. You can close this tab.");
-        code.complete(value);
     }
 
     private boolean stateMatches(String state) {
@@ -110,7 +147,7 @@ public final class LoopbackRedirect implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> query(String raw) {
+    static Map<String, String> query(String raw) {
         Map<String, String> fields = new HashMap<>();
         if (raw == null) {
             return fields;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -31,6 +32,7 @@ public final class OidcClient {
     private final HttpClient http;
     private URI authorizationEndpoint;
     private URI tokenEndpoint;
+    private URI deviceAuthorizationEndpoint;
 
     public OidcClient(String issuer, String clientId, String identityClaim) {
         this.issuer = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
@@ -69,6 +71,86 @@ public final class OidcClient {
         return tokens(post(body), null);
     }
 
+    /**
+     * Asks the issuer itself for a code without showing any page ({@code prompt=none}, OIDC Core
+     * 3.1.2.1), with no cookies: only an issuer that signs this person in without asking (the local
+     * platform's) answers with a code; any other answers {@code login_required} or a page.
+     */
+    public Optional<String> silentCode(URI authorizationUrl, URI redirectUri, Pkce pkce) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(authorizationUrl + "&prompt=none"))
+                .timeout(TIMEOUT).GET().build());
+        return response.headers().firstValue("Location")
+                .filter(location -> location.startsWith(redirectUri + "?"))
+                .map(location -> LoopbackRedirect.query(URI.create(location).getRawQuery()))
+                .filter(query -> pkce.state().equals(query.get("state")))
+                .map(query -> query.get("code"));
+    }
+
+    /** RFC 8628 3.1; empty when the issuer's discovery document names no device authorization endpoint. */
+    public Optional<DeviceCode> deviceAuthorization(String scopes) {
+        discover();
+        if (deviceAuthorizationEndpoint == null) {
+            return Optional.empty();
+        }
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("client_id", clientId);
+        body.put("scope", scopes);
+        HttpResponse<String> response = send(formPost(deviceAuthorizationEndpoint, body));
+        JsonNode answer = parseOrEmpty(response.body());
+        if (response.statusCode() != 200 || Json.text(answer, "device_code") == null) {
+            throw refusal(response, answer);
+        }
+        JsonNode interval = answer.get("interval");
+        JsonNode expiresIn = answer.get("expires_in");
+        return Optional.of(new DeviceCode(Json.text(answer, "device_code"), Json.text(answer, "user_code"),
+                Json.text(answer, "verification_uri"), Json.text(answer, "verification_uri_complete"),
+                Duration.ofSeconds(interval != null && interval.canConvertToLong() ? interval.asLong() : 5),
+                Instant.now().plusSeconds(expiresIn != null && expiresIn.canConvertToLong() ? expiresIn.asLong() : 600)));
+    }
+
+    /**
+     * RFC 8628 3.4-3.5: polls the token endpoint at the issuer's pace until the person approves
+     * (tokens), denies ({@code access_denied}) or the code expires ({@code expired_token}); the
+     * two refusals end with {@link ExitCode#NOT_LOGGED_IN} and say what happened.
+     */
+    public TokenSet awaitDeviceApproval(DeviceCode device) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
+        body.put("device_code", device.deviceCode());
+        body.put("client_id", clientId);
+        Duration interval = device.interval();
+        while (true) {
+            HttpResponse<String> response = send(formPost(tokenEndpoint, body));
+            JsonNode answer = parseOrEmpty(response.body());
+            if (response.statusCode() == 200 && Json.text(answer, "access_token") != null) {
+                return tokens(answer, null);
+            }
+            String error = String.valueOf(Json.text(answer, "error"));
+            switch (error) {
+                case "authorization_pending" -> { }
+                case "slow_down" -> interval = interval.plusSeconds(5);
+                case "access_denied" -> throw CliException.notLoggedIn("The login was denied at the issuer (access_denied).");
+                case "expired_token" -> throw CliException.notLoggedIn("The device code expired before the login was approved"
+                        + " (expired_token). Run nais auth login --device again.");
+                default -> throw refusal(response, answer);
+            }
+            if (Instant.now().plus(interval).isAfter(device.expiresAt())) {
+                throw CliException.notLoggedIn("The device code expired before the login was approved."
+                        + " Run nais auth login --device again.");
+            }
+            pause(interval);
+        }
+    }
+
+    /** What the person is shown for a device login; the device code itself is never printed. */
+    public record DeviceCode(String deviceCode, String userCode, String verificationUri, String verificationUriComplete,
+                             Duration interval, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "DeviceCode[user code " + userCode + ", device code hidden]";
+        }
+    }
+
     /** @throws CliException {@link ExitCode#NOT_LOGGED_IN} when the issuer refuses the refresh token */
     public TokenSet refresh(TokenSet current) {
         discover();
@@ -92,23 +174,41 @@ public final class OidcClient {
         JsonNode document = Json.parse(response.body());
         authorizationEndpoint = URI.create(Json.text(document, "authorization_endpoint"));
         tokenEndpoint = URI.create(Json.text(document, "token_endpoint"));
+        String device = Json.text(document, "device_authorization_endpoint");
+        deviceAuthorizationEndpoint = device == null ? null : URI.create(device);
     }
 
     private JsonNode post(Map<String, String> form) {
-        HttpRequest request = HttpRequest.newBuilder(tokenEndpoint).timeout(TIMEOUT)
+        HttpResponse<String> response = send(formPost(tokenEndpoint, form));
+        JsonNode body = parseOrEmpty(response.body());
+        if (response.statusCode() != 200 || Json.text(body, "access_token") == null) {
+            throw refusal(response, body);
+        }
+        return body;
+    }
+
+    private static HttpRequest formPost(URI endpoint, Map<String, String> form) {
+        return HttpRequest.newBuilder(endpoint).timeout(TIMEOUT)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(form(form))).build();
-        HttpResponse<String> response = send(request);
-        JsonNode body = parseOrEmpty(response.body());
-        if (response.statusCode() != 200 || Json.text(body, "access_token") == null) {
-            // error/error_description are the issuer's words for people (RFC 6749 5.2), never a token.
-            String error = Json.text(body, "error");
-            String description = Json.text(body, "error_description");
-            throw CliException.notLoggedIn("The issuer refused (" + (error == null ? "HTTP " + response.statusCode() : error)
-                    + (description == null ? "" : ": " + description) + ").");
+    }
+
+    /** error/error_description are the issuer's words for people (RFC 6749 5.2), never a token. */
+    private static CliException refusal(HttpResponse<String> response, JsonNode body) {
+        String error = Json.text(body, "error");
+        String description = Json.text(body, "error_description");
+        return CliException.notLoggedIn("The issuer refused (" + (error == null ? "HTTP " + response.statusCode() : error)
+                + (description == null ? "" : ": " + description) + ").");
+    }
+
+    private static void pause(Duration interval) {
+        try {
+            Thread.sleep(interval.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCode.INTERRUPTED, "Login interrupted.");
         }
-        return body;
     }
 
     private TokenSet tokens(JsonNode body, String previousRefreshToken) {

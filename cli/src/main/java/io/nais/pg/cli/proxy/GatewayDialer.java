@@ -16,6 +16,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -26,7 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
  * the gateway's 'S', then the TLS handshake, verifying the gateway's
  * certificate (configured CA, else the system trust store) and its host name.
  */
-public final class GatewayDialer {
+public final class GatewayDialer implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** Bounds the SSLRequest answer and the TLS handshake; the relay itself has no timeout. */
@@ -35,6 +36,7 @@ public final class GatewayDialer {
     private final String host;
     private final int port;
     private final CompletableFuture<SSLContext> tls;
+    private final AtomicReference<CompletableFuture<SSLSocket>> ahead = new AtomicReference<>();
 
     public GatewayDialer(String host, int port, SSLContext tls) {
         this(host, port, CompletableFuture.completedFuture(tls));
@@ -71,8 +73,49 @@ public final class GatewayDialer {
         return host + ":" + port;
     }
 
+    /**
+     * Starts dialing the next connection now, on another thread: {@code nais postgres psql}
+     * knows its one client is about to come, so TCP and the TLS handshake (the slowest part
+     * of a cold start) overlap with starting psql. No token travels before a client's
+     * startup message arrives; an unused connection is closed by {@link #close}.
+     */
+    public GatewayDialer dialAhead() {
+        ahead.set(CompletableFuture.supplyAsync(() -> {
+            try {
+                return dialNow();
+            } catch (GatewayUnreachableException e) {
+                throw new CompletionException(e);
+            }
+        }));
+        return this;
+    }
+
     /** @throws GatewayUnreachableException when TCP, the SSLRequest or TLS fails */
     public SSLSocket dial() throws GatewayUnreachableException {
+        CompletableFuture<SSLSocket> dialed = ahead.getAndSet(null);
+        if (dialed == null) {
+            return dialNow();
+        }
+        try {
+            return dialed.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof GatewayUnreachableException unreachable) {
+                throw unreachable;
+            }
+            throw e.getCause() instanceof CliException cli ? cli : e;
+        }
+    }
+
+    /** Closes a connection dialed ahead that no client took. */
+    @Override
+    public void close() {
+        CompletableFuture<SSLSocket> dialed = ahead.getAndSet(null);
+        if (dialed != null) {
+            dialed.thenAccept(GatewayDialer::closeQuietly);
+        }
+    }
+
+    private SSLSocket dialNow() throws GatewayUnreachableException {
         Socket tcp = new Socket();
         try {
             tcp.setTcpNoDelay(true);

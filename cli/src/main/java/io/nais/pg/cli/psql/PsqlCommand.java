@@ -27,7 +27,9 @@ import sun.misc.Signal;
 
 /**
  * {@code nais postgres psql <app>}: a proxy on a free loopback port for as long
- * as one psql runs against it, as the person; returns psql's exit status.
+ * as one psql runs against it, as the person; returns psql's exit status. The
+ * connection to the gateway is dialed while psql starts (see bench/psql-launch.sh):
+ * the token is read once, and the one login is psql's own.
  */
 @Command(name = "psql", description = {
         "Run psql against the app's database as you: starts a proxy on a free local port,",
@@ -48,14 +50,16 @@ public final class PsqlCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Environment environment = postgres.nais().environment();
-        Path psql = new PsqlLocator(environment, PsqlLocator.DEBIAN_ROOT).find();
         CliConfig config = target.withGateway(postgres.nais().config());
         Route route = target.route(postgres.nais(), config);
-        AccessTokens tokens = new AccessTokens(config, environment);
-        TokenSet who = tokens.current();
-        try (LocalProxy proxy = new LocalProxy(route, tokens, GatewayDialer.fromConfig(config, route), 16, ProxyLog.quiet())) {
-            InetSocketAddress address = proxy.start("127.0.0.1", 0);
-            return runPsql(psql, route, who, address);
+        try (GatewayDialer gateway = GatewayDialer.fromConfig(config, route).dialAhead()) {
+            Path psql = new PsqlLocator(environment, PsqlLocator.DEBIAN_ROOT).find();
+            AccessTokens tokens = new AccessTokens(config, environment);
+            TokenSet who = tokens.current();
+            try (LocalProxy proxy = new LocalProxy(route, tokens, gateway, 16, ProxyLog.quiet())) {
+                InetSocketAddress address = proxy.start("127.0.0.1", 0);
+                return runPsql(psql, route, who, address);
+            }
         }
     }
 

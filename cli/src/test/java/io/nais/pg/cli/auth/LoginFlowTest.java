@@ -26,7 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code nais auth login} against a real OIDC issuer (mock-oauth2-server in its
  * own JVM), with an HTTP client in the browser's place: it opens the printed
- * URL and follows the issuer's redirect to the CLI's loopback listener.
+ * URL, signs in at the issuer's form, and follows the issuer's redirect to the
+ * CLI's loopback listener, or hands the address it ended on to the CLI's stdin
+ * as a person without a browser on that machine pastes it. A second issuer signs
+ * people in without a form, as the local platform's does.
+ *
+ * <p>mock-oauth2-server offers no device authorization grant (RFC 8628), so
+ * {@code --device} is proven here only where the issuer does not offer it.
  *
  * <p>mock-oauth2-server accepts any refresh token, so a refused renewal cannot
  * be provoked here; TokenHandlingTest proves that path with an issuer that
@@ -37,21 +43,28 @@ class LoginFlowTest {
     static final String EMAIL = "ada@example.com";
 
     static OidcIssuer issuer;
+    static OidcIssuer silentIssuer;
     @TempDir
     Path home;
 
     @BeforeAll
-    static void startIssuer() {
-        issuer = OidcIssuer.builder().loginAs(EMAIL, List.of()).tokenLifetime(Duration.ofMinutes(10)).start();
+    static void startIssuers() {
+        issuer = OidcIssuer.builder().loginAs(EMAIL, List.of()).loginForm().tokenLifetime(Duration.ofMinutes(10)).start();
+        silentIssuer = OidcIssuer.builder().loginAs(EMAIL, List.of()).tokenLifetime(Duration.ofMinutes(10)).start();
     }
 
     @AfterAll
-    static void stopIssuer() {
+    static void stopIssuers() {
         issuer.close();
+        silentIssuer.close();
     }
 
     Map<String, String> environment() {
-        return Map.of("NAIS_CONFIG_DIR", home.resolve("nais").toString(), "NAIS_ISSUER", issuer.issuerUrl());
+        return environment(issuer);
+    }
+
+    Map<String, String> environment(OidcIssuer of) {
+        return Map.of("NAIS_CONFIG_DIR", home.resolve("nais").toString(), "NAIS_ISSUER", of.issuerUrl());
     }
 
     @Test
@@ -59,7 +72,7 @@ class LoginFlowTest {
         NaisProcess.Result login = login();
 
         assertThat(login.exitCode()).as(login.err()).isZero();
-        assertThat(login.err()).contains("Logged in as " + EMAIL + ".");
+        assertThat(login.err()).startsWith("No browser here: open the link below").contains("Logged in as " + EMAIL + ".");
         TokenCache cache = new TokenCache(home.resolve("nais"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.file()))).isEqualTo("rw-------");
         TokenSet stored = cache.load().orElseThrow();
@@ -104,7 +117,7 @@ class LoginFlowTest {
             assertThat(stray.statusCode()).isEqualTo(400);
             assertThat(process.isAlive()).isTrue();
 
-            HttpResponse<String> real = http().send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> real = http().send(HttpRequest.newBuilder(signIn(url)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(real.body()).contains("You are logged in");
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(process.exitValue()).isZero();
@@ -113,13 +126,111 @@ class LoginFlowTest {
         }
     }
 
+    @Test
+    void withoutABrowserThePastedAddressCompletesTheLoginAndAnotherLoginsAddressIsTurnedAway() throws Exception {
+        whileLoggingIn(environment(), process -> {
+            URI url = printedUrl(process);
+            assertThat(printedLines.get(0)).startsWith("No browser here");
+            URI endedOn = signIn(url);
+            assertThat(endedOn.toString()).startsWith(query(url, "redirect_uri"));
+
+            paste(process, endedOn.toString().replaceAll("state=[^&]+", "state=guess"));
+            assertThat(NaisProcess.readUntil(process, process.getErrorStream(), "not the login")).isNotEmpty();
+            assertThat(process.isAlive()).isTrue();
+            paste(process, endedOn.toString());
+
+            NaisProcess.Result ended = ended(process);
+            assertThat(ended.exitCode()).as(ended.err()).isZero();
+            assertThat(ended.err()).contains("Logged in as " + EMAIL + ".");
+            assertThat(verifiedEmail(new TokenCache(home.resolve("nais")).load().orElseThrow().accessToken())).isEqualTo(EMAIL);
+        }, "--no-browser");
+    }
+
+    @Test
+    void pastedRefusalOfTheIssuerEndsTheLoginWithExitCode4() throws Exception {
+        whileLoggingIn(environment(), process -> {
+            URI url = printedUrl(process);
+            paste(process, query(url, "redirect_uri") + "?error=access_denied&state=" + query(url, "state"));
+
+            NaisProcess.Result ended = ended(process);
+            assertThat(ended.exitCode()).isEqualTo(4);
+            assertThat(ended.err()).contains("The issuer refused the login (access_denied)");
+            assertThat(new TokenCache(home.resolve("nais")).load()).isEmpty();
+        }, "--no-browser");
+    }
+
+    @Test
+    void deviceLoginSaysTheIssuerOffersNoneAndFallsBackToPasting() throws Exception {
+        whileLoggingIn(environment(), process -> {
+            URI url = printedUrl(process);
+            assertThat(printedLines.get(0)).startsWith("The issuer " + issuer.issuerUrl() + " offers no device login");
+            paste(process, signIn(url).toString());
+
+            assertThat(ended(process).exitCode()).isZero();
+            assertThat(new TokenCache(home.resolve("nais")).load().orElseThrow().identity()).isEqualTo(EMAIL);
+        }, "--device");
+    }
+
+    /** The local platform's issuer signs its person in without a form: no browser, no paste. */
+    @Test
+    void anIssuerThatSignsInWithoutAskingNeedsNoBrowser() throws Exception {
+        whileLoggingIn(environment(silentIssuer), process -> {
+            NaisProcess.Result ended = ended(process);
+            assertThat(ended.exitCode()).as(ended.err()).isZero();
+            assertThat(ended.err().lines().findFirst().orElseThrow()).startsWith("Logging in without a browser");
+            assertThat(ended.err()).contains("Logged in as " + EMAIL + ".");
+            assertThat(new TokenCache(home.resolve("nais")).load().orElseThrow().identity()).isEqualTo(EMAIL);
+        });
+    }
+
+    private interface LoginSteps {
+        void run(Process login) throws Exception;
+    }
+
+    /** Runs {@code nais auth login <flags>} as a process for the steps; it never outlives them. */
+    private static void whileLoggingIn(Map<String, String> environment, LoginSteps steps, String... flags) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("auth", "login", "--timeout", "60"));
+        args.addAll(List.of(flags));
+        Process process = NaisProcess.start(environment, args.toArray(String[]::new));
+        try {
+            steps.run(process);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Waits for the login to end; its exit status and what it printed from here on. */
+    private static NaisProcess.Result ended(Process process) throws Exception {
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new NaisProcess.Result(process.exitValue(), new String(process.getInputStream().readAllBytes()),
+                new String(process.getErrorStream().readAllBytes()));
+    }
+
+    private static void paste(Process process, String address) throws Exception {
+        process.getOutputStream().write((address + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Signs in at the issuer's form as a browser would; returns where the issuer sends the browser next. */
+    private static URI signIn(URI url) throws Exception {
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> form = client.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(form.body()).contains("name=\"username\"");
+        HttpResponse<String> signedIn = client.send(HttpRequest.newBuilder(url)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + java.net.URLEncoder.encode(EMAIL, java.nio.charset.StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return URI.create(signedIn.headers().firstValue("Location").orElseThrow(() -> new AssertionError(
+                "the issuer did not redirect after sign-in: HTTP " + signedIn.statusCode())));
+    }
+
     private NaisProcess.Result login() throws Exception {
         Process process = NaisProcess.start(environment(), "auth", "login", "--no-browser", "--timeout", "60");
         try {
             URI url = printedUrl(process);
             assertThat(query(url, "code_challenge_method")).isEqualTo("S256");
             assertThat(query(url, "redirect_uri")).startsWith("http://127.0.0.1:");
-            HttpResponse<String> page = http().send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page = http().send(HttpRequest.newBuilder(signIn(url)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.uri().toString()).startsWith(query(url, "redirect_uri"));
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
