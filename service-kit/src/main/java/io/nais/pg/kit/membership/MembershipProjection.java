@@ -16,6 +16,7 @@ import io.nais.pg.events.Envelope;
 import io.nais.pg.events.InvalidEventException;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
+import io.nais.pg.tools.Quote;
 
 /**
  * A service's own projection of the team membership topic: who is on which
@@ -39,7 +40,7 @@ public final class MembershipProjection {
     /** @param table the service's membership table (a fixed name from code; quoted here all the same) */
     public MembershipProjection(DataSource dataSource, String table) {
         this.dataSource = dataSource;
-        String quoted = '"' + table.replace("\"", "\"\"") + '"';
+        String quoted = Quote.identifier(table);
         this.upsert = """
                 INSERT INTO %1$s AS m (team, email, member, event_time) VALUES (?, lower(?), ?, ?)
                 ON CONFLICT (team, email) DO UPDATE SET member = excluded.member, event_time = excluded.event_time
