@@ -13,6 +13,7 @@ import io.nais.pg.migration.replicate.Replication;
 import io.nais.pg.migration.report.MigrationEvents;
 import io.nais.pg.migration.verify.VerificationReport;
 import io.nais.pg.migration.verify.Verifier;
+import io.nais.pg.tools.Quote;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -137,10 +138,10 @@ public final class Migration {
         try (Connection target = request.target().connect("target"); Statement st = target.createStatement()) {
             for (String extension : source.extensions()) {
                 // WITH SCHEMA: the session's search_path starts at pg_catalog, which must not receive it
-                String create = "CREATE EXTENSION IF NOT EXISTS " + org.postgresql.core.Utils.escapeIdentifier(null, extension)
+                String create = "CREATE EXTENSION IF NOT EXISTS " + Quote.identifier(extension)
                         + " WITH SCHEMA public";
                 try {
-                    st.execute("SET ROLE " + org.postgresql.core.Utils.escapeIdentifier(null, role));
+                    st.execute("SET ROLE " + Quote.identifier(role));
                     st.execute(create);
                 } catch (SQLException e) {
                     if (!"42501".equals(e.getSQLState())) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.nais.pg.access.grants.DbaGrantProjection;
+import io.nais.pg.kit.membership.MembershipProjection;
 
 /**
  * The directory over access-service's own projections, DBA grants included

@@ -10,8 +10,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.nais.pg.access.directory.Channels;
 import io.nais.pg.access.directory.ClusterProjection;
-import io.nais.pg.access.directory.ClusterProjection.ClusterFacts;
-import io.nais.pg.access.directory.MembershipProjection;
 import io.nais.pg.events.AccessRevoked;
 import io.nais.pg.events.ClusterRemoved;
 import io.nais.pg.events.ClusterState;
@@ -19,6 +17,7 @@ import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.inbox.PolledBatch;
 import io.nais.pg.kit.logging.LogContext;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.kit.outbox.Outbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -75,8 +74,7 @@ public class ClusterConsumer {
             // ClusterDiscovered and ClusterUpdated both carry the whole state: converge on it
             if (envelope.data() instanceof ClusterState c) {
                 log.cluster(c.clusterId()).team(c.team());
-                clusterPresent(envelope, new ClusterFacts(c.clusterId(), c.team(), c.app(), c.host(), c.port(),
-                        c.database(), c.applicationRole(), c.schemas(), c.adminSecretRef(), c.pgVersion(), c.status()));
+                clusterPresent(envelope, c);
             } else if (envelope.data() instanceof ClusterRemoved c) {
                 log.cluster(c.clusterId()).team(c.team());
                 clusterRemoved(envelope, c);
@@ -93,12 +91,12 @@ public class ClusterConsumer {
         return envelope.data() instanceof ClusterRemoved c ? c.team() : null;
     }
 
-    private void clusterPresent(Envelope<?> envelope, ClusterFacts facts) {
-        if (!clusters.upsert(facts, envelope.metadata().time(), envelope.metadata().id())) {
+    private void clusterPresent(Envelope<?> envelope, ClusterState cluster) {
+        if (!clusters.upsert(cluster, envelope.metadata().time(), envelope.metadata().id())) {
             return;
         }
-        queue.markCluster(facts.clusterId(), facts.team());
-        afterCommit.run(() -> scheduler.wake(facts.clusterId()));
+        queue.markCluster(cluster.clusterId(), cluster.team());
+        afterCommit.run(() -> scheduler.wake(cluster.clusterId()));
     }
 
     private void clusterRemoved(Envelope<?> envelope, ClusterRemoved removed) {

@@ -19,7 +19,6 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import io.nais.pg.access.directory.ClusterTarget;
-import io.nais.pg.access.directory.MembershipProjection;
 import io.nais.pg.access.directory.ClusterProjection;
 import io.nais.pg.access.grants.DbaGrantProjection;
 import io.nais.pg.access.provisioning.model.Backoff;
@@ -32,6 +31,7 @@ import io.nais.pg.events.HumanRoleProvisioned;
 import io.nais.pg.events.HumanRoleRefused;
 import io.nais.pg.events.HumanRoleRemoved;
 import io.nais.pg.kit.logging.LogContext;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.kit.outbox.Outbox;
 
 /**

@@ -1,10 +1,8 @@
 package io.nais.pg.access.provisioning;
 
-import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +11,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.nais.pg.access.directory.Channels;
-import io.nais.pg.access.directory.MembershipProjection;
 import io.nais.pg.events.AccessRevoked;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.InvalidEventException;
@@ -21,6 +18,7 @@ import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.inbox.PolledBatch;
+import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.kit.outbox.Outbox;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -87,17 +85,7 @@ public class MembershipConsumer {
      * @return the memberships that changed
      */
     private List<MembershipProjection.Change> project(List<Envelope<?>> envelopes) {
-        return members.applyAll(envelopes.stream().map(MembershipConsumer::fact).toList());
-    }
-
-    private static MembershipProjection.Fact fact(Envelope<?> envelope) {
-        Instant time = envelope.metadata().time();
-        UUID id = envelope.metadata().id();
-        if (envelope.data() instanceof TeamMemberAdded added) {
-            return new MembershipProjection.Fact(added.team(), added.email(), true, time, id);
-        }
-        TeamMemberRemoved removed = (TeamMemberRemoved) envelope.data(); // refusal() let nothing else through
-        return new MembershipProjection.Fact(removed.team(), removed.email(), false, time, id);
+        return members.applyAll(envelopes.stream().map(MembershipProjection::fact).toList());
     }
 
     /**

@@ -39,9 +39,7 @@ import io.nais.pg.events.Topics;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.kafka.TestEventBus;
-import io.nais.pg.testsupport.net.LatencyProxy;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
-import io.nais.pg.testsupport.process.ProcessCpu;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 
 /**

@@ -47,8 +47,7 @@ public class ClusterConsumer {
             Object event = envelope.data();
             if (event instanceof ClusterState c) {
                 // ClusterDiscovered or ClusterUpdated: both carry the whole state
-                registry.upsert(new ClusterRegistry.ClusterFacts(c.clusterId(), c.team(), c.host(), c.port(),
-                        c.database(), c.adminSecretRef(), c.pgVersion()), time, id);
+                registry.upsert(c, time, id);
             } else if (event instanceof ClusterRemoved c) {
                 registry.remove(c.clusterId(), time, id);
             } else {

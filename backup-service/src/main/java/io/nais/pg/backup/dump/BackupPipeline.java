@@ -23,7 +23,7 @@ import java.util.function.Supplier;
 import io.nais.pg.backup.crypto.AgeCipher;
 import io.nais.pg.backup.postgres.PgTools;
 import io.nais.pg.backup.postgres.DatabaseFingerprint;
-import io.nais.pg.backup.postgres.ToolProcess;
+import io.nais.pg.tools.ToolProcess;
 import io.nais.pg.backup.storage.MultipartUpload;
 import io.nais.pg.backup.storage.ObjectStore;
 import io.nais.pg.kit.clusters.LibpqAdminLogin;

@@ -1,18 +1,14 @@
 package io.nais.pg.backup.postgres;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+
+import io.nais.pg.tools.PgInstallation;
+import io.nais.pg.tools.ToolProcess;
 
 /**
  * pg_dump and pg_restore of one PostgreSQL installation. They must come from
@@ -28,10 +24,12 @@ import java.util.stream.Stream;
  */
 public final class PgTools {
 
+    private static final List<String> TOOLS = List.of("pg_dump", "pg_restore");
+
     private final Path binDir;
 
     public PgTools(Path binDir) {
-        if (!Files.isExecutable(binDir.resolve("pg_dump")) || !Files.isExecutable(binDir.resolve("pg_restore"))) {
+        if (!TOOLS.stream().allMatch(tool -> Files.isExecutable(binDir.resolve(tool)))) {
             throw new IllegalStateException("no pg_dump/pg_restore in " + binDir);
         }
         this.binDir = binDir;
@@ -39,7 +37,12 @@ public final class PgTools {
 
     /** The configured directory, or the machine's installation. */
     public static PgTools locate(Optional<Path> configured) {
-        return new PgTools(configured.or(PgTools::fromPgConfig).or(PgTools::highestDebianVersion)
+        if (configured.isPresent()) {
+            return new PgTools(configured.get());
+        }
+        List<PgInstallation.Place> machine = List.of(PgInstallation.pgConfig("pg_config"),
+                PgInstallation.versioned(PgInstallation.DEBIAN_ROOT));
+        return new PgTools(PgInstallation.find(TOOLS, machine, new ArrayList<>())
                 .orElseThrow(() -> new IllegalStateException(
                         "pg_dump not found: set nais.backup.dump.bin-dir or install the Debian package 'postgresql'")));
     }
@@ -50,58 +53,16 @@ public final class PgTools {
 
     /**
      * Starts {@code tool} (e.g. {@code pg_dump}) with its arguments; stdout and
-     * stdin are the caller's to use, stderr is collected for {@link ToolProcess#failure}.
+     * stdin are the caller's to use, stderr is collected for {@link ToolProcess#awaitSuccess}.
      *
      * @param login the libpq login's environment: {@code PGPASSWORD}, {@code PGSSLMODE}, {@code PGOPTIONS} ...
      */
     public ToolProcess start(String tool, List<String> arguments, Map<String, String> login) {
-        List<String> command = new ArrayList<>();
-        command.add(binDir.resolve(tool).toString());
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> environment = builder.environment();
-        environment.putAll(login);
-        environment.put("PGAPPNAME", "backup-service");
-        environment.put("PGCONNECT_TIMEOUT", "10");
-        environment.remove("PGPASSFILE");
-        try {
-            return new ToolProcess(tool, builder.start());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not start " + tool, e);
-        }
-    }
-
-    private static Optional<Path> fromPgConfig() {
-        try {
-            Process process = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(true).start();
-            try (InputStream out = process.getInputStream()) {
-                String dir = new String(out.readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0
-                        && Files.isExecutable(Path.of(dir, "pg_dump")) && Files.isExecutable(Path.of(dir, "pg_restore"))) {
-                    return Optional.of(Path.of(dir));
-                }
-            }
-        } catch (IOException e) {
-            // no pg_config on PATH: try the Debian layout
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<Path> highestDebianVersion() {
-        Path root = Path.of("/usr/lib/postgresql");
-        if (!Files.isDirectory(root)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> versions = Files.list(root)) {
-            return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
-                    .sorted(Comparator.comparingInt((Path v) -> Integer.parseInt(v.getFileName().toString())).reversed())
-                    .map(v -> v.resolve("bin"))
-                    .filter(bin -> Files.isExecutable(bin.resolve("pg_dump")))
-                    .findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return ToolProcess.start(binDir.resolve(tool), arguments, environment -> {
+            environment.putAll(login);
+            environment.put("PGAPPNAME", "backup-service");
+            environment.put("PGCONNECT_TIMEOUT", "10");
+            environment.remove("PGPASSFILE");
+        });
     }
 }

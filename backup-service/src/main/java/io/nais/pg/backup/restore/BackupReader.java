@@ -26,7 +26,7 @@ import io.nais.pg.backup.dump.Manifest;
 import io.nais.pg.backup.dump.ObjectKeys;
 import io.nais.pg.backup.dump.Sha256;
 import io.nais.pg.backup.postgres.PgTools;
-import io.nais.pg.backup.postgres.ToolProcess;
+import io.nais.pg.tools.ToolProcess;
 import io.nais.pg.backup.storage.ObjectStore;
 import io.nais.pg.kit.clusters.LibpqAdminLogin;
 

@@ -29,6 +29,7 @@ import io.nais.pg.kit.clusters.LibpqAdminLogin;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.pki.Pem;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
+import io.nais.pg.tools.ToolProcess;
 
 /**
  * Issue 18, hole 6, from the tool's side: pg_dump, started by the service's

@@ -49,9 +49,9 @@ public class ProjectionConsumers {
         }
         try (LogContext log = LogContext.forEvent(envelope).cluster(envelope.key())) {
             if (envelope.data() instanceof ClusterState c) {
-                directory.applyCluster(c.clusterId(), c.team(), false, envelope.metadata().time());
+                directory.clusterPresent(c, envelope.metadata().time(), envelope.metadata().id());
             } else if (envelope.data() instanceof ClusterRemoved r) {
-                directory.applyCluster(r.clusterId(), r.team(), true, envelope.metadata().time());
+                directory.clusterRemoved(r.clusterId(), envelope.metadata().time(), envelope.metadata().id());
             } else {
                 throw new InvalidEventException(envelope.type(), "/type", "not a cluster event");
             }

@@ -2,6 +2,7 @@ package io.nais.pg.migration.connect;
 
 import io.nais.pg.migration.MigrationException;
 import io.nais.pg.migration.MigrationException.Failure;
+import io.nais.pg.tools.Quote;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -163,9 +164,9 @@ public record Endpoint(String host, int port, String database, String user, Stri
 
     /** A libpq conninfo string (each value quoted), for a subscription on the target. */
     public String conninfo() {
-        return "host=" + conninfoValue(host) + " port=" + port + " dbname=" + conninfoValue(database) + " user="
-                + conninfoValue(user) + (password == null ? "" : " password=" + conninfoValue(password))
-                + " sslmode=" + conninfoValue(sslMode) + " application_name=nais_migration";
+        return "host=" + Quote.conninfoValue(host) + " port=" + port + " dbname=" + Quote.conninfoValue(database) + " user="
+                + Quote.conninfoValue(user) + (password == null ? "" : " password=" + Quote.conninfoValue(password))
+                + " sslmode=" + Quote.conninfoValue(sslMode) + " application_name=nais_migration";
     }
 
     private MigrationException refused(String role, SQLException e) {
@@ -187,10 +188,6 @@ public record Endpoint(String host, int port, String database, String user, Stri
     private String jdbcUrl() {
         return "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/"
                 + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String conninfoValue(String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private static String decode(String value) {

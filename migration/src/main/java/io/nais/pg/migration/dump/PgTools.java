@@ -2,13 +2,12 @@ package io.nais.pg.migration.dump;
 
 import io.nais.pg.migration.MigrationException;
 import io.nais.pg.migration.MigrationException.Failure;
-import java.io.IOException;
+import io.nais.pg.tools.PgInstallation;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Finds pg_dump and pg_restore: {@code NAIS_PG_BIN} if set, else the newest
@@ -16,8 +15,6 @@ import java.util.stream.Stream;
  * reads any older server), else the {@code PATH}.
  */
 public final class PgTools {
-
-    private static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
 
     private final Path binDir;
 
@@ -30,7 +27,8 @@ public final class PgTools {
         if (configured != null && !configured.isBlank()) {
             return new PgTools(Path.of(configured));
         }
-        return new PgTools(newestDebianBinDir().orElse(null));
+        return new PgTools(PgInstallation.find(List.of("pg_dump"),
+                List.of(PgInstallation.versioned(PgInstallation.DEBIAN_ROOT)), new ArrayList<>()).orElse(null));
     }
 
     public String pgDump() {
@@ -51,19 +49,5 @@ public final class PgTools {
                     + " (install the postgresql-client package or set NAIS_PG_BIN)");
         }
         return tool.toString();
-    }
-
-    private static Optional<Path> newestDebianBinDir() {
-        if (!Files.isDirectory(DEBIAN_ROOT)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> versions = Files.list(DEBIAN_ROOT)) {
-            return versions.filter(v -> v.getFileName().toString().matches("\\d+"))
-                    .filter(v -> Files.isExecutable(v.resolve("bin/pg_dump")))
-                    .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
-                    .map(v -> v.resolve("bin"));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }

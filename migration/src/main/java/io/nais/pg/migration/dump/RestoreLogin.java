@@ -3,6 +3,7 @@ package io.nais.pg.migration.dump;
 import io.nais.pg.migration.MigrationException;
 import io.nais.pg.migration.MigrationException.Failure;
 import io.nais.pg.migration.connect.Endpoint;
+import io.nais.pg.tools.Quote;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import org.postgresql.PGConnection;
-import org.postgresql.core.Utils;
 
 /**
  * The login pg_restore uses on the target: a throwaway NOSUPERUSER role, made
@@ -58,9 +58,9 @@ final class RestoreLogin implements AutoCloseable {
             // nais_restore: the group a cluster that admits only known roles lets in (backup-service's restore logins share it)
             st.execute("DO $$ BEGIN CREATE ROLE " + RESTORE_GROUP + " NOLOGIN;"
                     + " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
-            st.execute("CREATE ROLE " + quote(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+            st.execute("CREATE ROLE " + Quote.identifier(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
                     + " VALID UNTIL '" + Instant.now().plus(Duration.ofDays(1)) + "'" // an ISO instant: digits, '-', ':', 'T', 'Z'
-                    + " IN ROLE " + RESTORE_GROUP + ", " + quote(applicationRole));
+                    + " IN ROLE " + RESTORE_GROUP + ", " + Quote.identifier(applicationRole));
             RestoreLogin created = new RestoreLogin(admin, applicationRole, admin.as(role, password));
             try {
                 c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
@@ -88,9 +88,9 @@ final class RestoreLogin implements AutoCloseable {
     @Override
     public void close() {
         try (Connection c = admin.connect("target"); Statement st = c.createStatement()) {
-            st.execute("REASSIGN OWNED BY " + quote(login.user()) + " TO " + quote(applicationRole));
-            st.execute("DROP OWNED BY " + quote(login.user()));
-            st.execute("DROP ROLE " + quote(login.user()));
+            st.execute("REASSIGN OWNED BY " + Quote.identifier(login.user()) + " TO " + Quote.identifier(applicationRole));
+            st.execute("DROP OWNED BY " + Quote.identifier(login.user()));
+            st.execute("DROP ROLE " + Quote.identifier(login.user()));
         } catch (SQLException e) {
             throw new MigrationException(Failure.COPY_FAILED, "copy", "could not drop the restore login " + login.user()
                     + " on the target (SQLSTATE " + e.getSQLState() + "); its password expires in a day", e);
@@ -113,7 +113,4 @@ final class RestoreLogin implements AutoCloseable {
         }
     }
 
-    private static String quote(String identifier) throws SQLException {
-        return Utils.escapeIdentifier(null, identifier).toString();
-    }
 }

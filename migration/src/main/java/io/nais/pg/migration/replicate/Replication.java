@@ -6,6 +6,7 @@ import io.nais.pg.migration.connect.Endpoint;
 import io.nais.pg.migration.plan.Bytes;
 import io.nais.pg.migration.plan.SequenceInfo;
 import io.nais.pg.migration.plan.TableInfo;
+import io.nais.pg.tools.Quote;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.postgresql.core.Utils;
 
 /**
  * Logical replication from the source into the target: a publication of the
@@ -54,7 +54,7 @@ public final class Replication {
 
     /** Publication on the source for exactly these tables, subscription on the target. */
     public void start(List<TableInfo> tables) {
-        String tableList = tables.stream().map(t -> quote(t.schema()) + "." + quote(t.name())).collect(Collectors.joining(", "));
+        String tableList = tables.stream().map(t -> Quote.qualified(t.schema(), t.name())).collect(Collectors.joining(", "));
         try (Connection s = source.connect("source"); Statement st = s.createStatement()) {
             boolean exists;
             try (ResultSet rs = st.executeQuery("SELECT FROM pg_catalog.pg_publication WHERE pubname OPERATOR(pg_catalog.=) '" + NAME + "'")) {
@@ -66,8 +66,8 @@ public final class Replication {
         }
         try (Connection t = target.connect("target"); Statement st = t.createStatement()) {
             // the conninfo holds the source password: only this statement and the (superuser-only) catalog see it
-            st.execute("CREATE SUBSCRIPTION " + NAME + " CONNECTION '" + Utils.escapeLiteral(null, source.conninfo(), true)
-                    + "' PUBLICATION " + NAME + " WITH (copy_data = true)");
+            st.execute("CREATE SUBSCRIPTION " + NAME + " CONNECTION " + Quote.literal(source.conninfo())
+                    + " PUBLICATION " + NAME + " WITH (copy_data = true)");
         } catch (SQLException e) {
             throw failed("replicate", "could not subscribe the target to the source (is the source reachable from the target?)", e);
         }
@@ -134,7 +134,7 @@ public final class Replication {
              PreparedStatement ps = t.prepareStatement("SELECT pg_catalog.setval(?::pg_catalog.regclass, ?, true)")) {
             for (SequenceInfo sequence : sequences) {
                 if (sequence.lastValue() != null) {
-                    ps.setString(1, quote(sequence.schema()) + "." + quote(sequence.name()));
+                    ps.setString(1, Quote.qualified(sequence.schema(), sequence.name()));
                     ps.setLong(2, sequence.lastValue());
                     ps.execute();
                 }
@@ -202,13 +202,6 @@ public final class Replication {
         return new MigrationException(Failure.COPY_FAILED, stage, what + " (SQLSTATE " + e.getSQLState() + ")", e);
     }
 
-    private static String quote(String identifier) {
-        try {
-            return Utils.escapeIdentifier(null, identifier).toString();
-        } catch (SQLException e) {
-            throw new IllegalArgumentException("identifier with a NUL character", e);
-        }
-    }
 
     private static void sleep() {
         try {

@@ -1,11 +1,11 @@
 package io.nais.pg.migration.verify;
 
 import io.nais.pg.migration.plan.TableInfo;
+import io.nais.pg.tools.Quote;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.postgresql.core.Utils;
 
 /**
  * A table's row count and content checksum, computed by the server: the sum of
@@ -23,7 +23,7 @@ import org.postgresql.core.Utils;
 public record TableChecksum(String table, long rows, String checksum) {
 
     static TableChecksum of(Connection connection, TableInfo table) throws SQLException {
-        String relation = quote(table.schema()) + "." + quote(table.name());
+        String relation = Quote.qualified(table.schema(), table.name());
         String sql = "SELECT pg_catalog.count(*),"
                 + " coalesce(pg_catalog.sum(('x' OPERATOR(pg_catalog.||) pg_catalog.substr(h, 1, 16))::pg_catalog.bit(64)::pg_catalog.int8), 0),"
                 + " coalesce(pg_catalog.sum(('x' OPERATOR(pg_catalog.||) pg_catalog.substr(h, 17, 16))::pg_catalog.bit(64)::pg_catalog.int8), 0)"
@@ -32,10 +32,5 @@ public record TableChecksum(String table, long rows, String checksum) {
             rs.next();
             return new TableChecksum(table.qualifiedName(), rs.getLong(1), rs.getBigDecimal(2) + ":" + rs.getBigDecimal(3));
         }
-    }
-
-    /** The driver's identifier quoting (the one helper the CLI side has; service-kit's is not on this classpath). */
-    static String quote(String identifier) throws SQLException {
-        return Utils.escapeIdentifier(null, identifier).toString();
     }
 }

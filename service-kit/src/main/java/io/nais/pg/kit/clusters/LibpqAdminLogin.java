@@ -3,6 +3,8 @@ package io.nais.pg.kit.clusters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.nais.pg.tools.Quote;
+
 /**
  * A cluster admin's login as libpq tools take it ({@code pg_dump}, {@code pg_restore}, {@code psql}), with
  * the same guarantees as {@link ClusterAdminConnections#open}: the server is verified
@@ -24,11 +26,11 @@ public record LibpqAdminLogin(String host, int port, String database, AdminCrede
 
     /** {@code host=… port=… dbname=… user=… sslmode=verify-full sslrootcert=… options=…}, values quoted. */
     public String conninfo() {
-        return "host=" + quote(host) + " port=" + port + " dbname=" + quote(database)
-                + " user=" + quote(credentials.username())
+        return "host=" + Quote.conninfoValue(host) + " port=" + port + " dbname=" + Quote.conninfoValue(database)
+                + " user=" + Quote.conninfoValue(credentials.username())
                 + " sslmode=" + AdminSessionSettings.SSL_MODE
-                + " sslrootcert=" + quote(credentials.sslRootCert().toString())
-                + " options=" + quote(AdminSessionSettings.OPTIONS);
+                + " sslrootcert=" + Quote.conninfoValue(credentials.sslRootCert().toString())
+                + " options=" + Quote.conninfoValue(AdminSessionSettings.OPTIONS);
     }
 
     /** {@code PGPASSWORD}, {@code PGSSLMODE}, {@code PGSSLROOTCERT} and {@code PGOPTIONS} for the child process. */
@@ -49,10 +51,5 @@ public record LibpqAdminLogin(String host, int port, String database, AdminCrede
     @Override
     public String toString() {
         return "LibpqAdminLogin[" + conninfo() + "]";
-    }
-
-    /** libpq's conninfo quoting: single quotes, with backslash and quote escaped, so any value stays one value. */
-    static String quote(String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

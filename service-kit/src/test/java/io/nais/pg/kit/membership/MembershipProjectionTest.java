@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -78,6 +79,30 @@ class MembershipProjectionTest {
     }
 
     @Test
+    void theEventIdBreaksATieOfEnvelopeTimes() {
+        UUID low = new UUID(0, 1);
+        UUID high = new UUID(0, 2);
+        members.apply(at(T0, high, new TeamMemberRemoved(team, "ada@example.com")));
+        members.apply(at(T0, low, new TeamMemberAdded(team, "ada@example.com")));
+
+        assertThat(members.isMember(team, "ada@example.com")).isFalse();
+    }
+
+    @Test
+    void aBatchEndsAtEachPersonsNewestFactAndReportsOnlyWhatChanged() {
+        members.apply(at(T0.plusSeconds(5), new TeamMemberAdded(team, "bob@example.com")));
+
+        List<MembershipProjection.Change> changes = members.applyAll(List.of(
+                fact(at(T0.plusSeconds(1), new TeamMemberAdded(team, "Ada@example.com"))),
+                fact(at(T0.plusSeconds(2), new TeamMemberRemoved(team, "ada@example.com"))),
+                fact(at(T0, new TeamMemberRemoved(team, "bob@example.com")))));
+
+        assertThat(changes).containsExactly(new MembershipProjection.Change(team, "ada@example.com", false));
+        assertThat(members.members(team)).containsExactly("bob@example.com");
+        assertThat(members.teamsOf("BOB@example.com")).containsExactly(team);
+    }
+
+    @Test
     void anEventThatIsNotAboutMembershipIsRefusedAsInvalid() {
         Envelope<ClusterRemoved> notMembership = at(T0, new ClusterRemoved(team + "/app", team, "app"));
 
@@ -87,7 +112,14 @@ class MembershipProjectionTest {
     }
 
     private static <E extends PlatformEvent> Envelope<E> at(Instant time, E data) {
-        UUID id = UUID.randomUUID();
+        return at(time, UUID.randomUUID(), data);
+    }
+
+    private static <E extends PlatformEvent> Envelope<E> at(Instant time, UUID id, E data) {
         return new Envelope<>(new EventMetadata(id, time, "kit-test", id.toString()), data);
+    }
+
+    private static MembershipProjection.Fact fact(Envelope<?> envelope) {
+        return MembershipProjection.fact(envelope);
     }
 }

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.nais.pg.tools.Quote;
+
 /** Writes postgresql.conf settings, pg_hba.conf and the TLS files of a fresh data directory. */
 final class ClusterFiles {
 
@@ -49,7 +51,7 @@ final class ClusterFiles {
             lines.addAll(List.of("ssl = on", "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'",
                     "ssl_ca_file = 'client-ca.crt'"));
         }
-        extra.forEach((key, value) -> lines.add(key + " = " + Sql.literal(value)));
+        extra.forEach((key, value) -> lines.add(key + " = " + Quote.literal(value)));
         append(data.resolve("postgresql.conf"), String.join("\n", lines) + "\n");
     }
 

@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
+import io.nais.pg.tools.Quote;
+
 /**
  * A throwaway PostgreSQL cluster made with the machine's binaries
  * ({@link PostgresBinaries}), listening on 127.0.0.1 only, with superuser
@@ -304,11 +306,11 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Creates a LOGIN role with the given password. */
     public void createLoginRole(String role, String password) {
-        execute("postgres", "CREATE ROLE " + Sql.identifier(role) + " LOGIN PASSWORD " + Sql.literal(password));
+        execute("postgres", "CREATE ROLE " + Quote.identifier(role) + " LOGIN PASSWORD " + Quote.literal(password));
     }
 
     public void createDatabase(String name, String owner) {
-        execute("postgres", "CREATE DATABASE " + Sql.identifier(name) + " OWNER " + Sql.identifier(owner));
+        execute("postgres", "CREATE DATABASE " + Quote.identifier(name) + " OWNER " + Quote.identifier(owner));
     }
 
     /**
@@ -354,7 +356,7 @@ public final class PostgresCluster implements AutoCloseable {
     private void takeOverSuperuser() {
         try (Connection connection = connect("postgres", adminUser(), template.password());
              Statement statement = connection.createStatement()) {
-            statement.execute("ALTER ROLE " + Sql.identifier(adminUser()) + " PASSWORD " + Sql.literal(adminPassword));
+            statement.execute("ALTER ROLE " + Quote.identifier(adminUser()) + " PASSWORD " + Quote.literal(adminPassword));
             template = null;
         } catch (SQLException e) {
             throw new IllegalStateException("could not set the superuser password of " + this + " (SQLSTATE " + e.getSQLState() + ")", e);

@@ -1,15 +1,21 @@
-package io.nais.pg.backup.postgres;
+package io.nais.pg.tools;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * A running pg_dump or pg_restore. Its stderr is drained on a thread of its
- * own (a full pipe would stall the tool) and only the tail is kept, as the
- * reason when the tool fails.
+ * A running PostgreSQL client tool (pg_dump, pg_restore, psql ...). Its stderr
+ * is drained on a thread of its own (a full pipe would stall the tool) and only
+ * the tail is kept, as the reason when the tool fails.
  */
 public final class ToolProcess implements AutoCloseable {
 
@@ -21,7 +27,27 @@ public final class ToolProcess implements AutoCloseable {
     private final Thread stderrDrain;
     private int tailLength;
 
-    ToolProcess(String tool, Process process) {
+    /**
+     * Starts {@code executable} with its arguments; stdout and stdin are the caller's to use.
+     *
+     * @param environment sets the child's environment (a login's {@code PGPASSWORD}, {@code PGSSLMODE} ...),
+     *                    which is the only place a password may go: a command line is what {@code ps} shows
+     */
+    public static ToolProcess start(Path executable, List<String> arguments, Consumer<Map<String, String>> environment) {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        environment.accept(builder.environment());
+        String tool = executable.getFileName().toString();
+        try {
+            return new ToolProcess(tool, builder.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + tool, e);
+        }
+    }
+
+    private ToolProcess(String tool, Process process) {
         this.tool = tool;
         this.process = process;
         this.stderrDrain = new Thread(this::drainStderr, tool + "-stderr");

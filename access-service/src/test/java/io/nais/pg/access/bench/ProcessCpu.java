@@ -1,4 +1,4 @@
-package io.nais.pg.testsupport.process;
+package io.nais.pg.access.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
