@@ -88,9 +88,9 @@ role_exists() { [[ $(psql -X -At "$ADMIN" -c "select count(*) from pg_roles wher
 eventually 60 role_exists || { echo "no role $member" >&2; exit 1; }
 TOKEN=$(platform token "$member")
 
-log "pgbench -i -s 10 as the cluster admin, DML granted to nais_human"
+log "pgbench -i -s 10 as the cluster admin, DML granted to nais_human_write"
 pgbench -i -s 10 -q "$ADMIN" >/dev/null 2>&1
-psql -X -q "$ADMIN" -c "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO nais_human"
+psql -X -q "$ADMIN" -c "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO nais_human_write"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log "starting nais postgres proxy on 127.0.0.1:$PORT"

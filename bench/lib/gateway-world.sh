@@ -61,7 +61,7 @@ world_pgbench_init() {
   log "pgbench -i -s $1 (directly, as the application owner)"
   PGPASSWORD=$PG_OWNER_PASSWORD pgbench -i -s "$1" -q "$DIRECT" >/dev/null 2>&1
   PGPASSWORD=$PG_OWNER_PASSWORD psql "$DIRECT" -Xq -c "GRANT SELECT, INSERT, UPDATE, DELETE ON pgbench_accounts,
-    pgbench_branches, pgbench_tellers, pgbench_history TO nais_human"
+    pgbench_branches, pgbench_tellers, pgbench_history TO nais_human_write"
 }
 
 # run <label> <connstr> <password> <pgbench args...>  -> prints "tps p99_ms"

@@ -101,6 +101,20 @@ class EventCodecTest {
     }
 
     @Test
+    void sessionOpenedWithoutALevelFromAnOlderGatewayStillDecodes() {
+        byte[] document = edit(EventFixtures.of(SessionOpened.class), doc -> data(doc).remove("level"));
+
+        assertThat(((SessionOpened) EventCodec.decode(document).data()).level()).isNull();
+    }
+
+    @Test
+    void sessionOpenedWithAnUnknownLevelIsRejected() {
+        byte[] document = edit(EventFixtures.of(SessionOpened.class), doc -> data(doc).put("level", "ADMIN"));
+
+        assertThatThrownBy(() -> EventCodec.decode(document)).isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
     void missingRequiredFieldIsRejectedNamingIt() {
         byte[] document = edit(new TeamMemberAdded("team-a", "me@example.com"), doc -> data(doc).remove("email"));
 

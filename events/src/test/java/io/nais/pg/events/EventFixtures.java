@@ -36,7 +36,7 @@ final class EventFixtures {
                     HumanRoleRemoved.Outcome.DEACTIVATED, "owns table public.notes"),
             new HumanRoleRefused(CLUSTER, "team-a", "me@example.com", HumanRoleRefused.EMAIL_TOO_LONG,
                     "the email is longer than the 63 bytes of a PostgreSQL role name"),
-            new SessionOpened(CLUSTER, SESSION, "dba@example.com", "10.0.0.7:51234", T0, GRANT),
+            new SessionOpened(CLUSTER, SESSION, "dba@example.com", "10.0.0.7:51234", T0, GRANT, SessionOpened.Level.READ),
             new SessionClosed(CLUSTER, SESSION, "me@example.com", "10.0.0.7:51234", T0, T1, 1024L,
                     5_000_000_000L, "access revoked"),
             new LoginDenied(CLUSTER, "me@example.com", "10.0.0.7:51234", "not a member of team-a", "28000"),

@@ -1,5 +1,6 @@
 package io.nais.pg.access.gateway;
 
+import io.nais.pg.access.AccessLevel;
 import io.nais.pg.access.directory.AccessDirectory.ClusterEndpoint;
 import io.nais.pg.access.gateway.auth.Authoriser;
 import io.nais.pg.access.gateway.auth.LoginRefused;
@@ -169,10 +170,13 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         String token = Messages.password(message);
         phase = Phase.LOGGING_IN;
         ctx.channel().config().setAutoRead(false);
-        String email = startup.parameter("user");
+        // user=<email>/ro asks for a read-only session; the token must name <email> either way
+        String user = startup.parameter("user");
+        String email = AccessLevel.person(user);
+        boolean readOnlyAsked = AccessLevel.asksReadOnly(user);
         String clusterId = startup.parameter("database");
         CompletableFuture
-                .supplyAsync(() -> login(token, email, clusterId), parts.blocking())
+                .supplyAsync(() -> login(token, email, readOnlyAsked, clusterId), parts.blocking())
                 .whenComplete((outcome, error) -> ctx.executor().execute(() -> {
                     try (LogContext log = logContext()) {
                         afterLogin(ctx, clusterId, outcome, error);
@@ -218,7 +222,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
      * Runs on a worker: verify the token, find the cluster, make sure the session can be audited,
      * then phase 3. A refusal carries what was established before it, and nothing more.
      */
-    private LoginOutcome login(String token, String email, String clusterId) {
+    private LoginOutcome login(String token, String email, boolean readOnlyAsked, String clusterId) {
         String person = null;
         String knownCluster = null;
         try (LogContext log = logContext()) {
@@ -227,9 +231,9 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
             ClusterEndpoint cluster = parts.authoriser().cluster(clusterId);
             knownCluster = cluster.clusterId();
             requireAudit(clusterId);
-            Authoriser.Decision decision = authorise(cluster, person);
+            Authoriser.Decision decision = authorise(cluster, person, readOnlyAsked);
             return LoginOutcome.permitted(new Session.Login(person, clusterId, clientAddress, decision.grantId(),
-                    verified.expiresAt()), decision);
+                    verified.expiresAt(), decision.level()), decision);
         } catch (LoginRefused refused) {
             return LoginOutcome.refused(refused, person, knownCluster);
         }
@@ -249,9 +253,14 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Phase 3: is the person allowed on this cluster (member or active DBA grant), and within their session limit. */
-    private Authoriser.Decision authorise(ClusterEndpoint cluster, String email) throws LoginRefused {
-        Authoriser.Decision decision = parts.authoriser().authorise(cluster, email, parts.clock().instant());
+    /**
+     * Phase 3: is the person allowed on this cluster (member or active DBA grant), at which level, and within their
+     * session limit.
+     */
+    private Authoriser.Decision authorise(ClusterEndpoint cluster, String email, boolean readOnlyAsked)
+            throws LoginRefused {
+        Authoriser.Decision decision = parts.authoriser().authorise(cluster, email, readOnlyAsked,
+                parts.clock().instant());
         if (!parts.sessions().reserve(email)) {
             throw new LoginRefused(SqlState.TOO_MANY_CONNECTIONS, "too-many-sessions",
                     "too many open sessions for user \"" + email + "\" through this gateway");
@@ -259,7 +268,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         return decision;
     }
 
-    /** Phase 4: log in to the cluster as the person, with a minted client certificate. */
+    /** Phase 4: log in to the cluster as the person's role of the decided level, with a minted client certificate. */
     private void connect(ChannelHandlerContext ctx, Session.Login login, Authoriser.Decision decision) {
         if (!ctx.channel().isActive()) {
             parts.sessions().release(login.email());
@@ -267,7 +276,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         }
         Map<String, String> passThrough = new LinkedHashMap<>(startup.parameters());
         passThrough.keySet().removeIf(k -> k.equals("user") || k.equals("database") || k.startsWith("_pq_."));
-        parts.backends().connect(ctx.channel().eventLoop(), decision.endpoint(), login.email(), passThrough)
+        parts.backends().connect(ctx.channel().eventLoop(), decision.endpoint(), login.roleName(), passThrough)
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         makeReady(ctx, login, (BackendReady) f.getNow());

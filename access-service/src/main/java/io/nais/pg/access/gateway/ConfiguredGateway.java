@@ -45,7 +45,8 @@ final class ConfiguredGateway {
                         oidc.requireEmailVerified()),
                 limits.maxConnections(), limits.maxSessionsPerPerson(), limits.maxStartupPacket(),
                 limits.maxPasswordMessage(), limits.startupTimeout(),
-                Set.copyOf(config.endSessionAtTokenExpiry().orElse(List.of())), config.eventLoopThreads());
+                Set.copyOf(config.endSessionAtTokenExpiry().orElse(List.of())), config.eventLoopThreads(),
+                Set.copyOf(config.readOnlyTeams().orElse(List.of())));
     }
 
     /**

@@ -35,6 +35,12 @@ public interface GatewayConfig {
     /** Statement audit (see {@code io.nais.pg.access.gateway.audit}). */
     Audit audit();
 
+    /**
+     * Teams whose members' sessions are read-only by default (without it: write). Their members write only on a
+     * DBA grant; a read-only session is always there for the asking ({@code user=<email>/ro}, {@code --read-only}).
+     */
+    Optional<List<String>> readOnlyTeams();
+
     /** Cluster ids whose sessions end when the login token expires; {@code *} for every cluster. */
     Optional<List<String>> endSessionAtTokenExpiry();
 

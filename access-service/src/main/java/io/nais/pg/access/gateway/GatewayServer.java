@@ -88,7 +88,7 @@ public final class GatewayServer implements AutoCloseable {
                 settings.clientCertificateValidity(), Clock.systemUTC());
         GatewayParts parts = new GatewayParts(
                 new TokenVerifier(settings.token()),
-                new Authoriser(directory),
+                new Authoriser(directory, settings.readOnlyTeams()),
                 new BackendConnector(certificates, settings.backendConnectTimeout(), settings.verifyClusterHostname()),
                 new SessionRegistry(settings.maxSessionsPerPerson()),
                 events,

@@ -36,5 +36,6 @@ public record GatewaySettings(
         int maxPasswordMessage,
         Duration startupTimeout,
         Set<String> endSessionAtTokenExpiry,
-        int eventLoopThreads) {
+        int eventLoopThreads,
+        Set<String> readOnlyTeams) {
 }

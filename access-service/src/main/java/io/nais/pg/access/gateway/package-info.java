@@ -19,12 +19,13 @@
  *    |                                        |     exp/nbf, alg allow-list), identity|
  *    |                                        |     claim == user                     |
  *    |                                        |  authorise: AccessDirectory: member   |
- *    |                                        |     of team or active DBA grant       |
- *    |                                        |  connect: mint client cert CN=&lt;email&gt;|
+ *    |                                        |     of team or active DBA grant;      |
+ *    |                                        |     level: read or write              |
+ *    |                                        |  connect: mint client cert CN=&lt;role&gt; |
  *    |                                        |-- SSLRequest ----------------------->|
  *    |                                        |<-------------------------------- 'S' |
  *    |                                        |== TLS + client certificate =========>|
- *    |                                        |-- StartupMessage user=&lt;email&gt;       |
+ *    |                                        |-- StartupMessage user=&lt;role&gt;        |
  *    |                                        |     database=&lt;application db&gt; ---->|
  *    |                                        |<-- AuthenticationOk (pg_hba: cert) --|
  *    |                                        |<-- ParameterStatus*, BackendKeyData, |
@@ -54,6 +55,17 @@
  *
  * <h2>Decisions</h2>
  * <ul>
+ *   <li><b>Access level by login role.</b> The startup user {@code <email>/ro} asks for a read-only session,
+ *       {@code <email>} for the person's default level; the token must name {@code <email>} either way. The
+ *       {@link io.nais.pg.access.gateway.auth.Authoriser} decides: a read-only ask is always read; otherwise a
+ *       member writes, unless the team is in {@code nais.access.gateway.read-only-teams}, where only an active
+ *       DBA grant writes and a member without one reads. The gateway then logs in to the cluster as the role
+ *       of that level ({@link io.nais.pg.access.AccessLevel}: {@code <email>} in {@code nais_human_write},
+ *       {@code <email>/ro} in {@code nais_human_read}), so what the session may do is the role's privileges,
+ *       and nothing the client says inside the session changes them. Why the user name and not a startup
+ *       parameter of our own: every client can set the user (psql, pgjdbc, a proxy), while an unknown
+ *       parameter a client put in {@code options} would reach the cluster as a harmless setting and the
+ *       person would write believing they could not. SessionOpened carries the level.</li>
  *   <li><b>Database name = cluster id.</b> A client asks for {@code dbname=<team>/<app>}
  *       (e.g. {@code team-a/demo-app}); the gateway connects to that cluster's
  *       application database (the {@code database} of the cluster's

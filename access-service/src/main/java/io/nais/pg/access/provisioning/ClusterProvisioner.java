@@ -18,6 +18,7 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import io.nais.pg.access.AccessLevel;
 import io.nais.pg.access.directory.ClusterTarget;
 import io.nais.pg.access.directory.ClusterProjection;
 import io.nais.pg.access.grants.DbaGrantProjection;
@@ -105,8 +106,9 @@ public class ClusterProvisioner {
     }
 
     /**
-     * Members and holders of an active DBA grant get a role (SUPERUSER while the grant is active), everybody
-     * else marked dirty gets none; a full resync covers the whole team and every grantee.
+     * Members and holders of an active DBA grant get their two login roles (the write one SUPERUSER while the
+     * grant is active), everybody else marked dirty gets neither; a full resync covers the whole team and every
+     * grantee. Keyed by role name.
      */
     private Map<String, HumanRoleSpec> desiredRoles(ClusterTarget cluster, ReconcileQueue.Pending work) {
         Map<String, HumanRoleSpec> desired = new LinkedHashMap<>();
@@ -114,39 +116,63 @@ public class ClusterProvisioner {
         Set<String> dbas = grants.grantees(cluster.clusterId(), Instant.now());
         for (String email : work.emails()) {
             boolean wanted = current.contains(email) || dbas.contains(email);
-            desired.put(email, wanted ? spec(email, dbas.contains(email)) : null);
+            putPerson(desired, email, wanted, dbas.contains(email));
         }
         if (work.fullResync()) {
-            current.forEach(email -> desired.put(email, spec(email, dbas.contains(email))));
-            dbas.forEach(email -> desired.put(email, spec(email, true)));
+            current.forEach(email -> putPerson(desired, email, true, dbas.contains(email)));
+            dbas.forEach(email -> putPerson(desired, email, true, true));
         }
         return desired;
     }
 
     /**
+     * A person's write role ({@code <email>}, SUPERUSER with a DBA grant) and read-only role ({@code <email>/ro}):
+     * both or neither. An identity that is itself a read-only role's name (no email is: a domain holds no
+     * {@code /}) gets nothing, so it can never be given another person's read-only role as its write role.
+     */
+    private void putPerson(Map<String, HumanRoleSpec> desired, String email, boolean wanted, boolean superuser) {
+        if (AccessLevel.asksReadOnly(email)) {
+            LOG.warnf("identity %s ends like a read-only role name; it gets no role", email);
+            return;
+        }
+        desired.put(AccessLevel.WRITE.roleName(email), wanted ? spec(email, AccessLevel.WRITE, superuser) : null);
+        desired.put(AccessLevel.READ.roleName(email), wanted ? spec(email, AccessLevel.READ, false) : null);
+    }
+
+    /**
      * A person whose email is longer than a role name can hold gets no role: {@code CREATE ROLE} would truncate
-     * the name, and nothing would find the role by the email again. Their desired role becomes "none"; a
-     * truncated role left from before is a managed role nobody wants, so the next full resync drops it.
+     * the name, and nothing would find the role by the email again. Their desired roles become "none"; a
+     * truncated role left from before is a managed role nobody wants, so the next full resync drops it. A person
+     * whose email fits but whose read-only role name ({@code /ro} longer) does not keeps the write role only.
      *
      * @return the refused emails, to be announced
      */
     private static List<String> refuseUnnameable(Map<String, HumanRoleSpec> desired) {
         List<String> refused = new ArrayList<>();
-        desired.replaceAll((email, spec) -> {
-            if (spec == null || Emails.fitsRoleName(email)) {
+        desired.replaceAll((roleName, spec) -> {
+            if (spec == null || Emails.fitsRoleName(roleName)) {
                 return spec;
             }
-            refused.add(email);
+            if (spec.level() == AccessLevel.WRITE) {
+                refused.add(roleName);
+            }
             return null;
         });
         return refused;
     }
 
-    private HumanRoleSpec spec(String email, boolean superuser) {
+    /**
+     * The human guards; a read-only role also starts its transactions read-only, so a write fails with a clear
+     * 25006 first. That setting is a courtesy the person can turn off: the control is the role's privileges.
+     */
+    private HumanRoleSpec spec(String email, AccessLevel level, boolean superuser) {
         Map<String, String> guards = new LinkedHashMap<>();
         guards.put("statement_timeout", config.humans().statementTimeout());
         guards.put("idle_in_transaction_session_timeout", config.humans().idleInTransactionSessionTimeout());
-        return new HumanRoleSpec(email, guards, superuser);
+        if (level == AccessLevel.READ) {
+            guards.put("default_transaction_read_only", "on");
+        }
+        return new HumanRoleSpec(level.roleName(email), guards, superuser, level);
     }
 
     /**
@@ -205,12 +231,12 @@ public class ClusterProvisioner {
             ReconcileResult result = outcome.result();
             if (result.provisioned()) {
                 events.add(Envelope.of(PRODUCER, new HumanRoleProvisioned(cluster.clusterId(), cluster.team(),
-                        outcome.roleName(), outcome.roleName(), false)));
+                        AccessLevel.person(outcome.roleName()), outcome.roleName(), false)));
             } else if (result == ReconcileResult.DELETED || result == ReconcileResult.DEACTIVATED) {
                 HumanRoleRemoved.Outcome removed = result == ReconcileResult.DELETED
                         ? HumanRoleRemoved.Outcome.DROPPED : HumanRoleRemoved.Outcome.DEACTIVATED;
                 events.add(Envelope.of(PRODUCER, new HumanRoleRemoved(cluster.clusterId(), cluster.team(),
-                        outcome.roleName(), outcome.roleName(), removed, outcome.detail())));
+                        AccessLevel.person(outcome.roleName()), outcome.roleName(), removed, outcome.detail())));
             } else if (result == ReconcileResult.UNMANAGED) {
                 LOG.warnf("role %s exists in the cluster but is not managed by the platform; left alone",
                         outcome.roleName());

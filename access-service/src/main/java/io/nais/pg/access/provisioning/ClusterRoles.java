@@ -90,7 +90,7 @@ final class ClusterRoles {
     }
 
     RoleOutcome create(HumanRoleSpec spec) throws SQLException {
-        try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_create_human(?, ?, ?, ?)", spec);
+        try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_create_human(?, ?, ?, ?, ?)", spec);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return RoleOutcome.of(spec.roleName(), ReconcileResult.valueOf(rs.getString(1)));
@@ -117,11 +117,12 @@ final class ClusterRoles {
         List<String> values = names.stream().map(specs.get(0).settings()::get).toList();
         List<RoleOutcome> outcomes = new ArrayList<>();
         try (PreparedStatement ps = admin.prepareStatement(
-                "SELECT role_name, outcome FROM pg_temp.nais_create_humans(?, ?, ?, ?)")) {
+                "SELECT role_name, outcome FROM pg_temp.nais_create_humans(?, ?, ?, ?, ?)")) {
             ps.setArray(1, textArray(specs.stream().map(HumanRoleSpec::roleName).toList()));
             ps.setArray(2, textArray(names));
             ps.setArray(3, textArray(values));
             ps.setArray(4, admin.createArrayOf("boolean", specs.stream().map(HumanRoleSpec::superuser).toArray()));
+            ps.setArray(5, textArray(specs.stream().map(spec -> spec.level().group()).toList()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     outcomes.add(RoleOutcome.of(rs.getString(1), ReconcileResult.valueOf(rs.getString(2))));
@@ -136,7 +137,7 @@ final class ClusterRoles {
      * {@link #endSessions} once the demotion is committed.
      */
     boolean patch(HumanRoleSpec spec) throws SQLException {
-        try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_patch_human(?, ?, ?, ?)", spec);
+        try (PreparedStatement ps = settingsCall("SELECT pg_temp.nais_patch_human(?, ?, ?, ?, ?)", spec);
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBoolean(1);
@@ -212,6 +213,7 @@ final class ClusterRoles {
         ps.setArray(2, textArray(names));
         ps.setArray(3, textArray(values));
         ps.setBoolean(4, spec.superuser());
+        ps.setString(5, spec.level().group());
         return ps;
     }
 

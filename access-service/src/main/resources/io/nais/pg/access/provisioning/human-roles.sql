@@ -2,7 +2,7 @@
 --
 -- The functions live in pg_temp: they exist only for the admin session that
 -- installs them, so the platform leaves no objects of its own in the
--- application's database beyond the two roles. Every identifier goes through
+-- application's database beyond its marked roles. Every identifier goes through
 -- format('%I'); values through format('%L'). Only roles that are members of
 -- nais_managed are ever altered or dropped.
 --
@@ -22,13 +22,19 @@
 -- resolve in pg_catalog only, because pg_temp is never searched for functions
 -- or operators, and no other schema is on the path.
 
--- The marker role, the human group role and the group's privileges.
--- Returns nothing; raises 55000 when a role named nais_human exists that we
--- did not create, so we never take over somebody else's role.
+-- The marker role, the group roles and their privileges. Three groups, all marked:
+--   nais_human        every person's login role, of either level: the group the clusters' pg_hba admits
+--                     only on the gateway's certificate line. It holds no privilege at all.
+--   nais_human_write  DML on the application's tables (a person's own role, <email>).
+--   nais_human_read   SELECT only (a person's read-only role, <email>/ro).
+-- Returns nothing; raises 55000 when one of these names exists but we did not create it, so we never
+-- take over somebody else's role.
 CREATE OR REPLACE FUNCTION pg_temp.nais_ensure_groups(app_role text, app_schemas text[])
 RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     s text;
+    g text;
+    upgrading boolean;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'nais_managed') THEN
         BEGIN
@@ -37,19 +43,33 @@ BEGIN
             NULL; -- another replica created it a moment ago
         END;
     END IF;
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'nais_human') THEN
-        BEGIN
-            CREATE ROLE nais_human NOLOGIN IN ROLE nais_managed;
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN
-            NULL;
-        END;
+    -- A cluster provisioned before access levels has nais_human holding DML and no nais_human_write.
+    upgrading := EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'nais_human')
+                 AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'nais_human_write');
+    FOREACH g IN ARRAY ARRAY['nais_human', 'nais_human_write', 'nais_human_read'] LOOP
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = g) THEN
+            BEGIN
+                EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN IN ROLE nais_managed', g);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END;
+        END IF;
+        IF NOT pg_temp.nais_is_managed(g) THEN
+            RAISE EXCEPTION 'role % exists but is not managed by the platform', g
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+        -- A group never logs in, never owns anything and holds no role but the marker.
+        EXECUTE pg_catalog.format('ALTER ROLE %I NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS', g);
+    END LOOP;
+    IF upgrading THEN
+        -- Every person's role of before is a write role: it keeps write, in this same statement, before the
+        -- privileges leave nais_human below (the pass then patches each role to its exact shape).
+        FOR s IN SELECT r.rolname FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member
+                 JOIN pg_catalog.pg_roles g2 ON g2.oid = m.roleid
+                 WHERE g2.rolname = 'nais_human' AND pg_temp.nais_is_managed(r.rolname) LOOP
+            EXECUTE pg_catalog.format('GRANT nais_human_write TO %I', s);
+        END LOOP;
     END IF;
-    IF NOT pg_temp.nais_is_managed('nais_human') THEN
-        RAISE EXCEPTION 'role nais_human exists but is not managed by the platform'
-            USING ERRCODE = 'object_not_in_prerequisite_state';
-    END IF;
-    -- The group never logs in, never owns anything and holds no role but the marker.
-    ALTER ROLE nais_human NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
 
     -- Before PG15, PUBLIC may CREATE in schema public. Keep the application's
     -- own right to it explicitly, then take it from everybody else.
@@ -61,19 +81,36 @@ BEGIN
     EXECUTE pg_catalog.format('REVOKE CREATE ON DATABASE %I FROM PUBLIC', pg_catalog.current_database());
 
     -- Tables and sequences the application creates later, in any schema; the
-    -- schemas the humans may enter are fixed by USAGE below.
-    EXECUTE pg_catalog.format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO nais_human', app_role);
-    EXECUTE pg_catalog.format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO nais_human', app_role);
+    -- schemas the humans may enter are fixed by USAGE below. nais_human gets nothing
+    -- (revoked: before access levels it held what nais_human_write holds now).
+    EXECUTE pg_catalog.format('ALTER DEFAULT PRIVILEGES FOR ROLE %I REVOKE ALL ON TABLES FROM nais_human', app_role);
+    EXECUTE pg_catalog.format('ALTER DEFAULT PRIVILEGES FOR ROLE %I REVOKE ALL ON SEQUENCES FROM nais_human', app_role);
+    EXECUTE pg_catalog.format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO nais_human_write', app_role);
+    EXECUTE pg_catalog.format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO nais_human_write', app_role);
+    EXECUTE pg_catalog.format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO nais_human_read', app_role);
+    -- SELECT on a sequence reads it (currval, last_value); USAGE would let nextval advance it.
+    EXECUTE pg_catalog.format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO nais_human_read', app_role);
 
     FOREACH s IN ARRAY app_schemas LOOP
         CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = s); -- not migrated yet; the resync covers it
-        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO nais_human', s);
-        EXECUTE pg_catalog.format('REVOKE CREATE ON SCHEMA %I FROM nais_human', s);
-        EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO nais_human', s);
-        EXECUTE pg_catalog.format('REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA %I FROM nais_human', s);
-        EXECUTE pg_catalog.format('REVOKE GRANT OPTION FOR ALL ON ALL TABLES IN SCHEMA %I FROM nais_human', s);
-        EXECUTE pg_catalog.format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %I TO nais_human', s);
-        EXECUTE pg_catalog.format('REVOKE GRANT OPTION FOR ALL ON ALL SEQUENCES IN SCHEMA %I FROM nais_human', s);
+        EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA %I FROM nais_human', s);
+        EXECUTE pg_catalog.format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM nais_human', s);
+        EXECUTE pg_catalog.format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM nais_human', s);
+
+        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO nais_human_write, nais_human_read', s);
+        EXECUTE pg_catalog.format('REVOKE CREATE ON SCHEMA %I FROM nais_human_write, nais_human_read', s);
+
+        EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO nais_human_write', s);
+        EXECUTE pg_catalog.format('REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA %I FROM nais_human_write', s);
+        EXECUTE pg_catalog.format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %I TO nais_human_write', s);
+
+        EXECUTE pg_catalog.format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO nais_human_read', s);
+        EXECUTE pg_catalog.format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA %I FROM nais_human_read', s);
+        EXECUTE pg_catalog.format('GRANT SELECT ON ALL SEQUENCES IN SCHEMA %I TO nais_human_read', s);
+        EXECUTE pg_catalog.format('REVOKE USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA %I FROM nais_human_read', s);
+
+        EXECUTE pg_catalog.format('REVOKE GRANT OPTION FOR ALL ON ALL TABLES IN SCHEMA %I FROM nais_human_write, nais_human_read', s);
+        EXECUTE pg_catalog.format('REVOKE GRANT OPTION FOR ALL ON ALL SEQUENCES IN SCHEMA %I FROM nais_human_write, nais_human_read', s);
     END LOOP;
 END
 $fn$;
@@ -89,7 +126,8 @@ RETURNS boolean LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn
 $fn$;
 --;
 -- The actual state of the named roles, and with all_managed of every human
--- role the platform manages in the cluster (for the full resync).
+-- role the platform manages in the cluster (for the full resync). A person's
+-- level group (nais_human_write or nais_human_read) is in other_memberships.
 CREATE OR REPLACE FUNCTION pg_temp.nais_human_roles(role_names text[], all_managed boolean)
 RETURNS TABLE (role_name text, managed boolean, can_login boolean, inherits boolean,
                elevated boolean, has_password boolean, in_group boolean,
@@ -110,19 +148,19 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $fn$
                      WHERE s.setrole = r.oid AND s.setdatabase = 0), '{}'),
            r.rolsuper
     FROM pg_catalog.pg_authid r
-    WHERE r.rolname NOT IN ('nais_managed', 'nais_human')
+    WHERE r.rolname NOT IN ('nais_managed', 'nais_human', 'nais_human_write', 'nais_human_read')
       AND (r.rolname = ANY (role_names) OR (all_managed AND pg_temp.nais_is_managed(r.rolname)))
 $fn$;
 --;
 -- Brings a managed human role to the desired shape: LOGIN, INHERIT (needed to
 -- use the group's privileges), nothing elevated, no password, member of the
--- group and the marker only, exactly the given per-role settings. SUPERUSER
+-- marker, nais_human and its level group (level_group) only, exactly the given per-role settings. SUPERUSER
 -- only while a DBA grant is active (superuser). Returns whether this demoted
 -- a superuser: the caller then ends the role's sessions with
 -- nais_end_sessions, after this statement committed (ended before the commit,
 -- a session could log in again while the role is still a superuser).
 CREATE OR REPLACE FUNCTION pg_temp.nais_patch_human(role_name text, setting_names text[], setting_values text[],
-                                                    superuser boolean)
+                                                    superuser boolean, level_group text)
 RETURNS boolean LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     other text;
@@ -136,13 +174,21 @@ BEGIN
     EXECUTE pg_catalog.format('ALTER ROLE %I LOGIN INHERIT %s NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL',
                    role_name, CASE WHEN superuser THEN 'SUPERUSER' ELSE 'NOSUPERUSER' END);
 
+    IF level_group NOT IN ('nais_human_write', 'nais_human_read') THEN
+        RAISE EXCEPTION 'not a level group' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
                    WHERE r.rolname = role_name AND g.rolname = 'nais_human') THEN
         EXECUTE pg_catalog.format('GRANT nais_human TO %I', role_name);
     END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
+                   WHERE r.rolname = role_name AND g.rolname = level_group) THEN
+        EXECUTE pg_catalog.format('GRANT %I TO %I', level_group, role_name);
+    END IF;
+    -- anything else goes, the other level group too: a read-only role never keeps write
     FOR other IN SELECT g.rolname FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member
                  JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
-                 WHERE r.rolname = role_name AND g.rolname NOT IN ('nais_managed', 'nais_human') LOOP
+                 WHERE r.rolname = role_name AND g.rolname NOT IN ('nais_managed', 'nais_human', level_group) LOOP
         EXECUTE pg_catalog.format('REVOKE %I FROM %I', other, role_name);
     END LOOP;
     EXECUTE pg_catalog.format('ALTER ROLE %I RESET ALL', role_name);
@@ -156,14 +202,17 @@ $fn$;
 -- Creates a human role; returns CREATED, or PATCHED when it already existed
 -- (42710: another replica, or a resync racing an event) and is ours.
 CREATE OR REPLACE FUNCTION pg_temp.nais_create_human(role_name text, setting_names text[], setting_values text[],
-                                                     superuser boolean)
+                                                     superuser boolean, level_group text)
 RETURNS text LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
+    IF level_group NOT IN ('nais_human_write', 'nais_human_read') THEN
+        RAISE EXCEPTION 'not a level group' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     BEGIN
-        EXECUTE pg_catalog.format('CREATE ROLE %I LOGIN INHERIT %s NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS IN ROLE nais_managed, nais_human',
-                       role_name, CASE WHEN superuser THEN 'SUPERUSER' ELSE 'NOSUPERUSER' END);
+        EXECUTE pg_catalog.format('CREATE ROLE %I LOGIN INHERIT %s NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS IN ROLE nais_managed, nais_human, %I',
+                       role_name, CASE WHEN superuser THEN 'SUPERUSER' ELSE 'NOSUPERUSER' END, level_group);
     EXCEPTION WHEN duplicate_object OR unique_violation THEN
-        PERFORM pg_temp.nais_patch_human(role_name, setting_names, setting_values, superuser);
+        PERFORM pg_temp.nais_patch_human(role_name, setting_names, setting_values, superuser, level_group);
         RETURN 'PATCHED';
     END;
     FOR i IN 1 .. coalesce(pg_catalog.array_length(setting_names, 1), 0) LOOP
@@ -175,15 +224,17 @@ $fn$;
 --;
 -- Creates many human roles in one statement, each exactly as nais_create_human
 -- (same guards, same 42710 fallback to a patch): a pass that adds dozens of
--- members pays one round trip, not one per role. superusers[i] goes with
--- role_names[i]; the settings are the same for all. One row per role.
+-- members pays one round trip, not one per role. superusers[i] and level_groups[i]
+-- go with role_names[i]; the settings are the same for all. One row per role.
 CREATE OR REPLACE FUNCTION pg_temp.nais_create_humans(role_names text[], setting_names text[],
-                                                      setting_values text[], superusers boolean[])
+                                                      setting_values text[], superusers boolean[],
+                                                      level_groups text[])
 RETURNS TABLE (role_name text, outcome text) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
     FOR i IN 1 .. coalesce(pg_catalog.array_length(role_names, 1), 0) LOOP
         role_name := role_names[i];
-        outcome := pg_temp.nais_create_human(role_names[i], setting_names, setting_values, superusers[i]);
+        outcome := pg_temp.nais_create_human(role_names[i], setting_names, setting_values, superusers[i],
+                                             level_groups[i]);
         RETURN NEXT;
     END LOOP;
 END
@@ -200,12 +251,13 @@ $fn$;
 -- Takes managed human roles away, all in one statement: no new logins first,
 -- then one pg_terminate_backend for all their open sessions, then drop each.
 -- When objects depend on a role (2BP01) it stays, as NOLOGIN and outside the
--- group, and the detail says why. One row per role: DROPPED, DEACTIVATED,
+-- groups, and the detail says why. One row per role: DROPPED, DEACTIVATED,
 -- UNMANAGED (not ours: untouched) or ABSENT.
 CREATE OR REPLACE FUNCTION pg_temp.nais_remove_humans(role_names text[])
 RETURNS TABLE (role_name text, outcome text, detail text) LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     who text;
+    g text;
     ours text[] := '{}';
 BEGIN
     FOREACH who IN ARRAY role_names LOOP
@@ -231,11 +283,11 @@ BEGIN
             outcome := 'DROPPED';
         EXCEPTION WHEN dependent_objects_still_exist THEN
             GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-            IF EXISTS (SELECT FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member
-                       JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
-                       WHERE r.rolname = who AND g.rolname = 'nais_human') THEN
-                EXECUTE pg_catalog.format('REVOKE nais_human FROM %I', who);
-            END IF;
+            FOR g IN SELECT gr.rolname FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles r ON r.oid = m.member
+                     JOIN pg_catalog.pg_roles gr ON gr.oid = m.roleid
+                     WHERE r.rolname = who AND gr.rolname IN ('nais_human', 'nais_human_write', 'nais_human_read') LOOP
+                EXECUTE pg_catalog.format('REVOKE %I FROM %I', g, who);
+            END LOOP;
             outcome := 'DEACTIVATED';
         END;
         RETURN NEXT;

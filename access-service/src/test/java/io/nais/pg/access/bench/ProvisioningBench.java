@@ -471,7 +471,8 @@ public final class ProvisioningBench {
      * flatters the service.
      */
     private static long awaitAnnounced(TestEventBus.Tail announced, Burst burst, long start) {
-        announced.awaitKeys(key -> key.startsWith(burst.teamPrefix()), burst.roles(), Duration.ofMinutes(5));
+        // two login roles per person (AccessLevel), each announced
+        announced.awaitKeys(key -> key.startsWith(burst.teamPrefix()), 2 * burst.roles(), Duration.ofMinutes(5));
         return System.nanoTime() - start;
     }
 

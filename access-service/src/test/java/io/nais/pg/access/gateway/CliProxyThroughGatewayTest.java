@@ -67,11 +67,60 @@ class CliProxyThroughGatewayTest {
         }
     }
 
-    private Process startProxy(String token) throws IOException {
+    /**
+     * {@code nais postgres proxy --read-only}: whatever user the client names, every session is the person's
+     * read-only role, and turning the read-only transaction default off does not give write back (42501).
+     */
+    @Test
+    void readOnlyProxyServesOnlyReadOnlySessions() throws Exception {
+        Process proxy = startProxy(world.tokens.valid(GatewayHarness.ALICE), "--read-only");
+        try {
+            Announcement announced = readAnnouncement(proxy);
+            String plainUser = announced.libpq().replace(GatewayHarness.ALICE + "/ro", GatewayHarness.ALICE);
+            String output = psql(plainUser, "\\set VERBOSITY sqlstate", "select current_user",
+                    "set default_transaction_read_only = off", "delete from orders");
+            assertThat(output).startsWith(GatewayHarness.ALICE + "/ro").contains("ERROR:  42501");
+        } finally {
+            proxy.destroy();
+            assertThat(proxy.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** {@code nais postgres psql --read-only}: the session runs as the read-only role; a write meets 25006. */
+    @Test
+    void readOnlyPsqlCommandRunsAsTheReadOnlyRole() throws Exception {
+        Process psql = nais(world.tokens.valid(GatewayHarness.ALICE), "postgres", "psql", "demo-app", "--team",
+                GatewayHarness.TEAM, "--read-only", "--", "-XAt", "-c", "\\set VERBOSITY sqlstate",
+                "-c", "select current_user", "-c", "insert into orders (customer_id, amount) values (1, 1)");
+        String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(psql.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).contains(GatewayHarness.ALICE + "/ro").contains("ERROR:  25006");
+    }
+
+    private static String psql(String libpq, String... statements) throws Exception {
+        List<String> command = new ArrayList<>(List.of("psql", "-XAt", libpq));
+        for (String sql : statements) {
+            command.addAll(List.of("-c", sql));
+        }
+        Process psql = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(psql.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return output;
+    }
+
+    private Process startProxy(String token, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("postgres", "proxy", "demo-app", "--team", GatewayHarness.TEAM,
+                "--port", "0"));
+        args.addAll(List.of(extra));
+        return nais(token, args.toArray(String[]::new));
+    }
+
+    /** The CLI in a child JVM, with its gateway and token from the environment. */
+    private Process nais(String token, String... args) throws IOException {
         Files.createDirectories(configDir);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Nais.class.getName(),
-                "postgres", "proxy", "demo-app", "--team", GatewayHarness.TEAM, "--port", "0"));
+                "-cp", System.getProperty("java.class.path"), Nais.class.getName()));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.put("NAIS_CONFIG_DIR", configDir.toString());

@@ -31,7 +31,7 @@ class PgbenchThroughGatewayTest {
         assertThat(init.exit()).as(init.output()).isZero();
         h.cluster.execute(h.app.database(),
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON pgbench_accounts, pgbench_branches, pgbench_tellers,"
-                        + " pgbench_history TO nais_human");
+                        + " pgbench_history TO nais_human_write");
     }
 
     @Test

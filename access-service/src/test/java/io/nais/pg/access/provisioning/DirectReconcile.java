@@ -1,5 +1,6 @@
 package io.nais.pg.access.provisioning;
 
+import io.nais.pg.access.AccessLevel;
 import io.nais.pg.access.directory.ClusterTarget;
 import io.nais.pg.access.provisioning.model.HumanRoleSpec;
 import io.nais.pg.access.provisioning.model.ReconcileResult;
@@ -22,17 +23,23 @@ public final class DirectReconcile {
     private DirectReconcile() {
     }
 
-    /** Creates a role per email, as the service would, and fails unless every one was created. */
+    /** Creates a person's two login roles per email, as the service would, and fails unless every one was created. */
     public static void provision(Connection admin, String applicationRole, List<String> schemas, List<String> emails,
                                  Map<String, String> guards) throws SQLException {
         ClusterTarget cluster = new ClusterTarget("baseline/direct", "baseline", "", 0, "", applicationRole, schemas,
                 "none:");
         Map<String, HumanRoleSpec> desired = new LinkedHashMap<>();
-        emails.forEach(email -> desired.put(email, new HumanRoleSpec(email, guards)));
+        Map<String, String> readOnlyGuards = new LinkedHashMap<>(guards);
+        readOnlyGuards.put("default_transaction_read_only", "on");
+        emails.forEach(email -> {
+            desired.put(email, new HumanRoleSpec(email, guards));
+            desired.put(AccessLevel.READ.roleName(email),
+                    new HumanRoleSpec(AccessLevel.READ.roleName(email), readOnlyGuards, false, AccessLevel.READ));
+        });
         List<RoleOutcome> outcomes = ClusterRoleReconciler.reconcile(admin, cluster, desired, false, true);
         long created = outcomes.stream().filter(outcome -> outcome.result() == ReconcileResult.CREATED).count();
-        if (created != emails.size()) {
-            throw new IllegalStateException("direct reconcile created " + created + " of " + emails.size() + " roles");
+        if (created != desired.size()) {
+            throw new IllegalStateException("direct reconcile created " + created + " of " + desired.size() + " roles");
         }
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.nais.pg.access.AccessLevel;
 import io.nais.pg.access.directory.ClusterTarget;
 import io.nais.pg.access.provisioning.model.HumanRoleSpec;
 import io.nais.pg.access.provisioning.model.ReconcileResult;
@@ -247,6 +248,61 @@ class HumanRoleReconcileTest {
                 .collect(Collectors.toMap(RoleOutcome::roleName, RoleOutcome::result));
         assertThat(byRole).containsEntry("stray@example.com", ReconcileResult.DELETED)
                 .containsEntry("kept@example.com", ReconcileResult.CREATED);
+    }
+
+    /**
+     * A cluster provisioned before access levels: {@code nais_human} holds the DML and the person's role is only
+     * in it. One pass with the group role (as the cluster's next ClusterUpdated or full resync runs it) moves the
+     * privileges to {@code nais_human_write} without the open session losing write in between, leaves
+     * {@code nais_human} with nothing, and creates the read-only role, which can read and not write.
+     */
+    @Test
+    void aClusterProvisionedBeforeAccessLevelsIsUpgradedInPlace() throws Exception {
+        try (PostgresCluster old = HumanSessions.withCertificateLogins(PostgresCluster.builder().name("before-levels"), ca)
+                .start()) {
+            SeededApplication oldApp = old.seedApplication("demo-app");
+            String person = "before@example.com";
+            old.execute(oldApp.database(), """
+                    CREATE ROLE nais_managed NOLOGIN;
+                    CREATE ROLE nais_human NOLOGIN IN ROLE nais_managed;
+                    GRANT USAGE ON SCHEMA public TO nais_human;
+                    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO nais_human;
+                    GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO nais_human;
+                    CREATE ROLE "before@example.com" LOGIN IN ROLE nais_managed, nais_human;
+                    """);
+            ClusterTarget oldTarget = new ClusterTarget("team-a/before", "team-a", old.host(), old.port(),
+                    oldApp.database(), oldApp.owner(), List.of("public"), "file:" + old.adminSecretFile());
+            HumanSessions oldHumans = new HumanSessions(old, ca);
+            Map<String, HumanRoleSpec> desired = new LinkedHashMap<>();
+            desired.put(person, new HumanRoleSpec(person, GUARDS));
+            desired.put(person + "/ro", new HumanRoleSpec(person + "/ro", GUARDS, false, AccessLevel.READ));
+
+            try (Connection open = oldHumans.connect(oldApp.database(), person)) {
+                Map<String, ReconcileResult> outcomes;
+                try (Connection admin = old.connect(oldApp.database())) {
+                    outcomes = ClusterRoleReconciler.reconcile(admin, oldTarget, desired, true, true).stream()
+                            .collect(Collectors.toMap(RoleOutcome::roleName, RoleOutcome::result));
+                }
+                assertThat(outcomes).containsEntry(person, ReconcileResult.PATCHED)
+                        .containsEntry(person + "/ro", ReconcileResult.CREATED);
+                assertThat(sqlStateOf(open, "UPDATE public.customers SET name = name")).as("write kept").isNull();
+            }
+            try (Connection admin = old.connect(oldApp.database()); Statement st = admin.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT has_table_privilege('nais_human', 'public.customers', 'SELECT'),"
+                         + " pg_has_role('before@example.com', 'nais_human_write', 'MEMBER'),"
+                         + " pg_has_role('before@example.com/ro', 'nais_human_write', 'MEMBER')")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).as("nais_human holds nothing any more").isFalse();
+                assertThat(rs.getBoolean(2)).isTrue();
+                assertThat(rs.getBoolean(3)).isFalse();
+            }
+            try (Connection readOnly = oldHumans.connect(oldApp.database(), person + "/ro");
+                 Statement st = readOnly.createStatement()) {
+                assertThat(count(st, "SELECT count(*) FROM public.customers")).isEqualTo(3);
+                st.execute("SET default_transaction_read_only = off");
+                assertThat(sqlStateOf(readOnly, "DELETE FROM public.orders")).isEqualTo("42501");
+            }
+        }
     }
 
     private static Map<String, HumanRoleSpec> wanted(String email) {

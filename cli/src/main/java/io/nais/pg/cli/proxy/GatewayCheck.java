@@ -29,7 +29,8 @@ public final class GatewayCheck {
     public static void run(GatewayDialer dialer, Route route, TokenSet token) {
         try (SSLSocket tls = dial(dialer)) {
             Map<String, String> parameters = GatewayLogin.startupParameters(
-                    Map.of("application_name", "nais-proxy-check"), token.identity(), route.clusterId());
+                    Map.of("application_name", "nais-proxy-check"), route.gatewayUser(token.identity()),
+                    route.clusterId());
             byte[] early = GatewayLogin.login(tls.getInputStream(), tls.getOutputStream(), parameters, token.accessToken());
             InputStream replies = new SequenceInputStream(new ByteArrayInputStream(early), tls.getInputStream());
             awaitReady(replies, route);

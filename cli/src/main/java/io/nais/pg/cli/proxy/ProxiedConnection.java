@@ -85,7 +85,7 @@ final class ProxiedConnection implements Runnable {
         byte[] forClient;
         try {
             forClient = GatewayLogin.login(tls.getInputStream(), tls.getOutputStream(),
-                    GatewayLogin.startupParameters(startup.parameters(), token.identity(), route.clusterId()), token.accessToken());
+                    GatewayLogin.startupParameters(startup.parameters(), route.gatewayUser(token.identity()), route.clusterId()), token.accessToken());
         } catch (IOException e) {
             log.problem("connection " + id + ": the gateway closed the connection during login");
             refuse(CANNOT_CONNECT, "nais: the gateway at " + dialer.address() + " closed the connection during login");

@@ -34,6 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"  nais postgres proxy demo-app",
                 "  nais postgres proxy demo-app --team team-a --port 5433",
                 "  nais postgres proxy demo-app --port 0          # any free port; printed at start",
+                "  nais postgres proxy demo-app --read-only       # every session can SELECT and nothing else",
                 "  nais postgres proxy demo-app --host 0.0.0.0 --allow-remote   # every host that reaches this port is you"})
 public final class ProxyCommand implements Callable<Integer> {
 
@@ -118,10 +119,12 @@ public final class ProxyCommand implements Callable<Integer> {
     static void announce(PrintWriter out, Route route, TokenSet who, InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         int port = address.getPort();
-        out.println("Proxy for " + route.clusterId() + " listening on " + host + ":" + port + ", logging in as " + who.identity() + ".");
+        out.println("Proxy for " + route.clusterId() + " listening on " + host + ":" + port + ", logging in as "
+                + route.gatewayUser(who.identity()) + (route.readOnly() ? " (read-only)." : "."));
         out.println("Connect with (no password needed):");
-        out.println("  psql \"" + connectionString(route, who.identity(), host, port) + "\"");
-        out.println("  jdbc:postgresql://" + host + ":" + port + "/" + encode(route.clusterId()) + "?user=" + encode(who.identity())
+        String user = route.gatewayUser(who.identity());
+        out.println("  psql \"" + connectionString(route, user, host, port) + "\"");
+        out.println("  jdbc:postgresql://" + host + ":" + port + "/" + encode(route.clusterId()) + "?user=" + encode(user)
                 + "&sslmode=disable");
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -10,9 +10,20 @@ import java.util.regex.Pattern;
 /**
  * Where an app's database is reached: the gateway, and the cluster id
  * {@code <team>/<app>} that the gateway takes as the database name
- * (docs/contracts.md, "Cluster id").
+ * (docs/contracts.md, "Cluster id"); and whether its sessions are read-only.
+ *
+ * @param readOnly log in as {@code <identity>/ro}: the gateway then connects as the person's read-only role, which
+ *                 can only SELECT (see access-service {@code AccessLevel})
  */
-public record Route(String team, String app, String gatewayHost, int gatewayPort) {
+public record Route(String team, String app, String gatewayHost, int gatewayPort, boolean readOnly) {
+
+    /** Appended to the identity to ask the gateway for a read-only session. */
+    static final String READ_ONLY_SUFFIX = "/ro";
+
+    /** A route to sessions of the person's default level. */
+    public Route(String team, String app, String gatewayHost, int gatewayPort) {
+        this(team, app, gatewayHost, gatewayPort, false);
+    }
 
     /** Team and app names are Kubernetes names (RFC 1123 labels); anything else cannot exist. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -31,6 +42,15 @@ public record Route(String team, String app, String gatewayHost, int gatewayPort
         requireName("team", team);
         requireName("app", app);
         return new Route(team, app, config.require(ConfigKey.GATEWAY_HOST), config.requirePort(ConfigKey.GATEWAY_PORT));
+    }
+
+    public Route withReadOnly(boolean readOnly) {
+        return new Route(team, app, gatewayHost, gatewayPort, readOnly);
+    }
+
+    /** The startup user the gateway gets: the identity, with {@code /ro} for a read-only session. */
+    public String gatewayUser(String identity) {
+        return readOnly ? identity + READ_ONLY_SUFFIX : identity;
     }
 
     public String clusterId() {

@@ -19,14 +19,19 @@ public final class Target {
     @Option(names = "--gateway", paramLabel = "HOST:PORT", description = "Gateway address (default: config `gateway.host`/`gateway.port`).")
     String gateway;
 
+    @Option(names = "--read-only", description = "Open read-only sessions: you log in as your read-only role, which can"
+            + " SELECT and nothing else, whatever the session tries.")
+    boolean readOnly;
+
     public Route route(CliConfig config) {
-        return Route.resolve(withGateway(config), app, team);
+        return Route.resolve(withGateway(config), app, team).withReadOnly(readOnly);
     }
 
     /** The route, with the owning team looked up in the console API when neither --team nor config names it. */
     public Route route(Nais nais, CliConfig config) {
         CliConfig withGateway = withGateway(config);
-        return Route.resolve(withGateway, app, team, () -> AppOwner.teamOf(nais, withGateway, app, null));
+        return Route.resolve(withGateway, app, team, () -> AppOwner.teamOf(nais, withGateway, app, null))
+                .withReadOnly(readOnly);
     }
 
     public CliConfig withGateway(CliConfig config) {

@@ -38,6 +38,7 @@ import sun.misc.Signal;
         footerHeading = "%nExamples:%n",
         footer = {"  nais postgres psql demo-app",
                 "  nais postgres psql demo-app --team team-a -- -c 'select current_user'",
+                "  nais postgres psql demo-app --read-only        # as <you>/ro: SELECT only, nothing you type gives write",
                 "  nais postgres psql demo-app -- -f migration-check.sql -v ON_ERROR_STOP=1"})
 public final class PsqlCommand implements Callable<Integer> {
 
@@ -71,7 +72,7 @@ public final class PsqlCommand implements Callable<Integer> {
         Map<String, String> env = builder.environment();
         env.put("PGHOST", address.getAddress().getHostAddress());
         env.put("PGPORT", Integer.toString(address.getPort()));
-        env.put("PGUSER", who.identity());
+        env.put("PGUSER", route.gatewayUser(who.identity()));
         env.put("PGDATABASE", route.clusterId());
         // Loopback to our own proxy: nothing to encrypt or negotiate.
         env.put("PGSSLMODE", "disable");

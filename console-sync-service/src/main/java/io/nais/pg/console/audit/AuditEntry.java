@@ -62,7 +62,8 @@ public record AuditEntry(Long id, Instant time, String team, String clusterId, S
             return line(at, r.clusterId(), r.email(), kind, r.reason() + ": " + r.detail());
         } else if (data instanceof SessionOpened s) {
             return line(at, s.clusterId(), s.email(), kind,
-                    "from " + s.clientAddress() + (s.grantId() == null ? "" : " on DBA grant " + s.grantId()))
+                    "from " + s.clientAddress() + (s.grantId() == null ? "" : " on DBA grant " + s.grantId())
+                            + level(s.level()))
                     .session(s.sessionId());
         } else if (data instanceof SessionClosed s) {
             return line(at, s.clusterId(), s.email(), kind, s.reason() + "; " + s.bytesFromClient()
@@ -140,5 +141,13 @@ public record AuditEntry(Long id, Instant time, String team, String clusterId, S
     /** The cluster id is {@code <team>/<app>}. */
     public static String teamOf(String clusterId) {
         return clusterId == null || clusterId.indexOf('/') < 0 ? null : clusterId.substring(0, clusterId.indexOf('/'));
+    }
+
+    /** A session's level as the trail shows it; nothing for events of gateways before levels (their sessions wrote). */
+    private static String level(SessionOpened.Level level) {
+        if (level == null) {
+            return "";
+        }
+        return level == SessionOpened.Level.READ ? " (read-only)" : " (read-write)";
     }
 }

@@ -128,12 +128,21 @@ class Projections {
         jdbc.update(CLUSTER_REMOVED, c.clusterId(), c.team(), c.app(), at);
     }
 
+    /**
+     * One row per person: the role named as the email, which carries their powers (a DBA grant's SUPERUSER). Their
+     * read-only role ({@code <email>/ro}, access-service's AccessLevel) comes and goes with it in the same pass, so
+     * its events would only overwrite that row with a role that is never a superuser.
+     */
     void access(HumanRoleProvisioned p, Instant at) {
-        jdbc.update(ACCESS, p.clusterId(), p.email(), p.roleName(), p.superuser(), true, at);
+        if (p.roleName().equals(p.email())) {
+            jdbc.update(ACCESS, p.clusterId(), p.email(), p.roleName(), p.superuser(), true, at);
+        }
     }
 
     void access(HumanRoleRemoved r, Instant at) {
-        jdbc.update(ACCESS, r.clusterId(), r.email(), r.roleName(), false, false, at);
+        if (r.roleName().equals(r.email())) {
+            jdbc.update(ACCESS, r.clusterId(), r.email(), r.roleName(), false, false, at);
+        }
     }
 
     void conformance(ClusterAccessConformanceChanged c, Instant at) {

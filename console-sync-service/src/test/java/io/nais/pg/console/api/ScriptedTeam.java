@@ -74,7 +74,7 @@ public final class ScriptedTeam {
             publish(events, new BackupFailed(failedBackup, cluster, "cluster unreachable"));
             publish(events, new RestoreVerified(goodBackup, cluster, true, 2, 10, Duration.ofSeconds(2), null));
             Envelope<SessionOpened> session = Envelope.of("test", new SessionOpened(cluster, UUID.randomUUID(), alice,
-                    "127.0.0.1", now, null));
+                    "127.0.0.1", now, null, SessionOpened.Level.READ));
             events.publish(session);
             events.publish(session); // redelivered: must not count twice
             publish(events, new StatementExecuted(cluster, session.data().sessionId(), alice, STATEMENT, false, 1, now));

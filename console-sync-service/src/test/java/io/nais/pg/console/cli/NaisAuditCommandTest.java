@@ -50,12 +50,13 @@ class NaisAuditCommandTest {
             script = new ScriptedTeam().publish(infra);
             try (TestEventBus events = infra.events()) {
                 events.publish(Envelope.of("test", new SessionOpened(script.team + "/billing", UUID.randomUUID(),
-                        script.alice, "127.0.0.1", Instant.now(), null)));
+                        script.alice, "127.0.0.1", Instant.now(), null, SessionOpened.Level.READ)));
             }
         }
         String alice = tokenFor(script.alice);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(nais(alice, "postgres", "audit", "billing").out).contains("SessionOpened");
+            assertThat(nais(alice, "postgres", "audit", "billing").out).contains("SessionOpened")
+                    .as("the session's level").contains("from 127.0.0.1 (read-only)");
             assertThat(lines(nais(alice, "postgres", "audit", "orders").out)).isEqualTo(ScriptedTeam.AUDIT_LINES);
         });
         return script;

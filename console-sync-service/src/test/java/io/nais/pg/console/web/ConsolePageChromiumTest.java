@@ -71,6 +71,7 @@ class ConsolePageChromiumTest {
             awaitOnPage(browser, clusterPage, "tr.pending[data-grant='" + grant + "']");
             assertThat(browser.find("tr.pending[data-grant='" + grant + "'] .requester").text()).isEqualTo(t.dba);
             assertThat(browser.find("tr.pending[data-grant='" + grant + "']").text()).contains("2h 0m");
+            assertThat(browser.find("#audit").text()).as("the session's level").contains("from 127.0.0.1 (read-only)");
             browser.screenshot(Path.of("target/screenshots/cluster.png"));
 
             browser.find("#approve-" + grant).clickAndAwaitNextPage();

@@ -1,9 +1,12 @@
 package io.nais.pg.access.gateway.auth;
 
+import io.nais.pg.access.AccessLevel;
 import io.nais.pg.access.directory.AccessDirectory;
 import io.nais.pg.access.directory.AccessDirectory.ClusterEndpoint;
 import io.nais.pg.access.gateway.protocol.SqlState;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -17,14 +20,20 @@ public final class Authoriser {
     /** {@code <team>/<app>}: both parts as Kubernetes names are (lower case, digits, '-'). */
     private static final Pattern CLUSTER_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}/[a-z0-9][a-z0-9-]{0,62}");
 
-    /** A permitted login; {@code grantId} is set when the person enters as DBA, not as member. */
-    public record Decision(ClusterEndpoint endpoint, String grantId) {
+    /**
+     * A permitted login; {@code grantId} is set when the person enters as DBA, not as member; {@code level} is the
+     * login role the gateway connects as.
+     */
+    public record Decision(ClusterEndpoint endpoint, String grantId, AccessLevel level) {
     }
 
     private final AccessDirectory directory;
+    private final Set<String> readOnlyTeams;
 
-    public Authoriser(AccessDirectory directory) {
+    /** @param readOnlyTeams teams whose members' sessions are read-only unless they hold a DBA grant */
+    public Authoriser(AccessDirectory directory, Set<String> readOnlyTeams) {
         this.directory = directory;
+        this.readOnlyTeams = Set.copyOf(readOnlyTeams);
     }
 
     /** The cluster a client asks for, when the directory knows it. */
@@ -37,15 +46,29 @@ public final class Authoriser {
                 "cluster-unknown", "no cluster \"" + clusterId + "\" is known to nais"));
     }
 
-    public Decision authorise(ClusterEndpoint endpoint, String email, Instant now) throws LoginRefused {
+    /**
+     * Member or DBA grant, and at which level. A read-only ask is always honoured. Otherwise a member writes,
+     * unless the team reads by default: then only an active DBA grant gives write, and a member without one gets
+     * a read-only session. Nobody is ever given write after asking for read.
+     */
+    public Decision authorise(ClusterEndpoint endpoint, String email, boolean readOnlyAsked, Instant now)
+            throws LoginRefused {
         String clusterId = endpoint.clusterId();
-        if (directory.isMember(endpoint.team(), email)) {
-            return new Decision(endpoint, null);
+        AccessLevel asked = readOnlyAsked ? AccessLevel.READ : AccessLevel.WRITE;
+        boolean member = directory.isMember(endpoint.team(), email);
+        if (member && (asked == AccessLevel.READ || !readOnlyTeams.contains(endpoint.team()))) {
+            return new Decision(endpoint, null, asked);
         }
-        return directory.activeDbaGrant(clusterId, email, now)
-                .map(grant -> new Decision(endpoint, grant.grantId()))
-                .orElseThrow(() -> new LoginRefused(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "not-a-member",
-                        "user \"" + email + "\" is not a member of team \"" + endpoint.team()
-                                + "\" and holds no active DBA grant for \"" + clusterId + "\""));
+        Optional<Decision> onGrant = directory.activeDbaGrant(clusterId, email, now)
+                .map(grant -> new Decision(endpoint, grant.grantId(), asked));
+        if (onGrant.isPresent()) {
+            return onGrant.get();
+        }
+        if (member) {
+            return new Decision(endpoint, null, AccessLevel.READ); // the team reads by default
+        }
+        throw new LoginRefused(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "not-a-member",
+                "user \"" + email + "\" is not a member of team \"" + endpoint.team()
+                        + "\" and holds no active DBA grant for \"" + clusterId + "\"");
     }
 }

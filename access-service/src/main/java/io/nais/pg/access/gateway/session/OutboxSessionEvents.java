@@ -35,7 +35,7 @@ public class OutboxSessionEvents implements SessionEvents {
     @Transactional
     public void opened(Session session) {
         outbox.publish(Envelope.of(PRODUCER, new SessionOpened(session.clusterId(), session.id(), session.email(),
-                session.clientAddress(), session.openedAt(), grantId(session))));
+                session.clientAddress(), session.openedAt(), grantId(session), session.level().asEvent())));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.nais.pg.access.gateway.session;
 
+import io.nais.pg.access.AccessLevel;
 import io.nais.pg.access.gateway.audit.StatementTap;
 import io.nais.pg.access.gateway.protocol.CancelKey;
 import io.nais.pg.access.gateway.protocol.MessageBoundary;
@@ -28,6 +29,7 @@ public final class Session {
     private final String clusterId;
     private final String clientAddress;
     private final String grantId;
+    private final AccessLevel level;
     private final Instant tokenExpiresAt;
     private final Instant openedAt;
     private final CancelKey gatewayKey;
@@ -46,6 +48,7 @@ public final class Session {
         this.clusterId = login.clusterId();
         this.clientAddress = login.clientAddress();
         this.grantId = login.grantId();
+        this.level = login.level();
         this.tokenExpiresAt = login.tokenExpiresAt();
         this.gatewayKey = gatewayKey;
         this.backendKey = backendKey;
@@ -56,7 +59,13 @@ public final class Session {
     }
 
     /** Who logged in where, as established by the handshake. */
-    public record Login(String email, String clusterId, String clientAddress, String grantId, Instant tokenExpiresAt) {
+    public record Login(String email, String clusterId, String clientAddress, String grantId, Instant tokenExpiresAt,
+                        AccessLevel level) {
+
+        /** The cluster role the session runs as: the person's role of its level. */
+        public String roleName() {
+            return level.roleName(email);
+        }
     }
 
     /**
@@ -136,6 +145,10 @@ public final class Session {
 
     public String grantId() {
         return grantId;
+    }
+
+    public AccessLevel level() {
+        return level;
     }
 
     public Instant tokenExpiresAt() {

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param managed           member of {@code nais_managed}: the platform may touch it
  * @param elevated          any of SUPERUSER, CREATEDB, CREATEROLE, REPLICATION, BYPASSRLS
  * @param inGroup           member of {@code nais_human}
- * @param otherMemberships  roles it is a member of besides the marker and the group
+ * @param otherMemberships  roles it is a member of besides the marker and {@code nais_human}: its level group, and
+ *                          anything that must go
  * @param settings          its per-role defaults (all databases)
  * @param superuser         SUPERUSER (also counted in {@code elevated})
  */
@@ -52,6 +53,6 @@ public record ActualHumanRole(String roleName, boolean managed, boolean canLogin
         // a DBA grant's SUPERUSER subsumes the other elevations, which the patch clears anyway
         boolean privileges = spec.superuser() ? superuser : !elevated;
         return canLogin && inherits && privileges && !hasPassword && inGroup
-                && otherMemberships.isEmpty() && settings.equals(spec.settings());
+                && otherMemberships.equals(List.of(spec.level().group())) && settings.equals(spec.settings());
     }
 }

@@ -404,15 +404,16 @@ class ProvisioningFlowTest {
         events.await(HumanRoleProvisioned.class, e -> e.email().equals(email), WAIT);
     }
 
+    /** Announcements of the person's own (write) role; their read-only role is announced beside it. */
     private static long provisionedEventsFor(String email) {
         return events.readAll(EventTopic.ACCESS).stream()
-                .filter(e -> e.data() instanceof HumanRoleProvisioned p && p.email().equals(email))
+                .filter(e -> e.data() instanceof HumanRoleProvisioned p && p.roleName().equals(email))
                 .count();
     }
 
     private static long removedEventsFor(String email) {
         return events.readAll(EventTopic.ACCESS).stream()
-                .filter(e -> e.data() instanceof HumanRoleRemoved r && r.email().equals(email))
+                .filter(e -> e.data() instanceof HumanRoleRemoved r && r.roleName().equals(email))
                 .count();
     }
 

@@ -2,6 +2,7 @@ package io.nais.pg.access.provisioning.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nais.pg.access.AccessLevel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,10 @@ class RoleDecisionTest {
     private static final Map<String, String> GUARDS = Map.of("statement_timeout", "5min");
     private static final HumanRoleSpec WANTED = new HumanRoleSpec("ada@example.com", GUARDS);
 
+    private static final List<String> WRITE = List.of("nais_human_write");
+
     private static ActualHumanRole conforming() {
-        return new ActualHumanRole("ada@example.com", true, true, true, false, false, true, List.of(), GUARDS);
+        return new ActualHumanRole("ada@example.com", true, true, true, false, false, true, WRITE, GUARDS);
     }
 
     @Test
@@ -30,16 +33,34 @@ class RoleDecisionTest {
     @Test
     void everyKindOfDriftIsPatched() {
         List<ActualHumanRole> drifted = List.of(
-                new ActualHumanRole("ada@example.com", true, false, true, false, false, true, List.of(), GUARDS),
-                new ActualHumanRole("ada@example.com", true, true, false, false, false, true, List.of(), GUARDS),
-                new ActualHumanRole("ada@example.com", true, true, true, true, false, true, List.of(), GUARDS),
-                new ActualHumanRole("ada@example.com", true, true, true, false, true, true, List.of(), GUARDS),
-                new ActualHumanRole("ada@example.com", true, true, true, false, false, false, List.of(), GUARDS),
-                new ActualHumanRole("ada@example.com", true, true, true, false, false, true, List.of("app_owner"), GUARDS),
-                new ActualHumanRole("ada@example.com", true, true, true, false, false, true, List.of(),
+                new ActualHumanRole("ada@example.com", true, false, true, false, false, true, WRITE, GUARDS),
+                new ActualHumanRole("ada@example.com", true, true, false, false, false, true, WRITE, GUARDS),
+                new ActualHumanRole("ada@example.com", true, true, true, true, false, true, WRITE, GUARDS),
+                new ActualHumanRole("ada@example.com", true, true, true, false, true, true, WRITE, GUARDS),
+                new ActualHumanRole("ada@example.com", true, true, true, false, false, false, WRITE, GUARDS),
+                new ActualHumanRole("ada@example.com", true, true, true, false, false, true, List.of("app_owner", "nais_human_write"), GUARDS),
+                new ActualHumanRole("ada@example.com", true, true, true, false, false, true, WRITE,
                         Map.of("statement_timeout", "0")));
         assertThat(drifted).allSatisfy(actual -> assertThat(RoleDecision.decide(WANTED, actual))
                 .isEqualTo(RoleAction.PATCH));
+    }
+
+    @Test
+    void aRoleWithoutItsLevelGroupOrWithTheOtherOneIsPatched() {
+        HumanRoleSpec readOnly = new HumanRoleSpec("ada@example.com/ro", GUARDS, false, AccessLevel.READ);
+        List<ActualHumanRole> wrongLevel = List.of(
+                // a cluster provisioned before access levels: in nais_human only
+                new ActualHumanRole("ada@example.com", true, true, true, false, false, true, List.of(), GUARDS),
+                new ActualHumanRole("ada@example.com", true, true, true, false, false, true,
+                        List.of("nais_human_read"), GUARDS));
+        assertThat(wrongLevel).allSatisfy(actual -> assertThat(RoleDecision.decide(WANTED, actual))
+                .isEqualTo(RoleAction.PATCH));
+        // a read-only role that somebody put in the write group too loses it
+        ActualHumanRole writesToo = new ActualHumanRole("ada@example.com/ro", true, true, true, false, false, true,
+                List.of("nais_human_read", "nais_human_write"), GUARDS);
+        assertThat(RoleDecision.decide(readOnly, writesToo)).isEqualTo(RoleAction.PATCH);
+        assertThat(RoleDecision.decide(readOnly, new ActualHumanRole("ada@example.com/ro", true, true, true, false,
+                false, true, List.of("nais_human_read"), GUARDS))).isEqualTo(RoleAction.NOOP);
     }
 
     @Test
