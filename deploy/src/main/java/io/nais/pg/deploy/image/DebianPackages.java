@@ -1,7 +1,6 @@
 package io.nais.pg.deploy.image;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -38,7 +36,7 @@ final class DebianPackages {
         String ownLibraries = elfFiles.stream().filter(f -> f.toString().endsWith(".so")).map(f -> f.getParent().toString())
                 .distinct().collect(Collectors.joining(":"));
         for (Path elf : elfFiles) {
-            for (String line : run(Map.of("LD_LIBRARY_PATH", ownLibraries), "ldd", elf.toString())) {
+            for (String line : Commands.output(Map.of("LD_LIBRARY_PATH", ownLibraries), "ldd", elf.toString())) {
                 // "libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)"
                 String library = line.contains("=>") ? line.replaceAll(".*=>\\s*(\\S+).*", "$1") : line.trim().split("\\s+")[0];
                 if (library.startsWith("/") && !Path.of(library).normalize().startsWith(tree)) {
@@ -63,7 +61,7 @@ final class DebianPackages {
             candidates.add(path.startsWith("/usr/") ? path.substring(4) : "/usr" + path);
         }
         for (String candidate : candidates) {
-            List<String> found = tryRun(Map.of(), "dpkg-query", "-S", candidate);
+            List<String> found = Commands.outputIfItSucceeds(Map.of(), "dpkg-query", "-S", candidate);
             if (!found.isEmpty()) {
                 return found.get(0).substring(0, found.get(0).indexOf(':'));
             }
@@ -97,34 +95,6 @@ final class DebianPackages {
     }
 
     private static List<String> run(String... command) {
-        return run(Map.of(), command);
-    }
-
-    private static List<String> run(Map<String, String> environment, String... command) {
-        List<String> lines = tryRun(environment, command);
-        if (lines.isEmpty()) {
-            throw new IllegalStateException(String.join(" ", command) + " printed nothing");
-        }
-        return lines;
-    }
-
-    /** The command's output lines, or none when it fails. */
-    private static List<String> tryRun(Map<String, String> environment, String... command) {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            List<String> lines = new String(process.getInputStream().readAllBytes()).lines().toList();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish");
-            }
-            return process.exitValue() == 0 ? lines : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Commands.output(Map.of(), command);
     }
 }

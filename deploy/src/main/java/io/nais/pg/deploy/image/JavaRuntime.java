@@ -5,25 +5,23 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The services' Java runtime: jlink over a Debian OpenJDK 17's jmods, so its version is that Debian
- * package's. Modules: what Quarkus, Hibernate, Kafka, the Kubernetes client and the AWS SDK use, and
- * java.desktop for java.beans. Headless: the natives that draw on X11, play sound or decode images
- * would need libraries the image does not carry, so they are left out and every native in the runtime
- * has its libraries in the image.
+ * package's. Modules: all of Java SE ({@code java.se}: Quarkus and its libraries reach into java.rmi,
+ * java.desktop's java.beans, java.sql and more) and the JDK modules the services' libraries use at run
+ * time. Headless: the natives that draw on X11, play sound, decode images or talk to smart cards
+ * would need libraries the image does not carry, so they are left out and every native in the
+ * runtime has its libraries in the image.
  */
 final class JavaRuntime {
 
-    private static final String MODULES = String.join(",", "java.base", "java.compiler", "java.desktop",
-            "java.instrument", "java.logging", "java.management", "java.naming", "java.net.http", "java.scripting",
-            "java.security.jgss", "java.security.sasl", "java.sql", "java.transaction.xa", "java.xml",
-            "jdk.crypto.ec", "jdk.crypto.cryptoki", "jdk.jfr", "jdk.management", "jdk.naming.dns",
-            "jdk.unsupported", "jdk.zipfs");
-    private static final List<String> GRAPHICAL_NATIVES = List.of("libawt_xawt.so", "libjawt.so", "libsplashscreen.so",
-            "libfontmanager.so", "libjsound.so", "libjavajpeg.so", "liblcms.so");
+    private static final String MODULES = String.join(",", "java.se", "jdk.charsets", "jdk.crypto.ec",
+            "jdk.crypto.cryptoki", "jdk.jfr", "jdk.localedata", "jdk.management", "jdk.naming.dns", "jdk.net",
+            "jdk.security.auth", "jdk.security.jgss", "jdk.unsupported", "jdk.zipfs");
+    private static final List<String> NATIVES_LEFT_OUT = List.of("libawt_xawt.so", "libjawt.so", "libsplashscreen.so",
+            "libfontmanager.so", "libjsound.so", "libjavajpeg.so", "liblcms.so", "libj2pcsc.so");
 
     private JavaRuntime() {
     }
@@ -31,10 +29,10 @@ final class JavaRuntime {
     /** Links the runtime into {@code output} (made anew) and returns it. */
     static Path link(Path jdk, Path output) {
         deleteRecursively(output);
-        run(List.of(jdk.resolve("bin/jlink").toString(), "--module-path", jdk.resolve("jmods").toString(),
+        Commands.run(List.of(jdk.resolve("bin/jlink").toString(), "--module-path", jdk.resolve("jmods").toString(),
                 "--add-modules", MODULES, "--strip-debug", "--no-header-files", "--no-man-pages",
                 "--output", output.toString()));
-        for (String library : GRAPHICAL_NATIVES) {
+        for (String library : NATIVES_LEFT_OUT) {
             delete(output.resolve("lib").resolve(library));
         }
         return output;
@@ -48,21 +46,6 @@ final class JavaRuntime {
                     .sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).inheritIO().start();
-            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
