@@ -26,9 +26,8 @@ import java.util.stream.Stream;
  * Builds each service's image as an OCI image-layout tarball ({@code <output>/<service>.tar}) with
  * jib-core, from scratch and with no registry or container engine: Debian's C library and the other
  * libraries the runtime loads, a jlinked Java 17, and the service's Quarkus fast-jar. The image runs
- * as uid 185 and starts {@code java -jar /app/quarkus-run.jar}. Files and creation time are fixed,
- * so the same inputs give the same manifest digest; {@code bin/pin-images} writes that digest into an
- * overlay.
+ * as uid 185 and starts {@code java -jar /app/quarkus-run.jar}. File times and the creation time are
+ * Jib's fixed epoch; {@code bin/pin-images} writes the manifest digest into an overlay.
  *
  * <p>Arguments: {@code <repository root> <output directory> <jdk> <image prefix> <version> <source url>}
  * and then one {@code <module>:<port>,<port>[:postgresql-client]} per service.
