@@ -1,13 +1,12 @@
-# One image recipe for the four services (Quarkus fast-jar, target/quarkus-app).
+# The services' image recipe for docker compose on a developer's Docker host (Quarkus fast-jar,
+# target/quarkus-app):
 #   docker build -f deploy/docker/service.Dockerfile --build-arg SERVICE=access-service .
 # The build context is the repository root: the jar is built from the repo
 # (.dockerignore keeps .git, target/ and .local/ out).
 #
-# Release step (README, "Images"): pin both base images by digest, e.g.
-#   FROM eclipse-temurin:17-jre@sha256:<digest of the tag you tested>
-# (`docker buildx imagetools inspect eclipse-temurin:17-jre` shows it), so a
-# rebuild gets the same JRE and OS packages. Not pinned in the repository: a
-# digest copied without testing is worse than a moving tag.
+# Not the release images: those are built by the Maven build from scratch, with no
+# base image pulled (deploy module, ServiceImages; README "Images"), and pinned by
+# digest with bin/pin-images. So the bases here stay tags.
 FROM eclipse-temurin:17-jdk AS build
 ARG SERVICE
 WORKDIR /src

@@ -17,7 +17,7 @@ public enum AccessMode {
     GATEWAY(true, false),
     /** Projections, role reconcile, DBA grants, the schema and the outbox relay; no gateway port. */
     PROVISIONING(false, true),
-    /** Both in one process: tests that need a login on a role provisioning made, never a Deployment. */
+    /** Both in one process: tests that need a login on a role provisioning made; refused in a packaged run ({@link AllInOneRefusal}). */
     ALL(true, true);
 
     private final boolean servesLogins;

@@ -80,6 +80,20 @@ class DeploymentConformanceTest {
     }
 
     /**
+     * access-service with both modes in one process ({@code NAIS_ACCESS_MODE=all}, the gateway beside the
+     * admin credentials) refuses to start packaged; the gateway and provisioning modes start (above).
+     */
+    @Test
+    void accessServiceRefusesModeAllInAPackagedRun() {
+        RenderedOverlay prod = RenderedOverlay.render("prod");
+        RenderedOverlay allInOne = withEnvironmentValue(prod, "access-provisioning", "NAIS_ACCESS_MODE", "all");
+        Map<String, String> failures = run(allInOne, List.of(allInOne.deployment("access-provisioning")));
+        assertThat(failures).containsOnlyKeys("access-provisioning");
+        assertThat(failures.get("access-provisioning")).contains("exited")
+                .contains("nais.access.mode=all is for dev mode and tests only");
+    }
+
+    /**
      * What a pod gets is the manifests' values: each is passed as rendered, or is an endpoint of the
      * table, or a path moved under the pod's root; the only other variables are the kubelet's and the
      * image's.
@@ -201,6 +215,24 @@ class DeploymentConformanceTest {
                     }).add(pod);
         }
         return waves;
+    }
+
+    /** A copy of the overlay whose Deployment sets this env variable of its container to another value. */
+    private static RenderedOverlay withEnvironmentValue(RenderedOverlay overlay, String deployment, String variable, String value) {
+        List<HasMetadata> objects = new ArrayList<>();
+        for (HasMetadata object : overlay.objects()) {
+            if (object instanceof Deployment d && d.getMetadata().getName().equals(deployment)) {
+                Deployment changed = Serialization.clone(d);
+                var env = changed.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                        .filter(e -> e.getName().equals(variable)).findFirst()
+                        .orElseThrow(() -> new AssertionError(deployment + " sets no " + variable));
+                env.setValue(value);
+                objects.add(changed);
+            } else {
+                objects.add(object);
+            }
+        }
+        return new RenderedOverlay(overlay.name(), objects);
     }
 
     /** A copy of the overlay whose generated ConfigMap {@code <name>-<hash>} lacks one key. */

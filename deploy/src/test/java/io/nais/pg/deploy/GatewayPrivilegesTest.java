@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -15,6 +17,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -30,9 +33,13 @@ class GatewayPrivilegesTest {
 
     private static final String GATEWAY = "access-gateway";
     private static final String PROVISIONING = "access-provisioning";
-    /** What a gateway pod may read from Secrets: its TLS pair, its client CA, Kafka and its own DB login. */
+    private static final String CLUSTER_CAS = "nais-pg-cluster-cas";
+    /**
+     * What a gateway pod may read from Secrets: its TLS pair, its client CA, Kafka, its own DB login and
+     * the CA bundle it checks clusters' server certificates against.
+     */
     private static final Set<String> GATEWAY_SECRETS = Set.of("access-gateway-tls", "access-gateway-client-ca",
-            "nais-pg-kafka-ca", "access-gateway-kafka", "access-gateway-db");
+            "nais-pg-kafka-ca", "access-gateway-kafka", "access-gateway-db", CLUSTER_CAS);
 
     static Stream<RenderedOverlay> overlays() {
         return KustomizeOverlaysTest.overlays();
@@ -73,6 +80,30 @@ class GatewayPrivilegesTest {
             assertThat(e.getName()).isEqualTo("NAIS_ACCESS_MODE");
             assertThat(e.getValue()).isEqualTo("gateway");
         });
+    }
+
+    /**
+     * The gateway checks a cluster's server certificate before relaying a login: against the mounted
+     * platform-wide bundle ({@code ca.crt} of Secret nais-pg-cluster-cas), never by falling back to its
+     * own client CA, which signs no cluster's certificate.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theGatewayTrustsTheMountedClusterCaBundleNotItsClientCa(RenderedOverlay overlay) {
+        var deployment = overlay.deployment(GATEWAY);
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Map<String, String> literals = ProvidedConfig.of(overlay, deployment).literals();
+        String trusted = literals.get("NAIS_ACCESS_GATEWAY_BACKEND_TRUSTED_CA_FILE");
+        assertThat(trusted).as(overlay + ": nais.access.gateway.backend.trusted-ca-file").isNotBlank()
+                .isNotEqualTo(literals.get("NAIS_ACCESS_GATEWAY_CA_CERT_FILE"));
+        VolumeMount mount = pod.getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> trusted.startsWith(m.getMountPath() + "/")).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": nothing is mounted where " + trusted + " is"));
+        Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertThat(volume.getSecret()).as(overlay + ": the volume of " + trusted).isNotNull();
+        assertThat(volume.getSecret().getSecretName()).isEqualTo(CLUSTER_CAS);
+        assertThat(trusted.substring(mount.getMountPath().length() + 1)).isEqualTo("ca.crt");
+        assertThat(TestSecrets.keysBySecret(overlay).get(CLUSTER_CAS)).as(overlay + ": keys of " + CLUSTER_CAS).contains("ca.crt");
     }
 
     @ParameterizedTest

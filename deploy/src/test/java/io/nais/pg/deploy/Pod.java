@@ -91,10 +91,6 @@ record Pod(String name, String module, Map<String, String> environment, PodFiles
         return repository.contains(":") ? repository.substring(0, repository.indexOf(':')) : repository;
     }
 
-    Path quarkusRunJar() {
-        return Repository.ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-    }
-
     /** The first probe the kubelet uses to send traffic: readiness. */
     HttpProbe readiness() {
         return probes.stream().filter(p -> p.kind().equals("readiness")).findFirst()

@@ -16,11 +16,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@link Pod}'s container run as a process of this host: the service's packaged application
- * ({@code <module>/target/quarkus-app/quarkus-run.jar}, what the image holds) in a JVM whose
- * environment is exactly the pod's, working directory the image's {@code /app} and temporary
- * directory its {@code /tmp} (both under the pod's root). The processes share this host's network,
- * so pods whose containers declare the same port cannot run at once ({@link #overlapping}).
+ * A {@link Pod}'s container run as a process of this host: the service's image
+ * ({@code deploy/target/images/<module>.tar}, extracted by {@link ImageFilesystem}) starts its own
+ * {@code /app/quarkus-run.jar} on its own Java, through its own dynamic loader and libraries, in an
+ * environment that is exactly the pod's, working directory the pod's {@code /app} and temporary
+ * directory its {@code /tmp} (both under the pod's root). No container engine: the processes share
+ * this host's network and filesystem, so pods whose containers declare the same port cannot run at
+ * once ({@link #overlapping}), and a program the service runs by absolute path (backup-service's
+ * pg_dump) is this host's.
  */
 final class PodProcess implements AutoCloseable {
 
@@ -36,10 +39,8 @@ final class PodProcess implements AutoCloseable {
     }
 
     static PodProcess start(Pod pod) {
-        Path jar = pod.quarkusRunJar();
-        if (!Files.isRegularFile(jar)) {
-            throw new AssertionError(jar + " is missing: package " + pod.module() + " first (deploy-checks depends on it)");
-        }
+        ImageFilesystem image = ImageFilesystem.of(pod.module());
+        Path jar = image.path("/app/quarkus-run.jar");
         for (int port : pod.ports()) {
             if (FreePorts.accepts(port)) {
                 throw new AssertionError(pod.name() + ": port " + port + " of its container is taken on this host");
@@ -49,7 +50,7 @@ final class PodProcess implements AutoCloseable {
         Path tmp = mkdirs(pod.filesystem().host("/tmp"));
         ChildJvm process = ChildJvm.startWithOnlyItsEnvironment(new ChildJvm.Spec(pod.name(), pod.module(),
                 QUARKUS_ENTRY_POINT, pod.maxHeap(), List.of("-Djava.io.tmpdir=" + tmp), List.of(), pod.environment(),
-                workingDirectory), jar.toString());
+                workingDirectory), jar.toString(), image.command(ImageFilesystem.JAVA));
         return new PodProcess(pod, process);
     }
 

@@ -79,7 +79,7 @@ public final class ChildJvm implements AutoCloseable {
      * the local platform runs; it gets the same orphan guard and logging.
      */
     public static ChildJvm start(Spec spec, String classpath) {
-        return start(spec, classpath, true);
+        return start(spec, classpath, true, List.of(thisJava()));
     }
 
     /**
@@ -89,12 +89,23 @@ public final class ChildJvm implements AutoCloseable {
      * setting the child is meant to get from its spec alone).
      */
     public static ChildJvm startWithOnlyItsEnvironment(Spec spec, String classpath) {
-        return start(spec, classpath, false);
+        return start(spec, classpath, false, List.of(thisJava()));
     }
 
-    private static ChildJvm start(Spec spec, String classpath, boolean inheritEnvironment) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    /**
+     * Like {@link #startWithOnlyItsEnvironment(Spec, String)}, on another Java than this JVM's: {@code java}
+     * is the command that starts it (a container image's java, run through the image's own loader).
+     */
+    public static ChildJvm startWithOnlyItsEnvironment(Spec spec, String classpath, List<String> java) {
+        return start(spec, classpath, false, java);
+    }
+
+    private static String thisJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static ChildJvm start(Spec spec, String classpath, boolean inheritEnvironment, List<String> java) {
+        List<String> command = new ArrayList<>(java);
         command.add("-Xmx" + spec.maxHeap());
         command.addAll(tuning());
         command.addAll(spec.jvmArgs());
