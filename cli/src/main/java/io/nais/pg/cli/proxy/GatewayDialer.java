@@ -28,10 +28,6 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class GatewayDialer {
 
-    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    /** Bounds the SSLRequest answer and the TLS handshake; the relay itself has no timeout. */
-    static final int HANDSHAKE_TIMEOUT_MILLIS = 15_000;
-
     private final String host;
     private final int port;
     private final CompletableFuture<SSLContext> tls;
@@ -71,27 +67,35 @@ public final class GatewayDialer {
         return host + ":" + port;
     }
 
-    /** @throws GatewayUnreachableException when TCP, the SSLRequest or TLS fails */
-    public SSLSocket dial() throws GatewayUnreachableException {
+    /**
+     * @param deadline closes the connection when TCP, the SSLRequest or TLS take too long (no socket timeout:
+     *                 see {@link SetupDeadline})
+     * @param timer    gets the steps "tcp" (connect, SSLRequest, 'S') and "tls" (the handshake)
+     * @throws GatewayUnreachableException when TCP, the SSLRequest or TLS fails
+     */
+    SSLSocket dial(SetupDeadline deadline, SetupTimer timer) throws GatewayUnreachableException {
         Socket tcp = new Socket();
+        deadline.waitOn(tcp);
         try {
             tcp.setTcpNoDelay(true);
-            tcp.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-            tcp.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+            tcp.connect(new InetSocketAddress(host, port));
             tcp.getOutputStream().write(PgWire.sslRequest());
             int answer = tcp.getInputStream().read();
             if (answer != 'S') {
                 throw new IOException(answer == 'N' ? "it does not offer TLS" : "it did not answer the TLS request");
             }
+            timer.step("tcp");
             SSLSocket socket = (SSLSocket) tls().getSocketFactory().createSocket(tcp, host, port, true);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);
             socket.startHandshake();
+            timer.step("tls");
             return socket;
         } catch (IOException e) {
             closeQuietly(tcp);
-            throw new GatewayUnreachableException("Cannot reach the gateway at " + address() + ": " + describe(e), e);
+            throw new GatewayUnreachableException("Cannot reach the gateway at " + address() + ": "
+                    + (deadline.expired() ? "no TLS connection within " + SetupDeadline.MILLIS / 1000 + " s" : describe(e)), e);
         }
     }
 
