@@ -20,18 +20,9 @@ RUNS=${3:-10}
 # shellcheck source=lib/local-platform.sh
 source "$(dirname "$0")/lib/local-platform.sh"
 
-PROXY_PID=""
-platform_cleanup_extra() {
-  [[ -n $PROXY_PID ]] && { kill -TERM "$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/null || true; }
-}
 platform_start
 bench_member 10
-PORT=$(free_port)
-log "starting nais postgres proxy on 127.0.0.1:$PORT"
-NAIS_TOKEN="$TOKEN" "$ROOT/bin/nais" postgres proxy demo-app --team team-a --port "$PORT" >"$WORK/proxy.log" 2>&1 &
-PROXY_PID=$!
-eventually 60 pg_isready -q -h 127.0.0.1 -p "$PORT" || { cat "$WORK/proxy.log" >&2; exit 1; }
-PROXIED="host=127.0.0.1 port=$PORT dbname=team-a/demo-app user=$MEMBER sslmode=disable"
+start_proxy
 
 tps() { sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -1; }
 j=$(( CLIENTS < 4 ? CLIENTS : 4 ))

@@ -91,12 +91,15 @@ HZ=$(getconf CLK_TCK)
 measure() {
   local label=$1 conn=$2 pid=$3; shift 3
   local p0=0 p1=0 m0 m1 bench tx
-  [[ $pid != 0 ]] && p0=$(cpu_ticks "$pid"); m0=$(cpu_ticks "$POSTMASTER")
+  [[ $pid != 0 ]] && { p0=$(cpu_ticks "$pid"); thread_ticks "$pid" >"$WORK/threads.before"; }
+  m0=$(cpu_ticks "$POSTMASTER")
   # shellcheck disable=SC2016
   bench=$(PGPASSWORD=$TOKEN sh -c 'out=$1; shift; pgbench "$@" >"$out" 2>&1; sed "s/.*) //" /proc/$$/stat | awk "{print \$14 + \$15}"' \
     pgbench_cpu "$WORK/$label.out" -n "$@" "$conn")
   sleep 1
-  [[ $pid != 0 ]] && p1=$(cpu_ticks "$pid"); m1=$(cpu_ticks "$POSTMASTER")
+  [[ $pid != 0 ]] && { p1=$(cpu_ticks "$pid")
+    echo "$label: $(thread_delta "$WORK/threads.before" <(thread_ticks "$pid") 5)" >>"$WORK/threads"; }
+  m1=$(cpu_ticks "$POSTMASTER")
   tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$WORK/$label.out")
   [[ -n $tx && $tx -gt 0 ]] || { cat "$WORK/$label.out" >&2; exit 1; }
   awk -v l="$label" -v n="$tx" -v hz="$HZ" -v b="$bench" -v p=$((p1 - p0)) -v m=$((m1 - m0)) \
@@ -112,7 +115,7 @@ for p in "${PROXIES[@]}"; do
   pgbench -n -S -c 8 -j 4 -T 10 "${!url_var}" >/dev/null 2>&1
 done
 PGPASSWORD=$TOKEN pgbench -n -S -c 8 -j 4 -T 5 "$DIRECT" >/dev/null 2>&1
-: >"$WORK/runs"
+: >"$WORK/runs"; : >"$WORK/threads"
 for p in "${PROXIES[@]}"; do : >"$WORK/$p.log"; done
 
 log "connection set-up (pgbench -C -S -c 1) and select-only at 8 clients, $SECONDS_PER_RUN s each"
@@ -134,11 +137,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
       "$(field "setup-$p" 3)" "$(field setup-direct 3)" "$(ratio "$(field "setup-$p" 3)" "$(field setup-direct 3)")" \
       "$(field "tps-$p" 2)" "$(field tps-direct 2)" "$(ratio "$(field "tps-$p" 2)" "$(field tps-direct 2)")"
   done
-  steps="$(sed -n 's/.* set-up [0-9.]* ms: //p' "$WORK/proxy.log" | tr ',' '\n' | awk 'NF >= 2 { print $1, $2 }' | sort -k1,1 -k2,2n \
+  steps="$(sed -n 's/.*(set-up [0-9.]* ms: //; s/)$//p' "$WORK/proxy.log" | tr ',' '\n' | awk 'NF >= 2 { print $1, $2 }' | sort -k1,1 -k2,2n \
     | awk '{ v[$1] = v[$1] " " $2; n[$1]++ } END { for (p in v) { split(substr(v[p], 2), a, " "); printf "%s=%s ", p, a[int((n[p] + 1) / 2)] } }')"
   echo "proxy set-up steps, median ms: $steps"
   echo "CPU ms per transaction (per connection for set-up), /proc utime+stime:"
   printf "  %-14s %8s %8s %8s\n" run pgbench proxy postgres
   awk '{ printf "  %-14s %8.3f %8.3f %8.3f\n", $1, $4, $5, $6 }' "$WORK/runs"
+  echo "the proxies' busiest threads that outlive a connection, CPU ticks of $HZ/s over the run (the rest is the connections' own threads):"
+  sed 's/^/  /' "$WORK/threads"
 } | tee "$WORK/results.txt"
 log "results in $WORK/results.txt"

@@ -19,19 +19,9 @@ CLIENTS=${2:-8}
 # shellcheck source=lib/local-platform.sh
 source "$(dirname "$0")/lib/local-platform.sh"
 
-PROXY_PID=""
-platform_cleanup_extra() {
-  [[ -n $PROXY_PID ]] && { kill -TERM "$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/null || true; }
-}
 platform_start
 bench_member 10
-
-PORT=$(free_port)
-log "starting nais postgres proxy on 127.0.0.1:$PORT (--verbose: each connection's set-up steps in $WORK/proxy.log)"
-NAIS_TOKEN="$TOKEN" "$ROOT/bin/nais" postgres proxy demo-app --team team-a --port "$PORT" --verbose >"$WORK/proxy.log" 2>&1 &
-PROXY_PID=$!
-eventually 60 pg_isready -q -h 127.0.0.1 -p "$PORT" || { cat "$WORK/proxy.log" >&2; exit 1; }
-PROXIED="host=127.0.0.1 port=$PORT dbname=team-a/demo-app user=$MEMBER sslmode=disable"
+start_proxy --verbose
 GATEWAY="host=$GATEWAY_HOST port=$GATEWAY_PORT dbname=team-a/demo-app user=$MEMBER sslmode=require"
 CLUSTER_PORT=$(psql -X -At "$ADMIN" -c 'show port')
 POSTMASTER=$(listener_pid "$CLUSTER_PORT")
@@ -83,7 +73,7 @@ measure setup-direct "$DIRECT" "" -S -C -c 1 -T "$SECONDS_PER_RUN"
 measure setup-gateway "$GATEWAY" "$TOKEN" -S -C -c 1 -T "$SECONDS_PER_RUN"
 mark=$(wc -l <"$WORK/proxy.log")
 measure setup-proxy "$PROXIED" "" -S -C -c 1 -T "$SECONDS_PER_RUN"
-tail -n +"$((mark + 1))" "$WORK/proxy.log" | grep ' set-up ' >"$WORK/setup-phases.log" || true
+tail -n +"$((mark + 1))" "$WORK/proxy.log" | grep '(set-up ' >"$WORK/setup-phases.log" || true
 
 log "pgbench -S -c $CLIENTS -T $SECONDS_PER_RUN: direct, gateway, proxy"
 measure tps-direct "$DIRECT" "" -S -c "$CLIENTS" -j "$j" -T "$SECONDS_PER_RUN"
@@ -93,7 +83,7 @@ measure tps-proxy "$PROXIED" "" -S -c "$CLIENTS" -j "$j" -T "$SECONDS_PER_RUN"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # phase_medians: "phase=median" over the proxy's set-up lines ("... set-up 9.1 ms: client 0.1, tls 3.2, ...")
 phase_medians() {
-  sed -n 's/.* set-up [0-9.]* ms: //p' "$WORK/setup-phases.log" | tr ',' '\n' | awk 'NF >= 2 { print $1, $2 }' \
+  sed -n 's/.*(set-up [0-9.]* ms: //; s/)$//p' "$WORK/setup-phases.log" | tr ',' '\n' | awk 'NF >= 2 { print $1, $2 }' \
     | sort -k1,1 -k2,2n | awk '{ v[$1] = v[$1] " " $2; n[$1]++ } END {
         for (p in v) { split(substr(v[p], 2), a, " "); printf "%s=%s ", p, a[int((n[p] + 1) / 2)] } }'
 }

@@ -8,8 +8,7 @@
 #
 # Sets: ROOT WORK STATE; after platform_start everything in platform.env, ADMIN (the
 # cluster admin URL), DIRECT (the same cluster over TLS when it offers it) and DIRECT_MODE;
-# after bench_member: MEMBER TOKEN.
-# A script may define platform_cleanup_extra to stop its own processes first.
+# after bench_member: MEMBER TOKEN; after start_proxy: PROXY_PID PORT PROXIED.
 # Needs the packaged services and cli/target/nais.jar (build only what is
 # missing: ./mvnw -B -q -pl <module> package -DskipTests).
 
@@ -32,9 +31,9 @@ eventually() {
   done
 }
 
-PLATFORM_PID=""
+PLATFORM_PID=""; PROXY_PID=""
 platform_cleanup() {
-  if declare -F platform_cleanup_extra >/dev/null; then platform_cleanup_extra; fi
+  [[ -n $PROXY_PID ]] && { kill -TERM "$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/null || true; }
   # SIGTERM, not SIGINT: a background job of a script starts with SIGINT ignored. The JVM
   # stops through its shutdown hook, as on Ctrl-C.
   [[ -n $PLATFORM_PID ]] && { kill -TERM "$PLATFORM_PID" 2>/dev/null || true; wait "$PLATFORM_PID" 2>/dev/null || true; }
@@ -103,3 +102,14 @@ bench_member() {
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_proxy [option...]: `bin/nais postgres proxy demo-app` as $MEMBER on a free port, its
+# output in $WORK/proxy.log; stopped on exit
+start_proxy() {
+  PORT=$(free_port)
+  log "starting nais postgres proxy on 127.0.0.1:$PORT (log: $WORK/proxy.log)"
+  NAIS_TOKEN="$TOKEN" "$ROOT/bin/nais" postgres proxy demo-app --team team-a --port "$PORT" "$@" >"$WORK/proxy.log" 2>&1 &
+  PROXY_PID=$!
+  eventually 60 pg_isready -q -h 127.0.0.1 -p "$PORT" || { cat "$WORK/proxy.log" >&2; exit 1; }
+  PROXIED="host=127.0.0.1 port=$PORT dbname=team-a/demo-app user=$MEMBER sslmode=disable"
+}
