@@ -74,7 +74,7 @@ cpu_run() {
   before=$(cpu_ticks "$pid")
   read -r tps p99 < <(run "$@")
   awk -v t="$tps" -v p="$p99" -v d=$(( $(cpu_ticks "$pid") - before )) -v hz="$HZ" -v s="$DURATION" \
-    'BEGIN { printf "%s %s %.3f\n", t, p, t > 0 ? d * 1000 / hz / (t * s) : 0 }'
+    'BEGIN { printf "%s %s %.3f\n", t, p, (t > 0 ? d * 1000 / hz / (t * s) : 0) }'
 }
 
 log "warming up the gateway's JIT (not measured)"
