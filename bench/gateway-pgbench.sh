@@ -17,6 +17,9 @@ set -euo pipefail
 DURATION=${1:-${DURATION:-10}}
 CLIENTS=${CLIENTS:-"1 8 32"}
 IDLE_SESSIONS=${IDLE_SESSIONS:-500}
+# Every client is the one bench person: the per-person session limit (20 by default) must
+# admit 32 pgbench clients and the idle sessions.
+WORLD_JAVA_OPTS="${WORLD_JAVA_OPTS:-} -Dnais.access.gateway.limits.max-sessions-per-person=$((IDLE_SESSIONS + 100))"
 # shellcheck source=lib/gateway-world.sh
 source "$(dirname "$0")/lib/gateway-world.sh"
 # shellcheck source=lib/proc-cpu.sh
