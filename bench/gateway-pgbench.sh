@@ -6,6 +6,8 @@
 #   2. Connection set-up p50/p99 (pgjdbc loop: connect, select 1, close) gateway vs
 #      direct SCRAM; plus pgbench -C average connection time (libpq).
 #   3. Gateway heap/RSS with 500 idle sessions.
+# Beside each TPS: CPU per transaction from /proc (utime+stime) of PgBouncer and of the
+# gateway's JVM (the bench world: the gateway plus access-service's idle consumers).
 # The world (cluster with TLS + cert auth for +nais_human, OIDC issuer, gateway) is
 # access-service's test harness, run by GatewayBenchWorld.
 #
@@ -15,8 +17,13 @@ set -euo pipefail
 DURATION=${1:-${DURATION:-10}}
 CLIENTS=${CLIENTS:-"1 8 32"}
 IDLE_SESSIONS=${IDLE_SESSIONS:-500}
+# Every client is the one bench person: the per-person session limit (20 by default) must
+# admit 32 pgbench clients and the idle sessions.
+WORLD_JAVA_OPTS="${WORLD_JAVA_OPTS:-} -Dnais.access.gateway.limits.max-sessions-per-person=$((IDLE_SESSIONS + 100))"
 # shellcheck source=lib/gateway-world.sh
 source "$(dirname "$0")/lib/gateway-world.sh"
+# shellcheck source=lib/proc-cpu.sh
+source "$(dirname "$0")/lib/proc-cpu.sh"
 
 if ! command -v pgbouncer >/dev/null; then
   log "installing pgbouncer (Debian package)"
@@ -61,25 +68,38 @@ INI
 chown postgres "$B/pgbouncer.ini"
 runuser -u postgres -- "$PGBOUNCER" -d "$B/pgbouncer.ini"
 sleep 1
+BOUNCER_PID=$(cat "$B/bouncer.pid")
+GATEWAY_PID=$(listener_pid "$GW_PORT")
+HZ=$(getconf CLK_TCK)
+# cpu_run <pid> <label> <connstr> <password> <pgbench args...>: "tps p99 cpu_ms_per_tx" (of <pid>)
+cpu_run() {
+  local pid=$1 before tps p99; shift
+  before=$(cpu_ticks "$pid")
+  read -r tps p99 < <(run "$@")
+  awk -v t="$tps" -v p="$p99" -v d=$(( $(cpu_ticks "$pid") - before )) -v hz="$HZ" -v s="$DURATION" \
+    'BEGIN { printf "%s %s %.3f\n", t, p, (t > 0 ? d * 1000 / hz / (t * s) : 0) }'
+}
 
 log "warming up the gateway's JIT (not measured)"
 PGPASSWORD=$TOKEN pgbench -n -S -c 8 -j 4 -T 8 "$GATEWAY" >/dev/null 2>&1
 PGPASSWORD=$TOKEN pgbench -n -c 8 -j 4 -T 4 "$GATEWAY" >/dev/null 2>&1
 
 RESULTS="$WORK/results.txt"
-printf "%-8s %7s | %10s %10s %10s | %8s %8s | %8s %8s %8s\n" mode clients direct_tps bouncer_tps gateway_tps \
-  gw/direct gw/bouncr p99_dir p99_bnc p99_gw | tee "$RESULTS"
+printf "%-8s %7s | %10s %10s %10s | %8s %8s | %8s %8s %8s | %8s %8s\n" mode clients direct_tps bouncer_tps gateway_tps \
+  gw/direct gw/bouncr p99_dir p99_bnc p99_gw cpu_bnc cpu_gw | tee "$RESULTS"
 for mode in select-only tpcb-like; do
   flag=""; [[ $mode == select-only ]] && flag="-S"
   for c in $CLIENTS; do
     j=$(( c < 4 ? c : 4 ))
     read -r d_tps d_p99 < <(run "direct-$mode-$c" "$DIRECT" "$PG_OWNER_PASSWORD" $flag -c "$c" -j "$j" -T "$DURATION")
-    read -r b_tps b_p99 < <(run "bouncer-$mode-$c" "$BOUNCER" "$PG_OWNER_PASSWORD" $flag -c "$c" -j "$j" -T "$DURATION")
-    read -r g_tps g_p99 < <(run "gateway-$mode-$c" "$GATEWAY" "$TOKEN" $flag -c "$c" -j "$j" -T "$DURATION")
-    printf "%-8s %7s | %10.0f %10.0f %10.0f | %8.2f %8.2f | %8s %8s %8s\n" "${mode%%-*}" "$c" "$d_tps" "$b_tps" "$g_tps" \
-      "$(echo "$g_tps / $d_tps" | bc -l)" "$(echo "$g_tps / $b_tps" | bc -l)" "$d_p99" "$b_p99" "$g_p99" | tee -a "$RESULTS"
+    read -r b_tps b_p99 b_cpu < <(cpu_run "$BOUNCER_PID" "bouncer-$mode-$c" "$BOUNCER" "$PG_OWNER_PASSWORD" $flag -c "$c" -j "$j" -T "$DURATION")
+    read -r g_tps g_p99 g_cpu < <(cpu_run "$GATEWAY_PID" "gateway-$mode-$c" "$GATEWAY" "$TOKEN" $flag -c "$c" -j "$j" -T "$DURATION")
+    printf "%-8s %7s | %10.0f %10.0f %10.0f | %8.2f %8.2f | %8s %8s %8s | %8s %8s\n" "${mode%%-*}" "$c" "$d_tps" "$b_tps" "$g_tps" \
+      "$(echo "$g_tps / $d_tps" | bc -l)" "$(echo "$g_tps / $b_tps" | bc -l)" "$d_p99" "$b_p99" "$g_p99" "$b_cpu" "$g_cpu" | tee -a "$RESULTS"
   done
 done
+
+echo "cpu_bnc, cpu_gw: CPU ms per transaction of PgBouncer and of the gateway's JVM (/proc, utime+stime)" | tee -a "$RESULTS"
 
 log "connection set-up (pgjdbc loop, TLS): direct SCRAM vs gateway (token + minted certificate)"
 ENC_DB=$(printf %s "$CLUSTER_ID" | sed 's#/#%2F#')

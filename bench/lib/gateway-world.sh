@@ -45,7 +45,8 @@ world_start() {
     -Dgateway.bench.dir="$WORK" \
     -DargLine="-Xmx1g -Dnais.child-jvm.tuning=throughput ${WORLD_JAVA_OPTS:-}") >"$WORK/world.log" 2>&1 &
   WORLD_PID=$!
-  for _ in $(seq 1 180); do [[ -f "$WORK/env" ]] && break; sleep 1; done
+  # up to 5 minutes: on two cores shared with other work the world alone may take 3
+  for _ in $(seq 1 300); do [[ -f "$WORK/env" ]] && break; sleep 1; done
   [[ -f "$WORK/env" ]] || { cat "$WORK/world.log"; exit 1; }
   # shellcheck disable=SC1091
   source "$WORK/env"

@@ -1,5 +1,6 @@
 package io.nais.pg.local;
 
+import io.nais.pg.testsupport.process.ChildJvm;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +29,10 @@ public final class LocalPlatform {
         String command = args.length == 0 ? "help" : args[0];
         try {
             switch (command) {
-                case "up" -> new PlatformUp(root, state).run();
+                case "up" -> {
+                    runLikeProduction();
+                    new PlatformUp(root, state).run();
+                }
                 case "token" -> Commands.token(state, rest);
                 case "add-member" -> Commands.membership(state, rest, true);
                 case "remove-member" -> Commands.membership(state, rest, false);
@@ -38,6 +42,19 @@ public final class LocalPlatform {
             System.err.println("local-platform: " + e.getMessage());
             usage();
             System.exit(2);
+        }
+    }
+
+    /**
+     * The platform runs for hours, like production: its broker, issuer, S3 and services get the
+     * JVM's full tiered JIT, not the C1-only fast start tests give their children, whose code
+     * costs several times the CPU under sustained load (audit events through the broker, every
+     * relayed byte through the gateway). Tiered compilation starts in C1 too, so start-up
+     * barely changes. An explicit {@code -Dnais.child-jvm.tuning} still wins.
+     */
+    private static void runLikeProduction() {
+        if (System.getProperty(ChildJvm.TUNING_PROPERTY) == null) {
+            System.setProperty(ChildJvm.TUNING_PROPERTY, "throughput");
         }
     }
 

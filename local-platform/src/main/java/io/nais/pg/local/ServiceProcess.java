@@ -63,9 +63,9 @@ final class ServiceProcess implements AutoCloseable {
         LocalState.writePrivate(directory.resolve("config/application.properties"), config.entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + escape(entry.getValue()))
                 .collect(Collectors.joining("\n", "", "\n")));
+        // the JIT is the platform's choice for all its children (LocalPlatform: the full one, as in production)
         ChildJvm child = ChildJvm.start(new ChildJvm.Spec(name, name, "io.quarkus.bootstrap.runner.QuarkusEntryPoint", "384m",
-                // the services relay and reconcile for hours: keep the optimising JIT
-                List.of("-XX:TieredStopAtLevel=4"), List.of(), Map.of(), directory), app.toString());
+                List.of(), List.of(), Map.of(), directory), app.toString());
         return new ServiceProcess(name, httpPort, managementPort, child);
     }
 

@@ -6,6 +6,7 @@ import io.nais.pg.access.gateway.auth.Authoriser;
 import io.nais.pg.access.gateway.auth.RefusalThrottle;
 import io.nais.pg.access.gateway.auth.TokenVerifier;
 import io.nais.pg.access.gateway.backend.BackendConnector;
+import io.nais.pg.access.gateway.backend.SocketTransport;
 import io.nais.pg.access.gateway.backend.ClientCertificates;
 import io.nais.pg.access.gateway.protocol.Messages;
 import io.nais.pg.access.gateway.protocol.PgError;
@@ -29,9 +30,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -58,7 +57,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Supplier<SslContext> serverTls;
     private final int maxConnections;
     private final AtomicInteger connections = new AtomicInteger();
-    private final EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-accept", true));
+    private final EventLoopGroup acceptor = SocketTransport.eventLoops(1, new DefaultThreadFactory("gateway-accept", true));
     private final EventLoopGroup loops;
     private volatile Channel listener;
     private volatile boolean draining;
@@ -117,14 +116,14 @@ public final class GatewayServer implements AutoCloseable {
         this.parts = parts;
         this.serverTls = serverTls;
         this.maxConnections = maxConnections;
-        this.loops = new NioEventLoopGroup(eventLoopThreads, new DefaultThreadFactory("gateway-io", true));
+        this.loops = SocketTransport.eventLoops(eventLoopThreads, new DefaultThreadFactory("gateway-io", true));
     }
 
     /** Binds and returns the bound port (useful with port 0). */
     public int start(String host, int port) {
         listener = new ServerBootstrap()
                 .group(acceptor, loops)
-                .channel(NioServerSocketChannel.class)
+                .channel(SocketTransport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -138,7 +137,8 @@ public final class GatewayServer implements AutoCloseable {
                 .syncUninterruptibly()
                 .channel();
         int bound = port();
-        LOG.infof("postgres gateway listening on %s:%d (TLS: %s)", host, bound, SslContext.defaultServerProvider());
+        LOG.infof("postgres gateway listening on %s:%d (TLS: %s, sockets: %s)", host, bound, SslContext.defaultServerProvider(),
+                SocketTransport.name());
         return bound;
     }
 

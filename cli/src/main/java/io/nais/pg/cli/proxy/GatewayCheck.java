@@ -8,7 +8,6 @@ import io.nais.pg.cli.proxy.PgWire.Message;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.util.Map;
 import javax.net.ssl.SSLSocket;
 
@@ -27,13 +26,12 @@ public final class GatewayCheck {
     }
 
     public static void run(GatewayDialer dialer, Route route, TokenSet token) {
-        try (SSLSocket tls = dial(dialer)) {
+        try (SetupDeadline deadline = SetupDeadline.start(); SSLSocket tls = dial(dialer, deadline)) {
             Map<String, String> parameters = GatewayLogin.startupParameters(
-                    Map.of("application_name", "nais-proxy-check"), route.gatewayUser(token.identity()),
-                    route.clusterId());
-            byte[] early = GatewayLogin.login(tls.getInputStream(), tls.getOutputStream(), parameters, token.accessToken());
-            InputStream replies = new SequenceInputStream(new ByteArrayInputStream(early), tls.getInputStream());
-            awaitReady(replies, route);
+                    Map.of("application_name", "nais-proxy-check"), route.gatewayUser(token.identity()), route.clusterId());
+            byte[] login = GatewayLogin.login(tls.getInputStream(), tls.getOutputStream(), parameters, token.accessToken(),
+                    SetupTimer.start());
+            awaitReady(new ByteArrayInputStream(login), route);
             tls.getOutputStream().write(PgWire.terminate());
             tls.getOutputStream().flush();
         } catch (IOException | PgWire.ProtocolException e) {
@@ -42,9 +40,9 @@ public final class GatewayCheck {
         }
     }
 
-    private static SSLSocket dial(GatewayDialer dialer) {
+    private static SSLSocket dial(GatewayDialer dialer, SetupDeadline deadline) {
         try {
-            return dialer.dial();
+            return dialer.dial(deadline, SetupTimer.start());
         } catch (GatewayUnreachableException e) {
             throw new CliException(ExitCode.GATEWAY_UNREACHABLE, e.getMessage()
                     + ". Check gateway.host/gateway.port and your network.", e);

@@ -29,10 +29,6 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class GatewayDialer implements AutoCloseable {
 
-    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    /** Bounds the SSLRequest answer and the TLS handshake; the relay itself has no timeout. */
-    static final int HANDSHAKE_TIMEOUT_MILLIS = 15_000;
-
     private final String host;
     private final int port;
     private final CompletableFuture<SSLContext> tls;
@@ -81,8 +77,8 @@ public final class GatewayDialer implements AutoCloseable {
      */
     public GatewayDialer dialAhead() {
         ahead.set(CompletableFuture.supplyAsync(() -> {
-            try {
-                return dialNow();
+            try (SetupDeadline deadline = SetupDeadline.start()) {
+                return dialNow(deadline, SetupTimer.start());
             } catch (GatewayUnreachableException e) {
                 throw new CompletionException(e);
             }
@@ -90,14 +86,24 @@ public final class GatewayDialer implements AutoCloseable {
         return this;
     }
 
-    /** @throws GatewayUnreachableException when TCP, the SSLRequest or TLS fails */
-    public SSLSocket dial() throws GatewayUnreachableException {
+    /**
+     * The connection dialed ahead, if there is one, else a new one.
+     *
+     * @param deadline closes the connection when TCP, the SSLRequest or TLS take too long (no socket timeout:
+     *                 see {@link SetupDeadline}); a connection dialed ahead is handed to it for the login
+     * @param timer    gets the steps "tcp" (connect, SSLRequest, 'S') and "tls" (the handshake)
+     * @throws GatewayUnreachableException when TCP, the SSLRequest or TLS fails
+     */
+    SSLSocket dial(SetupDeadline deadline, SetupTimer timer) throws GatewayUnreachableException {
         CompletableFuture<SSLSocket> dialed = ahead.getAndSet(null);
         if (dialed == null) {
-            return dialNow();
+            return dialNow(deadline, timer);
         }
         try {
-            return dialed.join();
+            SSLSocket socket = dialed.join();
+            deadline.waitOn(socket);
+            timer.step("tls");
+            return socket;
         } catch (CompletionException e) {
             if (e.getCause() instanceof GatewayUnreachableException unreachable) {
                 throw unreachable;
@@ -115,26 +121,29 @@ public final class GatewayDialer implements AutoCloseable {
         }
     }
 
-    private SSLSocket dialNow() throws GatewayUnreachableException {
+    private SSLSocket dialNow(SetupDeadline deadline, SetupTimer timer) throws GatewayUnreachableException {
         Socket tcp = new Socket();
+        deadline.waitOn(tcp);
         try {
             tcp.setTcpNoDelay(true);
-            tcp.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-            tcp.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+            tcp.connect(new InetSocketAddress(host, port));
             tcp.getOutputStream().write(PgWire.sslRequest());
             int answer = tcp.getInputStream().read();
             if (answer != 'S') {
                 throw new IOException(answer == 'N' ? "it does not offer TLS" : "it did not answer the TLS request");
             }
+            timer.step("tcp");
             SSLSocket socket = (SSLSocket) tls().getSocketFactory().createSocket(tcp, host, port, true);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);
             socket.startHandshake();
+            timer.step("tls");
             return socket;
         } catch (IOException e) {
             closeQuietly(tcp);
-            throw new GatewayUnreachableException("Cannot reach the gateway at " + address() + ": " + describe(e), e);
+            throw new GatewayUnreachableException("Cannot reach the gateway at " + address() + ": "
+                    + (deadline.expired() ? "no TLS connection within " + SetupDeadline.MILLIS / 1000 + " s" : describe(e)), e);
         }
     }
 

@@ -13,8 +13,8 @@ import java.util.Map;
  * {@code user} = the person's identity and {@code database} = the cluster id,
  * whatever the client asked for (one proxy serves one app); the gateway's
  * cleartext password request (safe inside TLS) is answered with the token.
- * Everything else the gateway says, including an ErrorResponse, is handed back
- * untouched for the client to see.
+ * Everything else the gateway says up to the end of the login, including an
+ * ErrorResponse, is handed back untouched for the client to see.
  */
 final class GatewayLogin {
 
@@ -35,28 +35,36 @@ final class GatewayLogin {
     }
 
     /**
-     * Sends the startup and answers the password request. Returns the gateway's
-     * messages read on the way that the client must still receive (an
-     * ErrorResponse, a protocol negotiation, an AuthenticationOk); after the
-     * password the rest is relayed as it arrives.
+     * Sends the startup, answers the password request and reads on to the end of
+     * the login: ReadyForQuery, or an ErrorResponse. Returns what the client must
+     * receive (everything the gateway said but its password request), so the client
+     * gets its whole login in one write, and the relay starts at the first query.
+     *
+     * @param timer gets the steps "startup" (to the password request) and "login" (to the end of the login)
      */
-    static byte[] login(InputStream in, OutputStream out, Map<String, String> parameters, String token) throws IOException {
+    static byte[] login(InputStream in, OutputStream out, Map<String, String> parameters, String token, SetupTimer timer)
+            throws IOException {
         out.write(PgWire.startupMessage(parameters));
         out.flush();
         ByteArrayOutputStream forClient = new ByteArrayOutputStream();
+        boolean authenticated = false;
         while (true) {
             Message message = PgWire.readMessage(in);
-            if (message.type() == PgWire.AUTHENTICATION && message.authenticationCode() == PgWire.AUTH_CLEARTEXT_PASSWORD) {
+            if (!authenticated && message.type() == PgWire.AUTHENTICATION
+                    && message.authenticationCode() == PgWire.AUTH_CLEARTEXT_PASSWORD) {
+                timer.step("startup");
                 out.write(PgWire.passwordMessage(token));
                 out.flush();
-                return forClient.toByteArray();
+                continue;
             }
             forClient.writeBytes(message.encode());
-            if (message.type() == PgWire.AUTHENTICATION && message.authenticationCode() == PgWire.AUTH_OK
-                    || message.type() == PgWire.ERROR_RESPONSE) {
+            if (message.type() == PgWire.READY_FOR_QUERY || message.type() == PgWire.ERROR_RESPONSE) {
+                timer.step("login");
                 return forClient.toByteArray();
             }
-            if (message.type() != PgWire.NEGOTIATE_PROTOCOL_VERSION) {
+            if (message.type() == PgWire.AUTHENTICATION && message.authenticationCode() == PgWire.AUTH_OK) {
+                authenticated = true;
+            } else if (!authenticated && message.type() != PgWire.NEGOTIATE_PROTOCOL_VERSION) {
                 throw new PgWire.ProtocolException(message.type() == PgWire.AUTHENTICATION
                         ? "the gateway asked for authentication method " + message.authenticationCode() + ", which nais does not speak"
                         : "unexpected message '" + (char) message.type() + "' from the gateway during login");

@@ -138,7 +138,7 @@ public final class LocalProxy implements AutoCloseable {
         // Answered on its own thread so a client that never sends a startup cannot stall the accept loop.
         Thread thread = new Thread(() -> {
             try (client) {
-                client.setSoTimeout(GatewayDialer.HANDSHAKE_TIMEOUT_MILLIS);
+                client.setSoTimeout(SetupDeadline.MILLIS);
                 ClientHandshake.read(client.getInputStream(), client.getOutputStream());
                 client.getOutputStream().write(PgWire.fatal(ProxiedConnection.TOO_MANY_CONNECTIONS,
                         "nais proxy: too many connections (limit " + maxConnections + "; see --max-connections)"));

@@ -31,6 +31,8 @@ final class ProxiedConnection implements Runnable {
     private final AccessTokens tokens;
     private final GatewayDialer dialer;
     private final ProxyLog log;
+    private final SetupTimer timer = SetupTimer.start();
+    private final SetupDeadline deadline = SetupDeadline.start();
     private volatile Socket gateway;
 
     ProxiedConnection(int id, Socket client, Route route, AccessTokens tokens, GatewayDialer dialer, ProxyLog log) {
@@ -46,8 +48,9 @@ final class ProxiedConnection implements Runnable {
     public void run() {
         try {
             client.setTcpNoDelay(true);
-            client.setSoTimeout(GatewayDialer.HANDSHAKE_TIMEOUT_MILLIS);
+            deadline.waitOn(client);
             ClientRequest request = ClientHandshake.read(client.getInputStream(), client.getOutputStream());
+            timer.step("client");
             if (request instanceof Cancel cancel) {
                 forwardCancel(cancel);
             } else {
@@ -60,6 +63,7 @@ final class ProxiedConnection implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            deadline.close();
             close();
         }
     }
@@ -78,6 +82,7 @@ final class ProxiedConnection implements Runnable {
         if (token == null) {
             return;
         }
+        timer.step("token");
         SSLSocket tls = connectGateway();
         if (tls == null) {
             return;
@@ -85,16 +90,21 @@ final class ProxiedConnection implements Runnable {
         byte[] forClient;
         try {
             forClient = GatewayLogin.login(tls.getInputStream(), tls.getOutputStream(),
-                    GatewayLogin.startupParameters(startup.parameters(), route.gatewayUser(token.identity()), route.clusterId()), token.accessToken());
+                    GatewayLogin.startupParameters(startup.parameters(), route.gatewayUser(token.identity()), route.clusterId()), token.accessToken(),
+                    timer);
         } catch (IOException e) {
-            log.problem("connection " + id + ": the gateway closed the connection during login");
-            refuse(CANNOT_CONNECT, "nais: the gateway at " + dialer.address() + " closed the connection during login");
+            String what = deadline.expired() ? "did not finish the login within " + SetupDeadline.MILLIS / 1000 + " s"
+                    : "closed the connection during login";
+            log.problem("connection " + id + ": the gateway " + what);
+            refuse(CANNOT_CONNECT, "nais: the gateway at " + dialer.address() + " " + what);
             return;
         }
+        deadline.close();
         client.getOutputStream().write(forClient);
         client.getOutputStream().flush();
-        makeRelayReady(tls);
-        log.connection("connection " + id + " from " + client.getRemoteSocketAddress() + ": relaying to " + route.clusterId());
+        timer.step("to-client");
+        log.connection("connection " + id + " from " + client.getRemoteSocketAddress() + ": relaying to " + route.clusterId()
+                + " (" + timer.summary() + ")");
         Relay.run(client, tls, "nais-proxy-" + id);
         log.connection("connection " + id + ": closed");
     }
@@ -111,7 +121,7 @@ final class ProxiedConnection implements Runnable {
 
     private SSLSocket connectGateway() {
         try {
-            SSLSocket tls = dialer.dial();
+            SSLSocket tls = dialer.dial(deadline, timer);
             gateway = tls;
             return tls;
         } catch (GatewayUnreachableException e) {
@@ -121,14 +131,8 @@ final class ProxiedConnection implements Runnable {
         }
     }
 
-    private void makeRelayReady(SSLSocket tls) throws IOException {
-        // Sessions may idle for hours: the handshake timeout must not apply to the relay.
-        client.setSoTimeout(0);
-        tls.setSoTimeout(0);
-    }
-
     private void forwardCancel(Cancel cancel) {
-        try (SSLSocket tls = dialer.dial()) {
+        try (SSLSocket tls = dialer.dial(deadline, SetupTimer.start())) {
             tls.getOutputStream().write(cancel.packet().encode());
             tls.getOutputStream().flush();
             // The server closes without an answer; waiting for that close makes sure it arrived.

@@ -56,7 +56,7 @@ public final class ProxyCommand implements Callable<Integer> {
     int drainSeconds;
     @Option(names = "--no-check", description = "Skip the login through the gateway at start.")
     boolean noCheck;
-    @Option(names = {"-v", "--verbose"}, description = "Print each connection as it opens and closes.")
+    @Option(names = {"-v", "--verbose"}, description = "Print each connection as it opens (with where its set-up time went) and closes.")
     boolean verbose;
 
     @Override

@@ -11,7 +11,9 @@
  *                                                 database=&lt;team&gt;/&lt;app&gt; ->
  *                                               <-- AuthenticationCleartextPassword
  *                                               PasswordMessage(token) ->
- *   <------------------------------- relay (AuthenticationOk, …, ErrorResponse untouched) ---
+ *                                               <-- AuthenticationOk, …, ReadyForQuery
+ *   <--- the login, in one write (AuthenticationOk … ReadyForQuery, or an ErrorResponse, untouched)
+ *   <------------------------------- relay ---------------------------------------------------->
  *   CancelRequest (new conn) ->                 new TLS connection, CancelRequest ->
  * </pre>
  *

@@ -161,6 +161,20 @@ class ProxyProtocolTest {
                 e -> assertThat(e.getSQLState()).isEqualTo("08001"));
     }
 
+    /** The set-up is bounded by closing the socket (SetupDeadline), not by a socket timeout: it still ends. */
+    @Test
+    void gatewayThatNeverAnswersIsToldToTheClientWithSqlState08001() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0)) {
+            InetSocketAddress address = startProxy(PasswordTlsPostgres.APP, silent.getLocalPort(), server.caFile(), 8);
+
+            assertThatThrownBy(() -> jdbc(address)).isInstanceOfSatisfying(SQLException.class, e -> {
+                assertThat(e.getSQLState()).isEqualTo("08001");
+                assertThat(e.getMessage()).contains("no TLS connection within " + SetupDeadline.MILLIS / 1000 + " s");
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> proxy.openConnections() == 0);
+        }
+    }
+
     @Test
     void gatewayWithAnUntrustedCertificateIsNotSentTheToken() throws Exception {
         InetSocketAddress address = startProxy(PasswordTlsPostgres.APP, server.port(), null, 8);

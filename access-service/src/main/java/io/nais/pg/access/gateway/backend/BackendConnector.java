@@ -14,7 +14,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -64,7 +63,7 @@ public final class BackendConnector {
         BackendHandshake handshake = new BackendHandshake(certificate, endpoint, verifyHostname, startup, ready);
         ChannelFuture connected = new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(SocketTransport.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .handler(new ChannelInitializer<Channel>() {
@@ -96,7 +95,7 @@ public final class BackendConnector {
     public void cancel(EventLoop loop, InetSocketAddress backend, CancelKey backendKey) {
         new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(SocketTransport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
