@@ -94,6 +94,16 @@ public class MigrationJobs {
         }
     }
 
+    /**
+     * A migration into the same cluster is running (HTTP 409): two restores into one database would race,
+     * and with {@code force} one would drop what the other restored.
+     */
+    public static final class AlreadyRunningException extends RuntimeException {
+        AlreadyRunningException(String clusterId, UUID running) {
+            super("migration " + running + " into " + clusterId + " is running; follow it, or wait until it has finished");
+        }
+    }
+
     /** What the person asked for besides the source: the same switches as the in-process run. */
     public record Options(boolean dryRun, boolean force, String applicationRole) {
     }
@@ -103,6 +113,11 @@ public class MigrationJobs {
      * {@code source} is held by the task only.
      */
     public synchronized UUID start(BackupTarget target, Endpoint source, Options options, String requestedBy) {
+        for (RunningMigration other : running.values()) {
+            if (other.clusterId().equals(target.clusterId())) {
+                throw new AlreadyRunningException(target.clusterId(), other.migrationId());
+            }
+        }
         if (running.size() >= maxConcurrent) {
             throw new BusyException(maxConcurrent);
         }

@@ -33,7 +33,8 @@ import io.smallrye.common.annotation.Blocking;
  * {@code backups create} ({@link ApiAccess#mayUse}); the migration only
  * writes into the team's own cluster, as the app's role. Errors are JSON
  * {@code {"error": "..."}}: 400 (no source, an unparsable URL, a source in a
- * refused network), 401, 403, 404 (unknown cluster or migration), 429 (busy),
+ * refused network), 401, 403, 404 (unknown cluster or migration), 409 (a
+ * migration into the cluster is running), 429 (busy),
  * 503 (served by {@code nais.backup.mode=verify}). The source's URL is in the
  * request body only: it never reaches a log, an error message or a row.
  */
@@ -49,11 +50,12 @@ public class MigrationResource {
     private final SourceHosts sourceHosts;
     private final RunMode mode;
 
-    MigrationResource(ClusterRegistry clusters, MigrationJobs jobs, ApiAccess access, BackupConfig config) {
+    MigrationResource(ClusterRegistry clusters, MigrationJobs jobs, ApiAccess access, SourceHosts sourceHosts,
+                      BackupConfig config) {
         this.clusters = clusters;
         this.jobs = jobs;
         this.access = access;
-        this.sourceHosts = new SourceHosts(config.migration().refusedSourceNetworks());
+        this.sourceHosts = sourceHosts;
         this.mode = config.mode();
     }
 
@@ -105,6 +107,8 @@ public class MigrationResource {
             return Response.accepted(new Started(id, clusterId)).build();
         } catch (MigrationJobs.BusyException e) {
             return error(Response.Status.TOO_MANY_REQUESTS, e.getMessage());
+        } catch (MigrationJobs.AlreadyRunningException e) {
+            return error(Response.Status.CONFLICT, e.getMessage());
         }
     }
 

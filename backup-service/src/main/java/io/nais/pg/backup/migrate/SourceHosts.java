@@ -5,6 +5,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 
+import jakarta.inject.Singleton;
+
+import io.nais.pg.backup.config.BackupConfig;
+import io.quarkus.runtime.Startup;
+
 /**
  * Where a migration's source may be: any host whose every address lies
  * outside the refused networks ({@code nais.backup.migration.refused-source-networks}).
@@ -13,14 +18,17 @@ import java.util.List;
  * (loopback), the cloud metadata address (link-local) or, with the
  * deployment's pod and service ranges, the platform's own endpoints. The
  * NetworkPolicy is the fence that holds when DNS answers differently at
- * connect time (deploy/README.md, "Migrations").
+ * connect time (deploy/README.md, "Migrations"). Made at start-up, so a
+ * malformed network in the configuration stops the process, not a request.
  */
-final class SourceHosts {
+@Startup
+@Singleton
+class SourceHosts {
 
     private final List<Network> refused;
 
-    SourceHosts(List<String> refusedNetworks) {
-        this.refused = refusedNetworks.stream().map(String::strip).filter(s -> !s.isEmpty()).map(Network::parse).toList();
+    SourceHosts(BackupConfig config) {
+        this.refused = config.migration().refusedSourceNetworks().stream().map(String::strip).filter(s -> !s.isEmpty()).map(Network::parse).toList();
     }
 
     /** Why {@code host} may not be a source, or null when it may. */

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -129,7 +131,7 @@ class NaisPostgresMigrateTest {
 
         assertThat(migrated.exit).as(migrated.err + migrated.out).isZero();
         assertThat(migrated.err).contains("started in backup-service")
-                .containsPattern("(plan|copy|verify): [0-9.]+ [KMG]?i?B of ~[0-9.]+ [KMG]?i?B, \\d+ tables");
+                .containsPattern("(plan|copy|verify): [0-9.]+ [kMGT]?B of ~[0-9.]+ [kMGT]?B, \\d+ tables");
         assertThat(migrated.out).contains("plan (dump mode)").contains("public.customers").contains("sales.orders")
                 .contains("sales.order_lines").contains("audit.events").contains("MATCH").contains("completed in backup-service");
         UUID id = migrationId(migrated.err);
@@ -207,6 +209,27 @@ class NaisPostgresMigrateTest {
                 .then().statusCode(400).body("error", containsString("169.254.0.0/16"));
 
         assertThat(migrationsOfTeam()).isEqualTo(before);
+    }
+
+    @Test
+    void aSecondMigrationIntoTheSameClusterWhileOneRunsIsRefused409() throws Exception {
+        announced();
+        UUID first;
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            // the kernel completes the connection from the backlog and nobody answers: the first stays in its plan
+            Map<String, Object> order = Map.of("source", "postgresql://u:pw@127.0.0.1:" + silent.getLocalPort()
+                    + "/db?sslmode=disable");
+            first = UUID.fromString(given().auth().oauth2(Tokens.person(MEMBER)).contentType(ContentType.JSON).body(order)
+                    .post("/api/migrations/" + TEAM + "/" + APP).then().statusCode(202).extract().path("migrationId"));
+
+            given().auth().oauth2(Tokens.person(MEMBER)).contentType(ContentType.JSON).body(order)
+                    .post("/api/migrations/" + TEAM + "/" + APP)
+                    .then().statusCode(409).body("error", containsString("migration " + first + " into " + TEAM + "/" + APP));
+        }
+        // the silent server is gone: the first ends unreachable, and the cluster is free again
+        await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> given().auth().oauth2(Tokens.person(MEMBER))
+                .get("/api/migrations/" + first).then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("FAILED")).body("failure", org.hamcrest.Matchers.equalTo("UNREACHABLE")));
     }
 
     @Test

@@ -108,7 +108,7 @@ final class ServiceMigration {
         }
     }
 
-    /** {@code copy: 12.0 MiB of ~40.0 MiB, 4 tables, ETA 9s}. */
+    /** {@code copy: 12.0 MB of ~40.0 MB, 4 tables, ETA 9.0 s}. */
     static String progress(JsonNode status) {
         String stage = status.path("stage").asText();
         StringBuilder line = new StringBuilder(stage).append(": ");
