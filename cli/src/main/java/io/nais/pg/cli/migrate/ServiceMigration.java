@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -48,7 +49,7 @@ final class ServiceMigration {
         PrintWriter err = command.spec.commandLine().getErr();
         err.println("migration " + id + " of " + started.path("clusterId").asText() + " started in backup-service");
         err.flush();
-        JsonNode status = follow(api, "api/migrations/" + id, err);
+        JsonNode status = follow(api, () -> ApiClient.backupVerifier(command.postgres.nais()), "api/migrations/" + id, err);
         return finish(status, out);
     }
 
@@ -85,10 +86,21 @@ final class ServiceMigration {
     }
 
     /** Polls until the migration ends, printing a progress line whenever it moved. */
-    private static JsonNode follow(ApiClient api, String path, PrintWriter err) {
+    private static JsonNode follow(ApiClient first, Supplier<ApiClient> renewed, String path, PrintWriter err) {
+        ApiClient api = first;
         String last = null;
         while (true) {
-            JsonNode status = api.get(path);
+            JsonNode status;
+            try {
+                status = api.get(path);
+            } catch (CliException e) {
+                if (e.exitCode() != ExitCode.NOT_LOGGED_IN) {
+                    throw e;
+                }
+                // the token expired during a long migration: a client with the renewed one, once per expiry
+                api = renewed.get();
+                status = api.get(path);
+            }
             if (!"RUNNING".equals(status.path("state").asText())) {
                 return status;
             }
