@@ -223,7 +223,10 @@ class KustomizeOverlaysTest {
                 .findFirst().orElseThrow(() -> new AssertionError(overlay + ": no Ingress " + name));
     }
 
-    /** The CLI's dba.url, backup.url and api.url, and the console page: one TLS host, routed by path; never access-service. */
+    /**
+     * The CLI's dba.url, backup.url and api.url, and the console page: one TLS host, routed by path; never access-service.
+     * Migrations go to backup-verifier, the process that runs them next to the clusters.
+     */
     @ParameterizedTest
     @MethodSource("overlays")
     void theRestApisAreRoutedThroughOneTlsIngressAndAccessServiceIsNot(RenderedOverlay overlay) {
@@ -235,7 +238,8 @@ class KustomizeOverlaysTest {
         Map<String, String> backends = rule.getHttp().getPaths().stream().collect(Collectors.toMap(HTTPIngressPath::getPath,
                 path -> path.getBackend().getService().getName()));
         assertThat(backends).containsExactlyInAnyOrderEntriesOf(Map.of("/api/grants", "dba-grant-service",
-                "/api/backups", "backup-service", "/api", "console-sync-service", "/console", "console-sync-service"));
+                "/api/backups", "backup-service", "/api/migrations", "backup-verifier", "/api", "console-sync-service",
+                "/console", "console-sync-service"));
         assertThat(rule.getHttp().getPaths()).allSatisfy(path -> {
             assertThat(path.getPathType()).isEqualTo("Prefix");
             assertThat(path.getBackend().getService().getPort().getName()).isEqualTo("http");

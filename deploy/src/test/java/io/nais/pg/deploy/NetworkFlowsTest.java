@@ -47,7 +47,7 @@ class NetworkFlowsTest {
     private record Network(RenderedOverlay overlay, Map<String, Peer> services, Peer platformDb, Peer platformDbReplica,
             Peer kafkaBroker, Peer teamCluster, Peer teamPod, Peer kubeDns, Peer nodeLocalDns, Peer ingressController,
             Peer prometheus, Peer zalandoOperator, Peer laptop, Peer issuer, Peer objectStore, Peer kubernetesApi,
-            Peer anyAddress) {
+            Peer anyAddress, Peer migrationSource) {
 
         static Network of(RenderedOverlay overlay) {
             Map<String, Peer> services = new LinkedHashMap<>();
@@ -71,7 +71,8 @@ class NetworkFlowsTest {
                     Peer.external("OIDC issuer", firstAddress(overlay, "egress-oidc-issuer")),
                     Peer.external("object store", firstAddress(overlay, "egress-object-storage")),
                     Peer.external("Kubernetes API", firstAddress(overlay, "egress-kubernetes-api")),
-                    Peer.external("an arbitrary internet address", "93.184.216.34"));
+                    Peer.external("an arbitrary internet address", "93.184.216.34"),
+                    Peer.external("a team's old database (migration source)", firstAddress(overlay, "egress-migration-sources")));
         }
 
         Peer service(String name) {
@@ -127,6 +128,7 @@ class NetworkFlowsTest {
         flows.add(allowed("gateway -> a team's cluster (as the person)", net.service(GATEWAY), net.teamCluster(), 5432));
         flows.add(allowed("backup -> object store", net.service(BACKUP), net.objectStore(), 443));
         flows.add(allowed("backup-verifier -> object store", net.service(BACKUP_VERIFIER), net.objectStore(), 443));
+        flows.add(allowed("backup-verifier -> a migration source", net.service(BACKUP_VERIFIER), net.migrationSource(), 5432));
         flows.add(allowed("console-sync -> Kubernetes API (watch)", net.service(CONSOLE), net.kubernetesApi(), 443));
         flows.add(allowed("console-sync -> Kubernetes API on 6443", net.service(CONSOLE), net.kubernetesApi(), 6443));
         flows.add(allowed("CLI -> gateway", net.laptop(), net.service(GATEWAY), net.service(GATEWAY).namedPorts().get("gateway")));
@@ -190,6 +192,14 @@ class NetworkFlowsTest {
             flows.add(refused("console -> " + name + " http", net.service(CONSOLE), net.service(name),
                     net.service(name).namedPorts().get("http")));
         }
+        // migrations run in backup-verifier only, and reach their sources on PostgreSQL's port only
+        for (Peer service : net.services().values()) {
+            if (!service.equals(net.service(BACKUP_VERIFIER))) {
+                flows.add(refused(service + " -> a migration source", service, net.migrationSource(), 5432));
+            }
+        }
+        flows.add(refused("backup-verifier -> a migration source on 443", net.service(BACKUP_VERIFIER), net.migrationSource(), 443));
+        flows.add(refused("backup-verifier -> an arbitrary address on 5432", net.service(BACKUP_VERIFIER), net.anyAddress(), 5432));
         flows.add(refused("a team's pod -> the platform database", net.teamPod(), net.platformDb(), 5432));
         flows.add(refused("the platform database -> an arbitrary address", net.platformDb(), net.anyAddress(), 443));
         flows.add(refused("ingress controller -> the platform database", net.ingressController(), net.platformDb(), 5432));

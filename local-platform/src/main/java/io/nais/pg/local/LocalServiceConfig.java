@@ -109,7 +109,9 @@ final class LocalServiceConfig {
     /**
      * The verify side ({@code nais.backup.mode=verify}, as deploy/'s backup-verifier): the identity, and
      * restore checks on the platform's own PostgreSQL. The local S3 store has one key pair, so both sides
-     * share it here (deploy/README.md, "Backup keys", for the two policies in production).
+     * share it here (deploy/README.md, "Backup keys", for the two policies in production). It runs
+     * {@code nais postgres migrate} too; every local database listens on loopback, which production refuses
+     * as a migration source, so only link-local (the metadata address) stays refused here.
      */
     static Map<String, String> backupVerifier(Infrastructure infrastructure, AgeKeyPair key) {
         PostgresCluster scratch = infrastructure.platformDatabase();
@@ -119,6 +121,7 @@ final class LocalServiceConfig {
         config.put("nais.backup.verification.scratch-host", scratch.host());
         config.put("nais.backup.verification.scratch-port", Integer.toString(scratch.port()));
         config.put("nais.backup.verification.scratch-admin-secret-ref", "file:" + scratch.adminSecretFile());
+        config.put("nais.backup.migration.refused-source-networks", "169.254.0.0/16,fe80::/10");
         return config;
     }
 

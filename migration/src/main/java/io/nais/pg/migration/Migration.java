@@ -38,13 +38,25 @@ public final class Migration {
     private final MigrationEvents events;
     private final PrintWriter out;
     private final PrintWriter err;
-    private final UUID migrationId = UUID.randomUUID();
+    private final UUID migrationId;
+    private final MigrationProgress progress;
     private boolean failureEmitted;
 
     public Migration(MigrationRequest request, PgTools tools, MigrationEvents events, PrintWriter out, PrintWriter err) {
+        this(UUID.randomUUID(), request, tools, events, MigrationProgress.NONE, out, err);
+    }
+
+    /**
+     * A run whose events carry {@code migrationId} (a service's job id, so its API and the events name
+     * one migration) and that reports to {@code progress} as well as to {@code err}.
+     */
+    public Migration(UUID migrationId, MigrationRequest request, PgTools tools, MigrationEvents events,
+            MigrationProgress progress, PrintWriter out, PrintWriter err) {
+        this.migrationId = migrationId;
         this.request = request;
         this.tools = tools;
         this.events = events;
+        this.progress = progress;
         this.out = out;
         this.err = err;
     }
@@ -91,10 +103,12 @@ public final class Migration {
     }
 
     private MigrationPlan plan(boolean resuming) {
+        progress.stage("plan");
         DatabaseProfile source = profile(request.source(), "source", true);
         DatabaseProfile target = profile(request.target(), "target", false);
         MigrationPlan plan = MigrationPlan.of(request.mode(), source, target, request.force() || resuming);
         plan.print(out);
+        progress.planned(source.tables().size(), source.tableBytes());
         if (plan.blocked()) {
             throw new MigrationException(Failure.BLOCKED, "plan", plan.blockers().size() + " blocker(s): "
                     + String.join("; ", plan.blockers()));
@@ -103,16 +117,18 @@ public final class Migration {
     }
 
     private long copy(MigrationPlan plan, String role, DumpPipe.Scope scope) {
+        progress.stage(scope == DumpPipe.Scope.ALL ? "copy" : "schema");
         err.println((scope == DumpPipe.Scope.ALL ? "copy" : "schema") + ": " + request.source().masked() + " -> "
                 + request.target().masked() + " as role " + role);
         if (scope == DumpPipe.Scope.ALL) {
             err.println("copy: writes to the source after this point are not migrated (stop the app first, or use --mode replicate)");
         }
         return new DumpPipe(tools).copy(request.source(), request.target(), role, scope, request.force(),
-                scope == DumpPipe.Scope.ALL ? plan.source().tableBytes() : 0, err);
+                scope == DumpPipe.Scope.ALL ? plan.source().tableBytes() : 0, err, progress);
     }
 
     private VerificationReport verify(MigrationPlan plan) {
+        progress.stage("verify");
         VerificationReport report = Verifier.verify(request.source(), request.target(), plan.source().tables(),
                 freshSourceProfile().sequences());
         report.print(out);

@@ -4,6 +4,7 @@ import io.nais.pg.migration.connect.Endpoint;
 import io.nais.pg.migration.dump.PgTools;
 import io.nais.pg.migration.plan.Mode;
 import io.nais.pg.migration.report.MigrationEvents;
+import io.nais.pg.testsupport.postgres.CloudSqlSource;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,66 +23,35 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The two real clusters of the proof: a "Cloud SQL" source (an application
- * database with several schemas, tables with and without a primary key,
- * sequences, an enum, an index, a view and a larger table) and a platform
+ * The two real clusters of the proof: a "Cloud SQL" source (test-support's
+ * {@link CloudSqlSource}, shared with backup-service's migration tests) and a platform
  * target (an empty database owned by the application role, as the platform
  * seeds it), plus the platform's human access installed from access-service's
  * own SQL file.
  */
 final class Clusters {
 
-    static final String SOURCE_DB = "shop";
-    static final String SOURCE_USER = "cloudsqlapp";
-    static final String SOURCE_PASSWORD = "s0urce-Pa55word-xyz";
+    static final String SOURCE_DB = CloudSqlSource.DATABASE;
+    static final String SOURCE_USER = CloudSqlSource.USER;
+    static final String SOURCE_PASSWORD = CloudSqlSource.PASSWORD;
     static final String TARGET_DB = "demo_app";
     static final String APP_ROLE = "demo_app_owner";
 
-    static final String SOURCE_SCHEMA = """
-            CREATE TYPE public.order_status AS ENUM ('new', 'paid', 'shipped');
-            CREATE SCHEMA sales;
-            CREATE SCHEMA audit;
-            CREATE TABLE public.customers (id bigserial PRIMARY KEY, name text NOT NULL, email text UNIQUE, born date,
-                score double precision, tags text[], meta jsonb);
-            CREATE TABLE sales.orders (id bigserial PRIMARY KEY, customer_id bigint REFERENCES public.customers (id),
-                status public.order_status NOT NULL DEFAULT 'new', amount numeric(12, 2), created_at timestamptz DEFAULT now());
-            CREATE INDEX orders_customer ON sales.orders (customer_id);
-            CREATE TABLE sales.order_lines (order_id bigint, line int, sku text, qty int, PRIMARY KEY (order_id, line));
-            CREATE TABLE audit.events (at timestamptz, actor text, payload bytea);
-            CREATE SEQUENCE sales.invoice_no START 1000;
-            CREATE VIEW sales.paid_orders AS SELECT id, amount FROM sales.orders WHERE status = 'paid';
-            INSERT INTO public.customers (name, email, born, score, tags, meta)
-                SELECT 'customer ' || g, 'c' || g || '@example.com', date '1970-01-01' + g, g / 7.0, ARRAY['a', 'b' || g],
-                       jsonb_build_object('n', g) FROM generate_series(1, 2000) g;
-            INSERT INTO sales.orders (customer_id, status, amount, created_at)
-                SELECT 1 + g % 2000, (ARRAY['new', 'paid', 'shipped'])[1 + g % 3]::public.order_status, g * 1.25,
-                       timestamptz '2024-01-01 00:00+02' + g * interval '1 minute' FROM generate_series(1, 50000) g;
-            INSERT INTO sales.order_lines SELECT 1 + g / 3, g % 3, 'sku-' || g, g % 9 FROM generate_series(0, 20000) g;
-            INSERT INTO audit.events SELECT now(), 'actor ' || (g % 5), decode(md5(g::text), 'hex') FROM generate_series(1, 500) g;
-            INSERT INTO audit.events SELECT at, actor, payload FROM audit.events LIMIT 10; -- duplicates, no key to tell them apart
-            SELECT nextval('sales.invoice_no') FROM generate_series(1, 17);
-            """;
+    static final String SOURCE_SCHEMA = CloudSqlSource.SCHEMA;
 
     private Clusters() {
     }
 
     static PostgresCluster startSource() {
-        return PostgresCluster.builder().name("cloudsql").setting("wal_level", "logical").start();
+        return CloudSqlSource.start();
     }
 
     static PostgresCluster startTarget() {
         return PostgresCluster.builder().name("platform").start();
     }
 
-    /** The source application: its own LOGIN role (with REPLICATION, as Cloud SQL grants it) owning the database. */
     static void seedSource(PostgresCluster source, String schemaSql) {
-        source.execute("postgres", "CREATE ROLE " + SOURCE_USER + " LOGIN REPLICATION PASSWORD '" + SOURCE_PASSWORD + "'");
-        source.createDatabase(SOURCE_DB, SOURCE_USER);
-        try (Connection c = source.connect(SOURCE_DB, SOURCE_USER, SOURCE_PASSWORD); Statement st = c.createStatement()) {
-            st.execute(schemaSql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("seeding the source failed (SQLSTATE " + e.getSQLState() + ")", e);
-        }
+        CloudSqlSource.seed(source, schemaSql);
     }
 
     /** The platform's state before a migration: the app role owns an empty database; the human group is installed. */

@@ -42,6 +42,11 @@ public class ApiAccess {
         return admin();
     }
 
+    /** Who is asking, for the record of who started a migration: the email claim, else the token's subject. */
+    public String caller() {
+        return claims.email(token).orElse(token.getSubject());
+    }
+
     private boolean admin() {
         return claims.admin(token);
     }

@@ -38,6 +38,8 @@ public interface BackupConfig {
 
     Api api();
 
+    Migration migration();
+
     interface Schedule {
         /** Quartz cron of the nightly run; {@code off} disables it. */
         @WithDefault("0 0 1 * * ?")
@@ -169,5 +171,20 @@ public interface BackupConfig {
     interface Dump {
         /** Directory of pg_dump and pg_restore; by default {@code pg_config --bindir}, else the highest {@code /usr/lib/postgresql/<v>/bin}. */
         Optional<Path> binDir();
+    }
+
+    /** Migrations into a team's cluster run here ({@code io.nais.pg.backup.migrate}), verify mode only. */
+    interface Migration {
+        /**
+         * Networks a migration's source host may not resolve into: the service's own loopback, link-local
+         * (the cloud metadata address 169.254.169.254) and "this network". Deployments add the cluster's pod
+         * and service ranges, so a person's URL cannot aim the service's connections at the platform itself.
+         */
+        @WithDefault("127.0.0.0/8,::1/128,169.254.0.0/16,fe80::/10,0.0.0.0/8")
+        List<String> refusedSourceNetworks();
+
+        /** Migrations this process runs at once; a further request is refused with 429 (the person retries). */
+        @WithDefault("2")
+        int maxConcurrent();
     }
 }

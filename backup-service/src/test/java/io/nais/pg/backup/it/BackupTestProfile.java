@@ -25,7 +25,9 @@ public class BackupTestProfile implements QuarkusTestProfile {
                 "nais.backup.retention.cron", "off",
                 "nais.backup.retention.abandoned-upload-cron", "off",
                 "nais.backup.verification.cron", "off",
-                "nais.backup.schedule.overdue-check-every", "off"));
+                "nais.backup.schedule.overdue-check-every", "off",
+                // the test clusters, the migration sources among them, listen on loopback; metadata stays refused
+                "nais.backup.migration.refused-source-networks", "169.254.0.0/16,fe80::/10"));
         return overrides;
     }
 

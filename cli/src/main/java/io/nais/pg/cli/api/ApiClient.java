@@ -51,6 +51,15 @@ public final class ApiClient {
         return new ApiClient(service, url, token);
     }
 
+    /**
+     * backup-service's verify half ({@code backup.verify-url}, else {@code backup.url} where one host routes
+     * both): it holds the age identity (verify, restore) and runs migrations next to the clusters.
+     */
+    public static ApiClient backupVerifier(Nais nais) {
+        boolean own = nais.config().get(ConfigKey.BACKUP_VERIFY_URL).isPresent();
+        return configured(nais, own ? ConfigKey.BACKUP_VERIFY_URL : ConfigKey.BACKUP_URL, "backup-service");
+    }
+
     public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }

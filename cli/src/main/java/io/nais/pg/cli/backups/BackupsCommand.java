@@ -43,8 +43,7 @@ public final class BackupsCommand {
 
     /** Verify and restore decrypt a backup: the half of backup-service that holds the age identity. */
     ApiClient decryptingClient() {
-        boolean own = postgres.nais().config().get(ConfigKey.BACKUP_VERIFY_URL).isPresent();
-        return ApiClient.configured(postgres.nais(), own ? ConfigKey.BACKUP_VERIFY_URL : ConfigKey.BACKUP_URL, "backup-service");
+        return ApiClient.backupVerifier(postgres.nais());
     }
 
     /** The options every backups subcommand shares. */

@@ -22,9 +22,9 @@ public enum ConfigKey {
     DBA_URL("dba.url", null, "URL of dba-grant-service's API (`nais postgres dba …`)"),
     BACKUP_URL("backup.url", null, "URL of backup-service's API (`nais postgres backups …`)"),
     BACKUP_VERIFY_URL("backup.verify-url", null,
-            "URL of backup-service's verify half (`backups verify`, `backups restore`: it holds the age identity); unset: `backup.url`, where one host routes both"),
+            "URL of backup-service's verify half (`backups verify`, `backups restore`: it holds the age identity; `postgres migrate` runs there); unset: `backup.url`, where one host routes both"),
     KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap-servers", null,
-            "Kafka bootstrap servers for `postgres migrate` events; unset: `KAFKA_BOOTSTRAP_SERVERS`, else no events");
+            "Kafka bootstrap servers for `postgres migrate --local` events; unset: `KAFKA_BOOTSTRAP_SERVERS`, else no events");
 
     private final String key;
     private final String defaultValue;

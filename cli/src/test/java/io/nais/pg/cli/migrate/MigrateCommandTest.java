@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real command, in-process, against two real clusters and a real Kafka
- * broker: plan, migration, events, exit codes, and the source password never
- * in what it prints.
+ * The real command with {@code --local} (the operators' in-process run),
+ * against two real clusters and a real Kafka broker: plan, migration, events,
+ * exit codes, and the source password never in what it prints. Without
+ * {@code --local} the platform runs it: backup-service's NaisPostgresMigrateTest.
  */
 class MigrateCommandTest {
 
@@ -121,10 +122,35 @@ class MigrateCommandTest {
         assertNoPassword(result);
     }
 
+    @Test
+    void withoutLocalTheTargetsAdminUrlAndReplicateModeAreRefusedAsUsage() {
+        Map<String, String> env = env("unused");
+        InProcess.Result to = InProcess.run(env, home, "postgres", "migrate", "demo-app", "--from", "env:SOURCE_URL",
+                "--to", "env:CLUSTER_TEAM_A_DEMO_APP_ADMIN_URL");
+        InProcess.Result replicate = InProcess.run(env, home, "postgres", "migrate", "demo-app", "--from", "env:SOURCE_URL",
+                "--mode", "replicate");
+
+        assertThat(to.exitCode()).isEqualTo(ExitCode.USAGE.status());
+        assertThat(to.err()).contains("--to is for --local");
+        assertThat(replicate.exitCode()).isEqualTo(ExitCode.USAGE.status());
+        assertThat(replicate.err()).contains("add --local");
+    }
+
+    @Test
+    void withoutLocalAndWithoutTheBackupServiceUrlTheConfigurationErrorNamesTheKey() {
+        InProcess.Result result = InProcess.run(env("unused"), home, "postgres", "migrate", "demo-app", "--from", "env:SOURCE_URL");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCode.CONFIG.status());
+        assertThat(result.err()).contains("backup.url");
+        assertNoPassword(result);
+    }
+
+    /** {@code nais postgres <args> --local}: the in-process run. */
     private InProcess.Result migrate(Map<String, String> env, String... args) {
-        String[] full = new String[args.length + 1];
+        String[] full = new String[args.length + 2];
         full[0] = "postgres";
         System.arraycopy(args, 0, full, 1, args.length);
+        full[full.length - 1] = "--local";
         return InProcess.run(env, home, full);
     }
 

@@ -23,7 +23,8 @@ public final class CredentialSource {
         return Endpoint.parse(read(reference, environment));
     }
 
-    static String read(String reference, Function<String, String> environment) {
+    /** The URL itself (password included): for a caller that hands it on, as the CLI does to backup-service. */
+    public static String read(String reference, Function<String, String> environment) {
         if (reference.startsWith("env:")) {
             String name = reference.substring("env:".length());
             String value = environment.apply(name);

@@ -132,6 +132,8 @@ public record Endpoint(String host, int port, String database, String user, Stri
         properties.setProperty("options", SESSION_OPTIONS);
         properties.setProperty("ApplicationName", "nais-migrate");
         properties.setProperty("connectTimeout", "10");
+        // a server that accepts and never answers must not hold a migration (in backup-service: a slot) forever
+        properties.setProperty("loginTimeout", "20");
         try {
             Connection connection = DriverManager.getConnection(jdbcUrl(), properties);
             try (Statement statement = connection.createStatement()) {

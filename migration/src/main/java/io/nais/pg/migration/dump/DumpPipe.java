@@ -2,6 +2,7 @@ package io.nais.pg.migration.dump;
 
 import io.nais.pg.migration.MigrationException;
 import io.nais.pg.migration.MigrationException.Failure;
+import io.nais.pg.migration.MigrationProgress;
 import io.nais.pg.migration.connect.Endpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,17 +51,18 @@ public final class DumpPipe {
 
     /**
      * Streams source into target; returns the bytes of the dump stream. {@code target} is the admin login:
-     * it makes the throwaway login pg_restore runs as, and drops it afterwards.
+     * it makes the throwaway login pg_restore runs as, and drops it afterwards. {@code progress} hears the
+     * bytes as they pass, {@code err} gets a line a second.
      */
     public long copy(Endpoint source, Endpoint target, String applicationRole, Scope scope, boolean replaceExisting,
-            long expectedBytes, PrintWriter err) {
+            long expectedBytes, PrintWriter err, MigrationProgress progress) {
         try (RestoreLogin login = RestoreLogin.create(target, applicationRole)) {
-            return copyAs(source, login.endpoint(), applicationRole, scope, replaceExisting, expectedBytes, err);
+            return copyAs(source, login.endpoint(), applicationRole, scope, replaceExisting, expectedBytes, err, progress);
         }
     }
 
     private long copyAs(Endpoint source, Endpoint target, String applicationRole, Scope scope, boolean replaceExisting,
-            long expectedBytes, PrintWriter err) {
+            long expectedBytes, PrintWriter err, MigrationProgress listener) {
         Process dump = start(dumpCommand(scope), source);
         Process restore = start(restoreCommand(target, applicationRole, replaceExisting), target);
         CompletableFuture<String> dumpErrors = drain(dump.getErrorStream());
@@ -69,7 +71,7 @@ public final class DumpPipe {
         long bytes;
         try {
             bytes = pump(dump.getInputStream(), restore.getOutputStream(),
-                    new Progress(err, scope == Scope.ALL ? "copy" : "schema", expectedBytes));
+                    new Progress(err, scope == Scope.ALL ? "copy" : "schema", expectedBytes), listener);
         } catch (IOException e) {
             // pg_restore stopped reading: its exit status and stderr below say why
             dump.destroy();
@@ -120,7 +122,8 @@ public final class DumpPipe {
         }
     }
 
-    private static long pump(InputStream from, OutputStream to, Progress progress) throws IOException {
+    private static long pump(InputStream from, OutputStream to, Progress progress, MigrationProgress listener)
+            throws IOException {
         byte[] buffer = new byte[BUFFER];
         long total = 0;
         try (from; to) {
@@ -128,6 +131,7 @@ public final class DumpPipe {
             while ((read = from.read(buffer)) >= 0) {
                 to.write(buffer, 0, read);
                 total += read;
+                listener.copied(total);
                 progress.update(total);
             }
         }
