@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.nais.pg.access.grants.DbaGrantProjection;
 
 /**
  * The directory over access-service's own projections, DBA grants included

@@ -1,4 +1,4 @@
-package io.nais.pg.access.grants;
+package io.nais.pg.access.provisioning.it;
 
 import static io.nais.pg.access.provisioning.HumanSessions.sqlStateOf;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -10,7 +10,7 @@
  * non-member). The end is announced as {@code AccessRevoked(cluster, email,
  * "grant-expired")} through the outbox, in the same transaction, so every gateway
  * ends the sessions it relays.
- * {@link io.nais.pg.access.grants.GrantDeadlines} ends grants at expiresAt on
+ * {@link io.nais.pg.access.provisioning.intake.GrantDeadlines} ends grants at expiresAt on
  * its own (a timer armed for the earliest active deadline, a 1 s sweep as the
  * safety net, and right after start-up), so a lost GrantExpired or a restart
  * across the expiry still ends access; an ended grant never becomes active
@@ -19,4 +19,4 @@
  * transaction and terminates their sessions in one statement
  * (bench/dba-expiry.sh measures both against expiresAt).
  */
-package io.nais.pg.access.grants;
+package io.nais.pg.access.provisioning.intake;

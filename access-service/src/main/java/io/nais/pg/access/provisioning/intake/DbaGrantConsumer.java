@@ -1,12 +1,13 @@
-package io.nais.pg.access.grants;
+package io.nais.pg.access.provisioning.intake;
+
+import io.nais.pg.access.directory.DbaGrantProjection;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import io.nais.pg.access.directory.Channels;
-import io.nais.pg.access.provisioning.AfterCommit;
+import io.nais.pg.kit.transaction.AfterCommit;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.GrantExpired;

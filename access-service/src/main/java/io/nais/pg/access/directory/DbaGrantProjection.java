@@ -1,4 +1,4 @@
-package io.nais.pg.access.grants;
+package io.nais.pg.access.directory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,6 @@
-package io.nais.pg.access.grants;
+package io.nais.pg.access.provisioning.intake;
+
+import io.nais.pg.access.directory.DbaGrantProjection;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,9 +12,9 @@ import jakarta.transaction.Transactional;
 import io.nais.pg.events.AccessRevoked;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.outbox.Outbox;
-import io.nais.pg.access.provisioning.AfterCommit;
-import io.nais.pg.access.provisioning.ProvisioningScheduler;
-import io.nais.pg.access.provisioning.ReconcileQueue;
+import io.nais.pg.kit.transaction.AfterCommit;
+import io.nais.pg.access.provisioning.pass.ProvisioningScheduler;
+import io.nais.pg.access.provisioning.pass.ReconcileQueue;
 
 /**
  * Hands a grant change to provisioning: the person is marked in the cluster

@@ -1,4 +1,4 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.access.provisioning.pass;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

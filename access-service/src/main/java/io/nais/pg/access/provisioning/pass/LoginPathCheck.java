@@ -1,4 +1,4 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.access.provisioning.pass;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

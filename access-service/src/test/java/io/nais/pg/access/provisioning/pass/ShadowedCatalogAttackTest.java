@@ -1,4 +1,4 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.access.provisioning.pass;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,6 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.access.provisioning.pass;
+
+import io.nais.pg.access.provisioning.ProvisioningConfig;
 
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.access.provisioning.pass;
 
 import io.nais.pg.access.directory.ClusterTarget;
 import io.nais.pg.access.provisioning.model.ActualHumanRole;

@@ -1,4 +1,6 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.access.provisioning.pass;
+
+import io.nais.pg.access.provisioning.HumanSessions;
 
 import static io.nais.pg.access.provisioning.HumanSessions.sqlStateOf;
 import static org.assertj.core.api.Assertions.assertThat;

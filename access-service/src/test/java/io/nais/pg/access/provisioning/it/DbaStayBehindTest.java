@@ -1,4 +1,4 @@
-package io.nais.pg.access.grants;
+package io.nais.pg.access.provisioning.it;
 
 import static io.nais.pg.access.provisioning.HumanSessions.sqlStateOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import io.nais.pg.access.directory.AccessDirectory;
 import io.nais.pg.access.provisioning.HumanSessions;
-import io.nais.pg.access.provisioning.ProvisioningScheduler;
-import io.nais.pg.access.provisioning.ReconcileQueue;
+import io.nais.pg.access.provisioning.pass.ProvisioningScheduler;
+import io.nais.pg.access.provisioning.pass.ReconcileQueue;
 import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.DbaChangesDetected;

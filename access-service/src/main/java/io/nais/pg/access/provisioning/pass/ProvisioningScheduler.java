@@ -1,4 +1,7 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.access.provisioning.pass;
+
+import io.nais.pg.access.provisioning.ProvisioningConfig;
+import io.nais.pg.access.provisioning.UnlessProvisioning;
 
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,9 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.access.provisioning.intake;
+
+import io.nais.pg.kit.transaction.AfterCommit;
+import io.nais.pg.access.provisioning.pass.ClusterProvisioner;
+import io.nais.pg.access.provisioning.pass.ProvisioningScheduler;
+import io.nais.pg.access.provisioning.pass.ReconcileQueue;
 
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -12,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.nais.pg.access.directory.Channels;
 import io.nais.pg.access.directory.MembershipProjection;
 import io.nais.pg.events.AccessRevoked;
 import io.nais.pg.events.Envelope;

@@ -1,4 +1,6 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.access.provisioning.pass;
+
+import io.nais.pg.access.provisioning.ProvisioningConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -21,7 +23,7 @@ import org.jboss.logging.Logger;
 import io.nais.pg.access.directory.ClusterTarget;
 import io.nais.pg.access.directory.MembershipProjection;
 import io.nais.pg.access.directory.ClusterProjection;
-import io.nais.pg.access.grants.DbaGrantProjection;
+import io.nais.pg.access.directory.DbaGrantProjection;
 import io.nais.pg.access.provisioning.model.Backoff;
 import io.nais.pg.access.provisioning.model.HumanRoleSpec;
 import io.nais.pg.access.provisioning.model.ReconcileResult;
@@ -43,7 +45,7 @@ import io.nais.pg.kit.outbox.Outbox;
 @ApplicationScoped
 public class ClusterProvisioner {
 
-    static final String PRODUCER = "access-service";
+    public static final String PRODUCER = "access-service";
     private static final Logger LOG = Logger.getLogger(ClusterProvisioner.class);
 
     private final ClusterProjection clusters;

@@ -1,4 +1,4 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.kit.transaction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;

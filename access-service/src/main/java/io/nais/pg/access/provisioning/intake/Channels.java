@@ -1,4 +1,4 @@
-package io.nais.pg.access.directory;
+package io.nais.pg.access.provisioning.intake;
 
 /** Incoming channel names of access-service's projections, shared with the tests. */
 public final class Channels {

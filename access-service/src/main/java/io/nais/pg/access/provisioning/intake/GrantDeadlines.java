@@ -1,4 +1,6 @@
-package io.nais.pg.access.grants;
+package io.nais.pg.access.provisioning.intake;
+
+import io.nais.pg.access.directory.DbaGrantProjection;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,9 @@
-package io.nais.pg.access.provisioning;
+package io.nais.pg.access.provisioning.intake;
+
+import io.nais.pg.kit.transaction.AfterCommit;
+import io.nais.pg.access.provisioning.pass.ClusterProvisioner;
+import io.nais.pg.access.provisioning.pass.ProvisioningScheduler;
+import io.nais.pg.access.provisioning.pass.ReconcileQueue;
 
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import io.nais.pg.access.directory.Channels;
 import io.nais.pg.access.directory.ClusterProjection;
 import io.nais.pg.access.directory.ClusterProjection.ClusterFacts;
 import io.nais.pg.access.directory.MembershipProjection;
