@@ -1,4 +1,4 @@
-package io.nais.pg.console.readmodel;
+package io.nais.pg.console.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
