@@ -27,6 +27,7 @@ import io.nais.pg.backup.postgres.ToolProcess;
 import io.nais.pg.backup.storage.MultipartUpload;
 import io.nais.pg.backup.storage.ObjectStore;
 import io.nais.pg.kit.clusters.LibpqAdminLogin;
+import io.nais.pg.kit.logging.PhaseTimings;
 
 /**
  * One backup as a stream: {@code pg_dump -Fc} → age → SHA-256 → S3 multipart

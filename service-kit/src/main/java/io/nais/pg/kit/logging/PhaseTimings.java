@@ -1,4 +1,4 @@
-package io.nais.pg.backup.dump;
+package io.nais.pg.kit.logging;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
