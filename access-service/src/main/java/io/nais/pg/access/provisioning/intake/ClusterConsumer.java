@@ -1,10 +1,5 @@
 package io.nais.pg.access.provisioning.intake;
 
-import io.nais.pg.kit.transaction.AfterCommit;
-import io.nais.pg.access.provisioning.pass.ClusterProvisioner;
-import io.nais.pg.access.provisioning.pass.ProvisioningScheduler;
-import io.nais.pg.access.provisioning.pass.ReconcileQueue;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -24,6 +19,10 @@ import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.inbox.PolledBatch;
 import io.nais.pg.kit.logging.LogContext;
 import io.nais.pg.kit.outbox.Outbox;
+import io.nais.pg.kit.transaction.AfterCommit;
+import io.nais.pg.access.provisioning.pass.ClusterProvisioner;
+import io.nais.pg.access.provisioning.pass.ProvisioningScheduler;
+import io.nais.pg.access.provisioning.pass.ReconcileQueue;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 

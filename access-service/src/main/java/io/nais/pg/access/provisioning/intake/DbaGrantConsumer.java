@@ -1,7 +1,5 @@
 package io.nais.pg.access.provisioning.intake;
 
-import io.nais.pg.access.directory.DbaGrantProjection;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -14,6 +12,7 @@ import io.nais.pg.events.GrantExpired;
 import io.nais.pg.events.GrantRevoked;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.logging.LogContext;
+import io.nais.pg.access.directory.DbaGrantProjection;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**

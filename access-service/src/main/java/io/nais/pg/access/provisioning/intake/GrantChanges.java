@@ -1,7 +1,5 @@
 package io.nais.pg.access.provisioning.intake;
 
-import io.nais.pg.access.directory.DbaGrantProjection;
-
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +11,10 @@ import io.nais.pg.events.AccessRevoked;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.outbox.Outbox;
 import io.nais.pg.kit.transaction.AfterCommit;
+import io.nais.pg.access.provisioning.pass.ClusterProvisioner;
 import io.nais.pg.access.provisioning.pass.ProvisioningScheduler;
 import io.nais.pg.access.provisioning.pass.ReconcileQueue;
+import io.nais.pg.access.directory.DbaGrantProjection;
 
 /**
  * Hands a grant change to provisioning: the person is marked in the cluster
@@ -25,8 +25,6 @@ import io.nais.pg.access.provisioning.pass.ReconcileQueue;
  */
 @ApplicationScoped
 public class GrantChanges {
-
-    static final String PRODUCER = "access-service";
 
     private final ReconcileQueue queue;
     private final ProvisioningScheduler scheduler;
@@ -65,7 +63,7 @@ public class GrantChanges {
                 ended.stream().map(DbaGrantProjection.Ended::email).toList());
         Set<String> clusters = new LinkedHashSet<>();
         ended.forEach(e -> clusters.add(e.clusterId()));
-        outbox.publishAll(ended.stream().map(e -> Envelope.of(PRODUCER,
+        outbox.publishAll(ended.stream().map(e -> Envelope.of(ClusterProvisioner.PRODUCER,
                 new AccessRevoked(e.clusterId(), e.email(), AccessRevoked.GRANT_ENDED))).toList());
         afterCommit.run(() -> scheduler.wake(clusters));
     }

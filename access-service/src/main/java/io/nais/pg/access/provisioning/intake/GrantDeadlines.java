@@ -1,7 +1,5 @@
 package io.nais.pg.access.provisioning.intake;
 
-import io.nais.pg.access.directory.DbaGrantProjection;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +20,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.nais.pg.access.AccessMode;
 import io.nais.pg.access.provisioning.UnlessProvisioning;
+import io.nais.pg.access.directory.DbaGrantProjection;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**

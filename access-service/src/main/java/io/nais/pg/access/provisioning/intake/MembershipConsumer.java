@@ -1,10 +1,5 @@
 package io.nais.pg.access.provisioning.intake;
 
-import io.nais.pg.kit.transaction.AfterCommit;
-import io.nais.pg.access.provisioning.pass.ClusterProvisioner;
-import io.nais.pg.access.provisioning.pass.ProvisioningScheduler;
-import io.nais.pg.access.provisioning.pass.ReconcileQueue;
-
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +20,12 @@ import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.inbox.PolledBatch;
+import io.nais.pg.kit.logging.PhaseTimings;
 import io.nais.pg.kit.outbox.Outbox;
+import io.nais.pg.kit.transaction.AfterCommit;
+import io.nais.pg.access.provisioning.pass.ClusterProvisioner;
+import io.nais.pg.access.provisioning.pass.ProvisioningScheduler;
+import io.nais.pg.access.provisioning.pass.ReconcileQueue;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
@@ -71,17 +71,13 @@ public class MembershipConsumer {
 
     /** The batch's inbox, projection and marks: four statements whatever its size (inside its transaction). */
     private void applyAll(List<Envelope<?>> envelopes) {
-        long start = System.nanoTime();
-        List<Envelope<?>> first = inbox.firstDeliveriesOf(envelopes, CONSUMER);
-        long inboxed = System.nanoTime();
-        List<MembershipProjection.Change> changes = project(first);
-        long projected = System.nanoTime();
-        markAll(changes);
+        PhaseTimings timings = new PhaseTimings();
+        List<Envelope<?>> first = timings.time("inbox", () -> inbox.firstDeliveriesOf(envelopes, CONSUMER));
+        List<MembershipProjection.Change> changes = timings.time("projection", () -> project(first));
+        timings.run("marks", () -> markAll(changes));
         // phase times of a batch, to see what bounds throughput (bench: -Dbench.trace=true)
-        LOG.debugf("batch of %d membership events (%d changes) applied in %.1f ms before commit: inbox %.1f ms,"
-                        + " projection %.1f ms, marks %.1f ms", envelopes.size(), changes.size(),
-                (System.nanoTime() - start) / 1e6, (inboxed - start) / 1e6, (projected - inboxed) / 1e6,
-                (System.nanoTime() - projected) / 1e6);
+        LOG.debugf("batch of %d membership events (%d changes) applied before commit: %s", envelopes.size(),
+                changes.size(), timings);
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.nais.pg.access.provisioning.pass;
 
-import io.nais.pg.access.provisioning.ProvisioningConfig;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -34,7 +32,9 @@ import io.nais.pg.events.HumanRoleProvisioned;
 import io.nais.pg.events.HumanRoleRefused;
 import io.nais.pg.events.HumanRoleRemoved;
 import io.nais.pg.kit.logging.LogContext;
+import io.nais.pg.kit.logging.PhaseTimings;
 import io.nais.pg.kit.outbox.Outbox;
+import io.nais.pg.access.provisioning.ProvisioningConfig;
 
 /**
  * One pass of one cluster: claim its work, converge its roles, announce what
@@ -82,28 +82,28 @@ public class ClusterProvisioner {
                 sessions.forget(clusterId);
                 return;
             }
-            long start = System.nanoTime();
-            Optional<ReconcileQueue.Pending> work = queue.claim(clusterId);
+            PhaseTimings timings = new PhaseTimings();
+            Optional<ReconcileQueue.Pending> work = timings.time("claim", () -> queue.claim(clusterId));
             if (work.isEmpty()) {
                 return;
             }
-            Map<String, HumanRoleSpec> desired = desiredRoles(target.get(), work.get());
-            List<String> refused = refuseUnnameable(desired);
-            long planned = System.nanoTime();
             try {
-                List<RoleOutcome> outcomes = converge(target.get(), desired, work.get());
-                long converged = System.nanoTime();
-                announce(target.get(), outcomes, refused);
-                long announced = System.nanoTime();
-                queue.done(clusterId, work.get());
-                // phase times of a pass, to see what bounds throughput (bench: -Dbench.trace=true)
-                LOG.debugf("pass over %d roles: claim+plan %.1f ms, cluster %.1f ms, announce %.1f ms, done %.1f ms",
-                        desired.size(), (planned - start) / 1e6, (converged - planned) / 1e6,
-                        (announced - converged) / 1e6, (System.nanoTime() - announced) / 1e6);
+                pass(target.get(), work.get(), timings);
             } catch (SQLException e) {
                 retryLater(clusterId, work.get(), e);
             }
         }
+    }
+
+    /** The claimed work: plan the roles, converge them on the cluster, announce the changes, clear the work. */
+    private void pass(ClusterTarget cluster, ReconcileQueue.Pending work, PhaseTimings timings) throws SQLException {
+        Map<String, HumanRoleSpec> desired = timings.time("plan", () -> desiredRoles(cluster, work));
+        List<String> refused = refuseUnnameable(desired);
+        List<RoleOutcome> outcomes = timings.time("cluster", () -> converge(cluster, desired, work));
+        timings.run("announce", () -> announce(cluster, outcomes, refused));
+        timings.run("done", () -> queue.done(cluster.clusterId(), work));
+        // phase times of a pass, to see what bounds throughput (bench: -Dbench.trace=true)
+        LOG.debugf("pass over %d roles: %s", desired.size(), timings);
     }
 
     /**

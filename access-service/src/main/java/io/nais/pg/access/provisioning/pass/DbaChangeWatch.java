@@ -1,7 +1,5 @@
 package io.nais.pg.access.provisioning.pass;
 
-import io.nais.pg.access.provisioning.ProvisioningConfig;
-
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,6 +17,7 @@ import io.nais.pg.events.DbaChangesDetected;
 import io.nais.pg.events.DbaChangesDetected.Stage;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.outbox.Outbox;
+import io.nais.pg.access.provisioning.ProvisioningConfig;
 
 /**
  * A superuser can always change a cluster, so a DBA grant is limited and watched: before the pass that

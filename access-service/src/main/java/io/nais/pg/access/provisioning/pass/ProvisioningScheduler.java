@@ -1,8 +1,5 @@
 package io.nais.pg.access.provisioning.pass;
 
-import io.nais.pg.access.provisioning.ProvisioningConfig;
-import io.nais.pg.access.provisioning.UnlessProvisioning;
-
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
+import io.nais.pg.access.provisioning.ProvisioningConfig;
+import io.nais.pg.access.provisioning.UnlessProvisioning;
 
 /**
  * Runs cluster passes: at most one at a time per cluster, up to

@@ -1,7 +1,5 @@
 package io.nais.pg.access.provisioning.pass;
 
-import io.nais.pg.access.provisioning.HumanSessions;
-
 import static io.nais.pg.access.provisioning.HumanSessions.sqlStateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,6 +28,7 @@ import io.nais.pg.access.provisioning.model.RoleOutcome;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
+import io.nais.pg.access.provisioning.HumanSessions;
 
 /**
  * The role SQL against a real cluster, and what a provisioned person can and

@@ -1,7 +1,5 @@
 package io.nais.pg.access.provisioning.pass;
 
-import io.nais.pg.access.provisioning.ProvisioningConfig;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -14,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.nais.pg.access.provisioning.ProvisioningConfig;
 
 /**
  * The scheduler's per-cluster state, with a provisioner that only counts its passes (pure logic: the passes
