@@ -7,8 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 
 /**
- * The directory over access-service's own projections, DBA grants included
- * ({@code access.grants}).
+ * The directory over access-service's own projections: clusters, membership and
+ * DBA grants, all in this package.
  */
 @ApplicationScoped
 public class JdbcAccessDirectory implements AccessDirectory {

@@ -34,7 +34,7 @@ public record TableChecksum(String table, long rows, String checksum) {
         }
     }
 
-    /** The driver's identifier quoting (the one helper the CLI side has; service-kit's is not on this classpath). */
+    /** pgjdbc's identifier quoting (a double-quoted identifier, embedded quotes doubled), as Replication quotes. */
     static String quote(String identifier) throws SQLException {
         return Utils.escapeIdentifier(null, identifier).toString();
     }
