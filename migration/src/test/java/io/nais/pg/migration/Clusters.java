@@ -102,7 +102,7 @@ final class Clusters {
 
     private static List<String> humanRoleSql() {
         Path file = Path.of(System.getProperty("nais.repo.root", "..")).resolve(
-                "access-service/src/main/resources/io/nais/pg/access/provisioning/human-roles.sql");
+                "access-service/src/main/resources/io/nais/pg/access/provisioning/pass/human-roles.sql");
         try {
             return Arrays.stream(Files.readString(file, StandardCharsets.UTF_8).split("(?m)^--;$"))
                     .map(String::strip).filter(s -> !s.isEmpty()).toList();

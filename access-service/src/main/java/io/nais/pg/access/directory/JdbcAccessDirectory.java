@@ -5,12 +5,11 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.nais.pg.access.grants.DbaGrantProjection;
 import io.nais.pg.kit.membership.MembershipProjection;
 
 /**
- * The directory over access-service's own projections, DBA grants included
- * ({@code access.grants}).
+ * The directory over access-service's own projections: clusters, membership and
+ * DBA grants, all in this package.
  */
 @ApplicationScoped
 public class JdbcAccessDirectory implements AccessDirectory {

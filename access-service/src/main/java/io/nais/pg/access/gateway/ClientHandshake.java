@@ -1,10 +1,8 @@
 package io.nais.pg.access.gateway;
 
 import io.nais.pg.access.AccessLevel;
-import io.nais.pg.access.directory.AccessDirectory.ClusterEndpoint;
 import io.nais.pg.access.gateway.auth.Authoriser;
-import io.nais.pg.access.gateway.auth.LoginRefused;
-import io.nais.pg.access.gateway.auth.VerifiedToken;
+import io.nais.pg.access.gateway.backend.BackendConnector;
 import io.nais.pg.access.gateway.backend.BackendReady;
 import io.nais.pg.access.gateway.backend.BackendRefused;
 import io.nais.pg.access.gateway.protocol.CancelKey;
@@ -17,8 +15,7 @@ import io.nais.pg.access.gateway.protocol.SqlState;
 import io.nais.pg.access.gateway.protocol.StartupPacket;
 import io.nais.pg.access.gateway.protocol.StartupPacket.StartupMessage;
 import io.nais.pg.access.gateway.session.Session;
-import io.nais.pg.access.gateway.session.SessionEvents.LoginDenial;
-import io.nais.pg.access.gateway.session.SessionEvents.UnauthenticatedRefusal;
+import io.nais.pg.access.gateway.session.SessionRegistry;
 import io.nais.pg.kit.logging.LogContext;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -31,19 +28,20 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * The client side of one connection, phase by phase (see package-info for the
- * sequence): {@link #startup}, {@link #authenticate}, {@link #authorise},
- * {@link #connect}, {@link #makeReady}, then {@link Session#startRelay()}.
- * Every refusal is an ErrorResponse with a SQLSTATE, followed by close.
+ * sequence): {@link #startup}, {@link #authenticate} (the token and the
+ * authorisation are checked by {@link LoginCheck}), {@link #connect},
+ * {@link #makeReady} (the session's bookkeeping is {@link SessionStart}'s), then
+ * {@link Session#startRelay()}. Each phase is given what it uses, no more.
+ * Every refusal is an ErrorResponse with a SQLSTATE, followed by close
+ * ({@link RefusalRecords} puts it in the audit trail).
  */
 final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
@@ -53,7 +51,16 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
     private enum Phase { STARTUP, PASSWORD, LOGGING_IN, RELAYING, REFUSED }
 
-    private final GatewayParts parts;
+    /** Size and time limits of the handshake. */
+    record Limits(int maxStartupPacket, int maxPasswordMessage, Duration startupTimeout) {
+    }
+
+    private final Limits limits;
+    private final LoginCheck logins;
+    private final BackendConnector backends;
+    private final SessionRegistry sessions;
+    private final SessionStart starts;
+    private final RefusalRecords refusals;
     private final SslContext serverTls;
     private Phase phase = Phase.STARTUP;
     private boolean tls;
@@ -66,8 +73,14 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     private final PgError overLimit;
 
     /** @param overLimit when not null, every login on this connection is refused with it (connection limit) */
-    ClientHandshake(GatewayParts parts, SslContext serverTls, PgError overLimit) {
-        this.parts = parts;
+    ClientHandshake(Limits limits, LoginCheck logins, BackendConnector backends, SessionRegistry sessions,
+                    SessionStart starts, RefusalRecords refusals, SslContext serverTls, PgError overLimit) {
+        this.limits = limits;
+        this.logins = logins;
+        this.backends = backends;
+        this.sessions = sessions;
+        this.starts = starts;
+        this.refusals = refusals;
         this.serverTls = serverTls;
         this.overLimit = overLimit;
     }
@@ -75,7 +88,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         clientAddress = address(ctx.channel());
-        Duration limit = parts.limits().startupTimeout();
+        Duration limit = limits.startupTimeout();
         // slowloris: a client that does not finish logging in within the limit is dropped
         startupTimeout = ctx.executor().schedule(() -> {
             if (phase != Phase.RELAYING) {
@@ -124,8 +137,8 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
     /** Cancels only through keys this gateway handed out; any other key is dropped without a word, as PostgreSQL does. */
     private void forwardCancel(ChannelHandlerContext ctx, CancelKey key) {
-        parts.sessions().byCancelKey(key).ifPresent(session ->
-                parts.backends().cancel(ctx.channel().eventLoop(), session.backendAddress(), session.backendKey()));
+        sessions.byCancelKey(key).ifPresent(session ->
+                backends.cancel(ctx.channel().eventLoop(), session.backendAddress(), session.backendKey()));
         phase = Phase.REFUSED;
         ctx.close();
     }
@@ -152,7 +165,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
             return;
         }
         negotiateProtocolVersion(ctx, message);
-        ctx.pipeline().replace(DECODER, DECODER, new MessageDecoder(parts.limits().maxPasswordMessage()));
+        ctx.pipeline().replace(DECODER, DECODER, new MessageDecoder(limits.maxPasswordMessage()));
         phase = Phase.PASSWORD;
         ctx.writeAndFlush(Messages.authenticationCleartextPassword(ctx.alloc()));
     }
@@ -175,8 +188,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         String email = AccessLevel.person(user);
         boolean readOnlyAsked = AccessLevel.asksReadOnly(user);
         String clusterId = startup.parameter("database");
-        CompletableFuture
-                .supplyAsync(() -> login(token, email, readOnlyAsked, clusterId), parts.blocking())
+        logins.check(token, email, readOnlyAsked, clusterId, clientAddress)
                 .whenComplete((outcome, error) -> ctx.executor().execute(() -> {
                     try (LogContext log = logContext()) {
                         afterLogin(ctx, clusterId, outcome, error);
@@ -185,7 +197,8 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     }
 
     /** Back on the event loop: refuse, or go on to phase 4. */
-    private void afterLogin(ChannelHandlerContext ctx, String clusterId, LoginOutcome outcome, Throwable error) {
+    private void afterLogin(ChannelHandlerContext ctx, String clusterId, LoginCheck.LoginOutcome outcome,
+                            Throwable error) {
         if (outcome != null) {
             verifiedEmail = outcome.verifiedEmail();
             knownCluster = outcome.knownCluster();
@@ -202,86 +215,20 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * @param verifiedEmail the token's identity, once verified (null: the refusal came before)
-     * @param knownCluster  the requested cluster, once the directory knew it
-     */
-    private record LoginOutcome(Session.Login login, Authoriser.Decision decision, LoginRefused refusal,
-                                String verifiedEmail, String knownCluster) {
-
-        static LoginOutcome permitted(Session.Login login, Authoriser.Decision decision) {
-            return new LoginOutcome(login, decision, null, login.email(), login.clusterId());
-        }
-
-        static LoginOutcome refused(LoginRefused refusal, String verifiedEmail, String knownCluster) {
-            return new LoginOutcome(null, null, refusal, verifiedEmail, knownCluster);
-        }
-    }
-
-    /**
-     * Runs on a worker: verify the token, find the cluster, make sure the session can be audited,
-     * then phase 3. A refusal carries what was established before it, and nothing more.
-     */
-    private LoginOutcome login(String token, String email, boolean readOnlyAsked, String clusterId) {
-        String person = null;
-        String knownCluster = null;
-        try (LogContext log = logContext()) {
-            VerifiedToken verified = parts.tokens().verify(token, email);
-            person = verified.identity();
-            ClusterEndpoint cluster = parts.authoriser().cluster(clusterId);
-            knownCluster = cluster.clusterId();
-            requireAudit(clusterId);
-            Authoriser.Decision decision = authorise(cluster, person, readOnlyAsked);
-            return LoginOutcome.permitted(new Session.Login(person, clusterId, clientAddress, decision.grantId(),
-                    verified.expiresAt(), decision.level()), decision);
-        } catch (LoginRefused refused) {
-            return LoginOutcome.refused(refused, person, knownCluster);
-        }
-    }
-
-    /**
-     * Under the refuse-new-sessions policy a full audit spool (Kafka away for long)
-     * keeps new sessions out of audited clusters: nobody starts work that would go
-     * unrecorded. Open sessions go on; their statements beyond the spool are counted
-     * as dropped.
-     */
-    private void requireAudit(String clusterId) throws LoginRefused {
-        if (!parts.audit().acceptsNewSessions(clusterId)) {
-            throw new LoginRefused(SqlState.CANNOT_CONNECT_NOW, "audit-unavailable",
-                    "statement audit cannot record new sessions right now (audit spool full while Kafka is"
-                            + " unavailable); try again later");
-        }
-    }
-
-    /**
-     * Phase 3: is the person allowed on this cluster (member or active DBA grant), at which level, and within their
-     * session limit.
-     */
-    private Authoriser.Decision authorise(ClusterEndpoint cluster, String email, boolean readOnlyAsked)
-            throws LoginRefused {
-        Authoriser.Decision decision = parts.authoriser().authorise(cluster, email, readOnlyAsked,
-                parts.clock().instant());
-        if (!parts.sessions().reserve(email)) {
-            throw new LoginRefused(SqlState.TOO_MANY_CONNECTIONS, "too-many-sessions",
-                    "too many open sessions for user \"" + email + "\" through this gateway");
-        }
-        return decision;
-    }
-
     /** Phase 4: log in to the cluster as the person's role of the decided level, with a minted client certificate. */
     private void connect(ChannelHandlerContext ctx, Session.Login login, Authoriser.Decision decision) {
         if (!ctx.channel().isActive()) {
-            parts.sessions().release(login.email());
+            sessions.release(login.email());
             return;
         }
         Map<String, String> passThrough = new LinkedHashMap<>(startup.parameters());
         passThrough.keySet().removeIf(k -> k.equals("user") || k.equals("database") || k.startsWith("_pq_."));
-        parts.backends().connect(ctx.channel().eventLoop(), decision.endpoint(), login.roleName(), passThrough)
+        backends.connect(ctx.channel().eventLoop(), decision.endpoint(), login.roleName(), passThrough)
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         makeReady(ctx, login, (BackendReady) f.getNow());
                     } else {
-                        parts.sessions().release(login.email());
+                        sessions.release(login.email());
                         BackendRefused refused = f.cause() instanceof BackendRefused b ? b
                                 : new BackendRefused(PgError.fatal(SqlState.CONNECTION_FAILURE, "cluster not reachable"),
                                 "backend-connection-failed");
@@ -294,49 +241,22 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     private void makeReady(ChannelHandlerContext ctx, Session.Login login, BackendReady backend) {
         Channel client = ctx.channel();
         if (!client.isActive()) {
-            parts.sessions().release(login.email());
+            sessions.release(login.email());
             backend.statusMessages().release();
             backend.readyForQuery().release();
             backend.channel().close();
             return;
         }
-        Session session = new Session(login, parts.sessions().newKey(), backend.backendKey(),
-                (InetSocketAddress) backend.channel().remoteAddress(), client, backend.channel(), parts.clock().instant());
+        Session session = starts.create(login, backend, client);
         client.write(Messages.authenticationOk(ctx.alloc()));
         client.write(backend.statusMessages());
         client.write(Messages.backendKeyData(ctx.alloc(), session.gatewayKey()));
         client.writeAndFlush(backend.readyForQuery());
         phase = Phase.RELAYING;
         startupTimeout.cancel(false);
-        register(session);
-        session.startRelay(parts.audit().tap(session.id(), session.clusterId(), session.email(),
-                session.grantId() != null));
+        starts.start(session);
         ctx.pipeline().remove(this);
         ctx.pipeline().remove(DECODER);
-    }
-
-    private void register(Session session) {
-        parts.sessions().add(session);
-        parts.blocking().execute(() -> parts.events().opened(session));
-        session.client().closeFuture().addListener(f -> {
-            session.backend().close();
-            if (parts.sessions().remove(session)) {
-                Instant closedAt = parts.clock().instant();
-                String reason = session.endReason("connection-closed");
-                parts.blocking().execute(() -> parts.events().closed(session, reason, closedAt));
-            }
-        });
-        session.backend().closeFuture().addListener(f -> {
-            if (!session.isEnding()) {
-                session.client().close();
-            }
-        });
-        if (parts.endsAtTokenExpiry(session.clusterId())) {
-            long delay = Math.max(0, Duration.between(parts.clock().instant(), session.tokenExpiresAt()).toMillis());
-            session.client().eventLoop().schedule(() -> session.end(PgError.fatal(SqlState.ADMIN_SHUTDOWN,
-                    "your login token expired and this cluster ends sessions with it: run `nais auth login` and connect again"),
-                    "token-expired"), delay, TimeUnit.MILLISECONDS);
-        }
     }
 
     private void refuse(ChannelHandlerContext ctx, PgError error, String reason) {
@@ -348,23 +268,8 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * A refusal goes to the audit trail as what is known to be true. After the token is verified:
-     * a LoginDenied of that person, on the requested cluster if it exists. Before: the user and
-     * database are only claims, and anyone could name anyone (writing into another team's trail),
-     * so the record names neither, only the address and reason, rate-limited and counted.
-     */
     private void record(String reason, String sqlState) {
-        if (verifiedEmail != null) {
-            LoginDenial denial = new LoginDenial(knownCluster, verifiedEmail, clientAddress, reason, sqlState);
-            parts.blocking().execute(() -> parts.events().loginDenied(denial));
-            return;
-        }
-        long refusals = parts.refusals().refused(clientAddress, reason);
-        if (refusals > 0) {
-            UnauthenticatedRefusal refusal = new UnauthenticatedRefusal(clientAddress, reason, sqlState, refusals);
-            parts.blocking().execute(() -> parts.events().unauthenticatedRefused(refusal));
-        }
+        refusals.record(verifiedEmail, knownCluster, clientAddress, reason, sqlState);
     }
 
     @Override

@@ -18,7 +18,7 @@ import io.nais.pg.access.gateway.session.SessionRegistry;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import io.nais.pg.pki.CertificateFiles;
 import io.nais.pg.pki.IssuedCertificate;
@@ -53,8 +53,11 @@ public final class GatewayServer implements AutoCloseable {
     /** Above this many unsent bytes a relay stops reading its source (see Relay). */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
-    private final GatewayParts parts;
-    private final Supplier<SslContext> serverTls;
+    private final int maxStartupPacket;
+    private final SessionRegistry sessions;
+    private final RefusalRecords refusals;
+    /** A connection's handshake, given whether it is refused for the connection limit (null: it is not). */
+    private final Function<PgError, ClientHandshake> handshakes;
     private final int maxConnections;
     private final AtomicInteger connections = new AtomicInteger();
     private final EventLoopGroup acceptor = SocketTransport.eventLoops(1, new DefaultThreadFactory("gateway-accept", true));
@@ -83,21 +86,24 @@ public final class GatewayServer implements AutoCloseable {
      */
     public static GatewayServer create(GatewaySettings settings, AccessDirectory directory, SessionEvents events,
                                        Executor blocking, StatementAudit audit) {
+        Clock clock = Clock.systemUTC();
         ClientCertificates certificates = new ClientCertificates(settings.clientCa(), settings.trustedClusterCas(),
-                settings.clientCertificateValidity(), Clock.systemUTC());
-        GatewayParts parts = new GatewayParts(
-                new TokenVerifier(settings.token()),
-                new Authoriser(directory, settings.readOnlyTeams()),
-                new BackendConnector(certificates, settings.backendConnectTimeout(), settings.verifyClusterHostname()),
-                new SessionRegistry(settings.maxSessionsPerPerson()),
-                events,
-                blocking,
-                new GatewayParts.Limits(settings.maxStartupPacket(), settings.maxPasswordMessage(), settings.startupTimeout()),
-                Set.copyOf(settings.endSessionAtTokenExpiry()),
-                Clock.systemUTC(),
-                audit,
-                new RefusalThrottle(UNAUTHENTICATED_REFUSAL_WINDOW, UNAUTHENTICATED_REFUSALS_TRACKED, Clock.systemUTC()));
-        return new GatewayServer(parts, CertificateFiles.rebuiltOnChange(settings.serverCertificate(), GatewayServer::serverTls),
+                settings.clientCertificateValidity(), clock);
+        SessionRegistry sessions = new SessionRegistry(settings.maxSessionsPerPerson());
+        ClientHandshake.Limits limits = new ClientHandshake.Limits(settings.maxStartupPacket(),
+                settings.maxPasswordMessage(), settings.startupTimeout());
+        LoginCheck logins = new LoginCheck(new TokenVerifier(settings.token()), new Authoriser(directory, settings.readOnlyTeams()), audit,
+                sessions, clock, blocking);
+        BackendConnector backends = new BackendConnector(certificates, settings.backendConnectTimeout(),
+                settings.verifyClusterHostname());
+        SessionStart starts = new SessionStart(sessions, events, audit, blocking, clock,
+                settings.endSessionAtTokenExpiry());
+        RefusalRecords refusals = new RefusalRecords(events, new RefusalThrottle(UNAUTHENTICATED_REFUSAL_WINDOW,
+                UNAUTHENTICATED_REFUSALS_TRACKED, clock), blocking);
+        Supplier<SslContext> serverTls = CertificateFiles.rebuiltOnChange(settings.serverCertificate(),
+                GatewayServer::serverTls);
+        return new GatewayServer(settings.maxStartupPacket(), sessions, refusals, overLimit -> new ClientHandshake(
+                limits, logins, backends, sessions, starts, refusals, serverTls.get(), overLimit),
                 settings.maxConnections(), settings.eventLoopThreads());
     }
 
@@ -112,9 +118,13 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    GatewayServer(GatewayParts parts, Supplier<SslContext> serverTls, int maxConnections, int eventLoopThreads) {
-        this.parts = parts;
-        this.serverTls = serverTls;
+    /** @param handshakes each connection's handshake, whose phases were given what they use (see {@link #create}) */
+    GatewayServer(int maxStartupPacket, SessionRegistry sessions, RefusalRecords refusals,
+                  Function<PgError, ClientHandshake> handshakes, int maxConnections, int eventLoopThreads) {
+        this.maxStartupPacket = maxStartupPacket;
+        this.sessions = sessions;
+        this.refusals = refusals;
+        this.handshakes = handshakes;
         this.maxConnections = maxConnections;
         this.loops = SocketTransport.eventLoops(eventLoopThreads, new DefaultThreadFactory("gateway-io", true));
     }
@@ -153,16 +163,16 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Connections refused before the client authenticated, recorded or held back by the rate limit. */
     public long unauthenticatedRefusals() {
-        return parts.refusals().refused();
+        return refusals.unauthenticated();
     }
 
     /** Of those, the ones that became no record of their own (counted in the next record of their address). */
     public long unauthenticatedRefusalsHeldBack() {
-        return parts.refusals().heldBack();
+        return refusals.unauthenticatedHeldBack();
     }
 
     public int liveSessions() {
-        return parts.sessions().size();
+        return sessions.size();
     }
 
     private void accept(SocketChannel ch) {
@@ -172,8 +182,8 @@ public final class GatewayServer implements AutoCloseable {
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
         ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
         ch.pipeline()
-                .addLast(ClientHandshake.DECODER, new StartupPacketDecoder(parts.limits().maxStartupPacket()))
-                .addLast(ClientHandshake.HANDLER, new ClientHandshake(parts, serverTls.get(), overLimit ? refusal() : null));
+                .addLast(ClientHandshake.DECODER, new StartupPacketDecoder(maxStartupPacket))
+                .addLast(ClientHandshake.HANDLER, handshakes.apply(overLimit ? refusal() : null));
     }
 
     private PgError refusal() {
@@ -188,7 +198,7 @@ public final class GatewayServer implements AutoCloseable {
      */
     public int revoke(String clusterId, String email, String reason) {
         int ended = 0;
-        for (Session session : parts.sessions().of(clusterId, email)) {
+        for (Session session : sessions.of(clusterId, email)) {
             session.end(PgError.fatal(SqlState.ADMIN_SHUTDOWN,
                     "your access to \"" + clusterId + "\" has ended (" + reason + "); the session is terminated"),
                     "revoked:" + reason);
@@ -207,14 +217,14 @@ public final class GatewayServer implements AutoCloseable {
             listener.close().syncUninterruptibly();
         }
         Instant deadline = Instant.now().plus(grace);
-        while (parts.sessions().size() > 0 && Instant.now().isBefore(deadline)) {
+        while (sessions.size() > 0 && Instant.now().isBefore(deadline)) {
             sleep(50);
         }
-        for (Session session : parts.sessions().all()) {
+        for (Session session : sessions.all()) {
             session.end(PgError.fatal(SqlState.ADMIN_SHUTDOWN, "the gateway is shutting down; connect again"), "gateway-shutdown");
         }
         Instant hardDeadline = Instant.now().plusSeconds(2);
-        while (parts.sessions().size() > 0 && Instant.now().isBefore(hardDeadline)) {
+        while (sessions.size() > 0 && Instant.now().isBefore(hardDeadline)) {
             sleep(20);
         }
         close();

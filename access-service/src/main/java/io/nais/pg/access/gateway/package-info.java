@@ -109,6 +109,13 @@
  *       through a database role that can only SELECT it and INSERT its audit events
  *       into the outbox ({@code V19__gateway_reader_role.sql}). It needs the client CA,
  *       to mint per-login certificates, and nothing else secret beyond its own TLS key.</li>
+ *   <li><b>Each phase is given what it uses.</b> {@code ClientHandshake} runs the phases of one
+ *       connection; {@code LoginCheck} (authenticate and authorise, off the event loop),
+ *       {@code BackendConnector} (connect), {@code SessionStart} (make ready: register, announce,
+ *       audit, end at token expiry) and {@code RefusalRecords} (a refusal's audit record) each hold
+ *       only their own collaborators, wired once by {@link io.nais.pg.access.gateway.GatewayServer},
+ *       so a reader sees who calls whom. The gateway reads only the directory's query interface
+ *       ({@link io.nais.pg.access.directory.AccessDirectory}) and never provisioning.</li>
  * </ul>
  */
 package io.nais.pg.access.gateway;

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import io.nais.pg.access.provisioning.DirectReconcile;
+import io.nais.pg.access.provisioning.pass.DirectReconcile;
 import io.nais.pg.access.provisioning.HumanSessions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -3,9 +3,9 @@ package io.nais.pg.access.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nais.pg.access.provisioning.AdminSessions;
+import io.nais.pg.access.provisioning.pass.AdminSessions;
 import io.nais.pg.access.provisioning.HumanSessions;
-import io.nais.pg.access.provisioning.ProvisioningScheduler;
+import io.nais.pg.access.provisioning.pass.ProvisioningScheduler;
 import io.nais.pg.events.AccessRevoked;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.clusters.AdminSecretResolver;

@@ -12,14 +12,14 @@ import io.nais.pg.backup.crypto.AgeCipher;
 import io.nais.pg.backup.crypto.AgeIdentities;
 import io.nais.pg.backup.dump.BackupPipeline;
 import io.nais.pg.backup.postgres.PgTools;
-import io.nais.pg.backup.restore.BackupReader;
 import io.nais.pg.backup.storage.ObjectStore;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Builds the plain-Java parts (pipeline, reader, store, cipher, tools) from
+ * Builds the plain-Java parts (pipeline, store, cipher, tools) from
  * configuration. They carry no CDI annotations so that the benchmark runs the
- * very same classes outside Quarkus.
+ * very same classes outside Quarkus. The reader is built in {@code restore}
+ * ({@code RestoreComponents}): restore reads configuration, not the other way round.
  */
 @ApplicationScoped
 public class BackupComponents {
@@ -70,11 +70,5 @@ public class BackupComponents {
     @ApplicationScoped
     BackupPipeline pipeline(PgTools tools, AgeCipher cipher, ObjectStore store, BackupConfig config, Clock clock) {
         return new BackupPipeline(tools, cipher, store, config.storage().prefix().orElse(""), clock);
-    }
-
-    @Produces
-    @ApplicationScoped
-    BackupReader reader(ObjectStore store, PgTools tools) {
-        return new BackupReader(store, tools);
     }
 }

@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import io.nais.pg.backup.crypto.AgeCipher;
 import io.nais.pg.backup.postgres.PgTools;
@@ -27,6 +26,7 @@ import io.nais.pg.tools.ToolProcess;
 import io.nais.pg.backup.storage.MultipartUpload;
 import io.nais.pg.backup.storage.ObjectStore;
 import io.nais.pg.kit.clusters.LibpqAdminLogin;
+import io.nais.pg.kit.logging.PhaseTimings;
 
 /**
  * One backup as a stream: {@code pg_dump -Fc} → age → SHA-256 → S3 multipart
@@ -93,8 +93,8 @@ public final class BackupPipeline {
         try (var phase = timings.start("sequences")) {
             sequences = DatabaseFingerprint.sequences(admin);
         }
-        try (MultipartUpload upload = timed(timings, "upload-start", () -> store.startUpload(dumpKey));
-             ToolProcess pgDump = timed(timings, "pg_dump-spawn",
+        try (MultipartUpload upload = timings.time("upload-start", () -> store.startUpload(dumpKey));
+             ToolProcess pgDump = timings.time("pg_dump-spawn",
                      () -> tools.start("pg_dump", dumpArguments(source, snapshot), source.login().environment()))) {
             CompletableFuture<HashingOutputStream> streaming = CompletableFuture.supplyAsync(
                     () -> stream(pgDump.stdout(), upload, progress, timings), BackupPipeline::runOnOwnThread);
@@ -121,12 +121,6 @@ public final class BackupPipeline {
             return manifest;
         } finally {
             endSnapshot(admin);
-        }
-    }
-
-    private static <T> T timed(PhaseTimings timings, String phase, Supplier<T> step) {
-        try (var timing = timings.start(phase)) {
-            return step.get();
         }
     }
 

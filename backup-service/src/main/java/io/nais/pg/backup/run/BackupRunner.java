@@ -24,7 +24,7 @@ import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.config.BackupConfig;
 import io.nais.pg.backup.dump.BackupPipeline;
 import io.nais.pg.backup.dump.Manifest;
-import io.nais.pg.backup.dump.PhaseTimings;
+import io.nais.pg.kit.logging.PhaseTimings;
 import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupStarted;

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.nais.pg.backup.crypto.AgeCipher;
 import io.nais.pg.backup.dump.BackupPipeline;
 import io.nais.pg.backup.dump.Manifest;
-import io.nais.pg.backup.dump.PhaseTimings;
+import io.nais.pg.kit.logging.PhaseTimings;
 import io.nais.pg.backup.postgres.PgTools;
 import io.nais.pg.backup.storage.ObjectStore;
 import io.nais.pg.kit.clusters.AdminCredentials;

@@ -7,7 +7,7 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.nais.pg.console.readmodel.Jdbc;
+import io.nais.pg.console.jdbc.Jdbc;
 
 /** The read side of the audit store: keyset-paged queries for the API, CLI and page. */
 @ApplicationScoped

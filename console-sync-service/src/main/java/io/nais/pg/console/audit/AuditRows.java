@@ -4,7 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 
-import io.nais.pg.console.readmodel.Jdbc;
+import io.nais.pg.console.jdbc.Jdbc;
 
 /** The stored audit row and its mapping, shared by the store, the queries and the verifier. */
 final class AuditRows {

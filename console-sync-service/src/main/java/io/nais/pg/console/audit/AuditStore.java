@@ -17,7 +17,7 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import io.nais.pg.console.audit.AuditRows.Stored;
-import io.nais.pg.console.readmodel.Jdbc;
+import io.nais.pg.console.jdbc.Jdbc;
 import io.nais.pg.events.Envelope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;

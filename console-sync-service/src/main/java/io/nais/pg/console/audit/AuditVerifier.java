@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.nais.pg.console.audit.AuditRows.Stored;
 import io.nais.pg.console.audit.AuditVerification.BrokenLink;
-import io.nais.pg.console.readmodel.Jdbc;
+import io.nais.pg.console.jdbc.Jdbc;
 
 /**
  * Recomputes a cluster's chain from the stored rows, in chain order, in

@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.nais.pg.console.audit.AuditQueries;
+import io.nais.pg.console.jdbc.Jdbc;
 
 import io.nais.pg.console.readmodel.Views.AccessHolder;
 import io.nais.pg.console.readmodel.Views.ActiveGrant;

@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.nais.pg.console.jdbc.Jdbc;
 import io.nais.pg.events.BackupCompleted;
 import io.nais.pg.events.BackupFailed;
 import io.nais.pg.events.BackupPruned;

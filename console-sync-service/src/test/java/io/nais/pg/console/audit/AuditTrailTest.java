@@ -23,7 +23,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.nais.pg.console.readmodel.Jdbc;
+import io.nais.pg.console.jdbc.Jdbc;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.PlatformEvent;

@@ -1,0 +1,13 @@
+package io.nais.pg.backup;
+
+import org.junit.jupiter.api.Test;
+
+import io.nais.pg.testsupport.architecture.PackageCycles;
+
+class PackageCyclesTest {
+
+    @Test
+    void noPackageImportsAPackageThatImportsItBack() {
+        PackageCycles.assertNoneIn("io.nais.pg.backup");
+    }
+}

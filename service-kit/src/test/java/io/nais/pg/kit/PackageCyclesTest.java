@@ -1,0 +1,13 @@
+package io.nais.pg.kit;
+
+import org.junit.jupiter.api.Test;
+
+import io.nais.pg.testsupport.architecture.PackageCycles;
+
+class PackageCyclesTest {
+
+    @Test
+    void noPackageImportsAPackageThatImportsItBack() {
+        PackageCycles.assertNoneIn("io.nais.pg.kit");
+    }
+}
