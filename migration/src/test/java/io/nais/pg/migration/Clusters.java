@@ -91,7 +91,7 @@ final class Clusters {
             for (String statement : humanRoleSql()) {
                 st.execute(statement);
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_temp.nais_create_human(?, '{}', '{}', false)")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_temp.nais_create_human(?, '{}', '{}', false, 'nais_human_write')")) {
                 ps.setString(1, email);
                 ps.execute();
             }
