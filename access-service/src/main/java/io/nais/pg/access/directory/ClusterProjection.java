@@ -60,9 +60,12 @@ public class ClusterProjection {
                 row.getString("admin_secret_ref"))).stream().findFirst();
     }
 
+    /** What the gateway reads, and all its database role may read (V19): never the admin secret reference. */
+    private static final List<String> ENDPOINT_COLUMNS = List.of("cluster_id", "team", "app", "host", "port", "database");
+
     /** The stored endpoint, for the gateway; the app is kept in the projection, not in the target. */
     public Optional<AccessDirectory.ClusterEndpoint> endpoint(String clusterId) {
-        return table.live("cluster_id", clusterId, row -> new AccessDirectory.ClusterEndpoint(
+        return table.live("cluster_id", clusterId, ENDPOINT_COLUMNS, row -> new AccessDirectory.ClusterEndpoint(
                 row.getString("cluster_id"), row.getString("team"), row.getString("app"), row.getString("host"),
                 row.getInt("port"), row.getString("database"))).stream().findFirst();
     }

@@ -152,16 +152,25 @@ public final class ClusterTable {
 
     /** Every live (known, not removed) cluster, by cluster id. */
     public <T> List<T> live(RowReader<T> reader) {
-        return query("", Optional.empty(), reader);
+        return query("*", "", Optional.empty(), reader);
     }
 
     /** The live clusters whose {@code column} (a name from code) equals {@code value}, by cluster id. */
     public <T> List<T> live(String column, String value, RowReader<T> reader) {
-        return query(" AND " + Quote.identifier(column) + " = ?", Optional.of(value), reader);
+        return query("*", " AND " + Quote.identifier(column) + " = ?", Optional.of(value), reader);
     }
 
-    private <T> List<T> query(String condition, Optional<String> parameter, RowReader<T> reader) {
-        String sql = "SELECT * FROM " + table + " WHERE NOT removed" + condition + " ORDER BY cluster_id";
+    /**
+     * The same, reading only {@code selected} (names from code): for a reader whose database role may
+     * SELECT only those columns (access-service's gateway may not read a cluster's admin secret reference).
+     */
+    public <T> List<T> live(String column, String value, List<String> selected, RowReader<T> reader) {
+        String columns = String.join(", ", selected.stream().map(Quote::identifier).toList());
+        return query(columns, " AND " + Quote.identifier(column) + " = ?", Optional.of(value), reader);
+    }
+
+    private <T> List<T> query(String columns, String condition, Optional<String> parameter, RowReader<T> reader) {
+        String sql = "SELECT " + columns + " FROM " + table + " WHERE NOT removed" + condition + " ORDER BY cluster_id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             if (parameter.isPresent()) {
                 ps.setString(1, parameter.get());
