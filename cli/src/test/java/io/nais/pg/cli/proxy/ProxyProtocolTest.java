@@ -8,12 +8,15 @@ import io.nais.pg.cli.auth.AccessTokens;
 import io.nais.pg.cli.config.CliConfig;
 import io.nais.pg.cli.testing.PasswordTlsPostgres;
 import io.nais.pg.cli.testing.TestTokens;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,6 +28,8 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +123,36 @@ class ProxyProtocolTest {
             assertThatThrownBy(() -> statement.execute("select pg_sleep(30)"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57014"));
             cancel.join();
+        }
+    }
+
+    /**
+     * The relay's buffers, TLS records and backpressure: a value and COPY data many times a
+     * relay buffer and a TLS record, both ways, arrive intact and in order.
+     */
+    @Test
+    void largeValuesAndCopyDataCrossTheProxyIntactBothWays() throws Exception {
+        InetSocketAddress address = startProxy(PasswordTlsPostgres.APP, server.port(), server.caFile(), 8);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            lines.append(i).append(' ').append("x".repeat(i % 700)).append('\n');
+        }
+        String big = "ab".repeat(1_500_000);
+        try (Connection connection = jdbc(address); Statement statement = connection.createStatement()) {
+            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            statement.execute("create temp table relayed (line text)");
+            assertThat(copy.copyIn("copy relayed from stdin", new StringReader(lines.toString()))).isEqualTo(20_000);
+            StringWriter copiedOut = new StringWriter();
+            copy.copyOut("copy (select line from relayed order by split_part(line, ' ', 1)::int) to stdout", copiedOut);
+            assertThat(copiedOut.toString()).isEqualTo(lines.toString());
+
+            try (PreparedStatement echo = connection.prepareStatement("select ?::text || repeat('c', 2000000)")) {
+                echo.setString(1, big);
+                try (ResultSet rs = echo.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo(big + "c".repeat(2_000_000));
+                }
+            }
         }
     }
 
