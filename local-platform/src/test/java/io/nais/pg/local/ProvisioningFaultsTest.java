@@ -389,7 +389,7 @@ class ProvisioningFaultsTest {
                 }
             }
             if (owners.size() == 2) {
-                return owners.entrySet().stream().filter(e -> e.getKey().startsWith(replica)).findFirst()
+                return owners.entrySet().stream().filter(e -> e.getKey().contains(replica + "-membership")).findFirst()
                         .orElseThrow(() -> new AssertionError("no partition of " + topic + " for " + replica + ": " + owners))
                         .getValue();
             }
