@@ -74,7 +74,7 @@ platform_start() {
   PLATFORM_PID=$!
   platform_up() { kill -0 "$PLATFORM_PID" 2>/dev/null || { echo "the platform exited" >&2; return 2; }; test -f "$STATE/platform.env"; }
   until platform_up; do
-    [[ $? == 2 || $SECONDS -gt 300 ]] && { tail -40 "$WORK/up.log" >&2; exit 1; }
+    [[ $? == 2 || $SECONDS -gt 600 ]] && { tail -40 "$WORK/up.log" >&2; exit 1; }
     sleep 0.5
   done
   # shellcheck disable=SC1091

@@ -7,6 +7,7 @@ import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.oidc.OidcIssuer;
+import io.nais.pg.testsupport.process.ProcessLaunch;
 import io.nais.pg.events.EventTopic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -116,17 +117,13 @@ public final class Failover {
     /** Kills provisioning replica {@code replica}, times the new members' first logins from the kill, starts it again. */
     private long firstLoginsAfterKill(int replica) throws Exception {
         ProcessHandle victim = ProcessHandle.of(Long.parseLong(list("PIDS_ACCESS_PROVISIONING").get(replica))).orElseThrow();
-        List<String> command = new ArrayList<>();
-        command.add(victim.info().command().orElseThrow());
-        command.addAll(Arrays.asList(victim.info().arguments().orElseThrow()));
-        Path directory = Files.readSymbolicLink(Path.of("/proc", Long.toString(victim.pid()), "cwd"));
+        ProcessLaunch launch = ProcessLaunch.of(victim.pid());
         long start = System.nanoTime();
         victim.destroyForcibly();
         victim.onExit().get(30, TimeUnit.SECONDS);
         awaitFirstLogins(start);
         long elapsed = System.nanoTime() - start;
-        Process restarted = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("restarted.log").toFile())).start();
+        Process restarted = launch.start(launch.directory().resolve("restarted.log"));
         environment.put("PIDS_ACCESS_PROVISIONING", replacePid(list("PIDS_ACCESS_PROVISIONING"), replica, restarted.pid()));
         awaitStableGroupOfTwo();
         return elapsed;

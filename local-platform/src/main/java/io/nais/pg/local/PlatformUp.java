@@ -122,13 +122,19 @@ final class PlatformUp {
     record Infrastructure(KafkaBroker kafka, OidcIssuer oidc, S3Store s3, PostgresCluster platformDatabase) {
     }
 
-    /** Kafka, the issuer, S3 and the services' own PostgreSQL start in parallel; the first failure stops the rest. */
+    /**
+     * Kafka, the issuer, S3 and the services' own PostgreSQL start in parallel; the first failure stops the rest.
+     * Several brokers start after the others: their JVMs, all at once beside the issuer's and S3's, kept two
+     * cores busy past the issuer's start-up limit.
+     */
     private Infrastructure startInfrastructure() {
         status("starting Kafka (" + shape.brokers() + " broker(s)), the OIDC issuer, S3 and the services' PostgreSQL");
-        var kafka = CompletableFuture.supplyAsync(() -> track(KafkaBroker.startCluster(shape.brokers())));
         var oidc = CompletableFuture.supplyAsync(() -> track(OidcIssuer.builder().loginAs(LOCAL_USER, List.of("team-a")).start()));
         var s3 = CompletableFuture.supplyAsync(() -> track(S3Store.start()));
         var database = CompletableFuture.supplyAsync(() -> track(PostgresCluster.builder().name("platform").start()));
+        var kafka = shape.brokers() == 1
+                ? CompletableFuture.supplyAsync(() -> track(KafkaBroker.start()))
+                : CompletableFuture.allOf(oidc, s3).thenApplyAsync(started -> track(KafkaBroker.startCluster(shape.brokers())));
         Infrastructure infrastructure = new Infrastructure(kafka.join(), oidc.join(), s3.join(), database.join());
         // a partition per replica: each replica of a service consumes a share, a dead one's share moves
         infrastructure.kafka().createTopics(io.nais.pg.testsupport.Infrastructure.platformTopics(), shape.replicas());

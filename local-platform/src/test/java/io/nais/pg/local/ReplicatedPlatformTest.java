@@ -290,10 +290,15 @@ class ReplicatedPlatformTest {
         return out;
     }
 
-    /** psql's output, or null when it failed. */
+    /** psql's output through a gateway, or null when it failed. */
     private static String queryOrNull(String email, String port, String sql) {
+        return outputOrNull(psqlCommand(email, port, sql));
+    }
+
+    /** A command's output, or null when it failed. */
+    private static String outputOrNull(ProcessBuilder command) {
         try {
-            Process psql = psqlCommand(email, port, sql).start();
+            Process psql = command.start();
             String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return psql.waitFor() == 0 ? out : null;
         } catch (IOException e) {
@@ -324,17 +329,8 @@ class ReplicatedPlatformTest {
 
     /** psql as the cluster's admin (platform.env's admin URL); the output, or null when it failed. */
     private static String admin(String sql) {
-        try {
-            Process psql = new ProcessBuilder("psql", "-X", "-At", environment.get("CLUSTER_TEAM_A_DEMO_APP_ADMIN_URL"), "-c", sql)
-                    .redirectErrorStream(true).start();
-            String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return psql.waitFor() == 0 ? out : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return outputOrNull(new ProcessBuilder("psql", "-X", "-At", environment.get("CLUSTER_TEAM_A_DEMO_APP_ADMIN_URL"), "-c", sql)
+                .redirectErrorStream(true));
     }
 
     private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
