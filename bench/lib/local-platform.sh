@@ -43,6 +43,7 @@ platform_cleanup() {
 
 platform() { "${LAUNCHER[@]}" "$@"; }
 
+# platform_start [up option...]: e.g. platform_start --replicas 2 --brokers 3
 platform_start() {
   local f service
   for f in cli/target/nais/bin/nais local-platform/target/classpath.txt access-service/target/quarkus-app/quarkus-run.jar \
@@ -69,11 +70,11 @@ platform_start() {
     -cp "$WORK/lp-classes:$(cat "$ROOT/local-platform/target/classpath.txt")" io.nais.pg.local.LocalPlatform)
 
   log "starting the local platform (log: $WORK/up.log)"
-  "${LAUNCHER[@]}" up >"$WORK/up.log" 2>&1 &
+  "${LAUNCHER[@]}" up "$@" >"$WORK/up.log" 2>&1 &
   PLATFORM_PID=$!
   platform_up() { kill -0 "$PLATFORM_PID" 2>/dev/null || { echo "the platform exited" >&2; return 2; }; test -f "$STATE/platform.env"; }
   until platform_up; do
-    [[ $? == 2 || $SECONDS -gt 300 ]] && { tail -40 "$WORK/up.log" >&2; exit 1; }
+    [[ $? == 2 || $SECONDS -gt 600 ]] && { tail -40 "$WORK/up.log" >&2; exit 1; }
     sleep 0.5
   done
   # shellcheck disable=SC1091

@@ -26,6 +26,10 @@ final class Stats {
         return percentile(0.5) / 1e6;
     }
 
+    double p99Millis() {
+        return percentile(0.99) / 1e6;
+    }
+
     double maxMillis() {
         return Collections.max(nanos) / 1e6;
     }

@@ -6,11 +6,17 @@ import io.nais.pg.events.PlatformEvent;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.testsupport.oidc.OidcIssuer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,6 +29,28 @@ final class Commands {
     static final String PRODUCER = "local-platform";
 
     private Commands() {
+    }
+
+    /**
+     * {@code down}: asks the running {@code up} to stop (SIGTERM: its shutdown stops every service instance,
+     * then the brokers and the rest) and waits until it has exited.
+     */
+    static void down(LocalState state) throws IOException, InterruptedException {
+        Path pidFile = state.pidFile();
+        Optional<ProcessHandle> up = Files.exists(pidFile)
+                ? ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).filter(ProcessHandle::isAlive)
+                : Optional.empty();
+        if (up.isEmpty()) {
+            System.out.println("no local platform is running");
+            return;
+        }
+        up.get().destroy();
+        try {
+            up.get().onExit().get(2, TimeUnit.MINUTES);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the local platform (pid " + up.get().pid() + ") did not stop within 2 minutes", e);
+        }
+        System.out.println("local platform stopped");
     }
 
     /** {@code token <email> [--groups g1,g2]}: a token signed by the running local issuer. */
@@ -65,7 +93,7 @@ final class Commands {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("could not publish to Kafka at " + bootstrapServers + ": " + e.getCause().getMessage(), e);
         }
     }

@@ -11,7 +11,8 @@ import java.util.List;
  * test-support and the four services as separate processes.
  *
  * <pre>
- * up                                   start everything, wait for Ctrl-C
+ * up [--replicas N] [--brokers M]      start everything (N instances of each service, M Kafka brokers), wait for Ctrl-C
+ * down                                 stop a running platform (what Ctrl-C does), wait until it is gone
  * token &lt;email&gt; [--groups g1,g2]      print a token from the local issuer
  * add-member &lt;team&gt; &lt;email&gt;           publish TeamMemberAdded
  * remove-member &lt;team&gt; &lt;email&gt;        publish TeamMemberRemoved
@@ -31,8 +32,9 @@ public final class LocalPlatform {
             switch (command) {
                 case "up" -> {
                     runLikeProduction();
-                    new PlatformUp(root, state).run();
+                    new PlatformUp(root, state, PlatformUp.Shape.parse(rest)).run();
                 }
+                case "down" -> Commands.down(state);
                 case "token" -> Commands.token(state, rest);
                 case "add-member" -> Commands.membership(state, rest, true);
                 case "remove-member" -> Commands.membership(state, rest, false);
@@ -60,7 +62,8 @@ public final class LocalPlatform {
 
     private static void usage() {
         System.err.println("""
-                usage: bin/local-platform up
+                usage: bin/local-platform up [--replicas N] [--brokers M]
+                       bin/local-platform down
                        bin/local-platform token <email> [--groups g1,g2]
                        bin/local-platform add-member <team> <email>
                        bin/local-platform remove-member <team> <email>

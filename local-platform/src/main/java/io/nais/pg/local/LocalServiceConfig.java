@@ -55,10 +55,10 @@ final class LocalServiceConfig {
     /**
      * access-service's gateway process: its own LOGIN in the access database, only a member of
      * {@value #GATEWAY_READER_ROLE} (SELECT on the directory, INSERT into the outbox), no admin secret of
-     * any kind; it mints per-login client certificates from the local client CA.
+     * any kind; it mints per-login client certificates from the local client CA. Every gateway instance
+     * shares these; {@link #gatewayInstance} adds each one's own.
      */
-    static Map<String, String> accessGateway(Infrastructure infrastructure, LocalPki pki, int gatewayPort,
-                                             Path serviceDirectory) {
+    static Map<String, String> accessGateway(Infrastructure infrastructure, LocalPki pki) {
         Path gateway = pki.directory().resolve("gateway");
         Path clientCa = pki.directory().resolve("gateway-client-ca");
         String login = "access_gateway";
@@ -73,7 +73,6 @@ final class LocalServiceConfig {
         config.put("quarkus.datasource.password", password);
         config.put("nais.access.mode", "gateway");
         config.put("nais.access.gateway.host", "127.0.0.1");
-        config.put("nais.access.gateway.port", Integer.toString(gatewayPort));
         config.put("nais.access.gateway.oidc.issuer", infrastructure.oidc().issuerUrl());
         config.put("nais.access.gateway.oidc.audience", "nais-pg");
         config.put("nais.access.gateway.tls.cert-file", gateway.resolve("tls.crt").toString());
@@ -82,9 +81,14 @@ final class LocalServiceConfig {
         config.put("nais.access.gateway.ca.key-file", clientCa.resolve("tls.key").toString());
         // the team clusters' server certificates come from the local server CA
         config.put("nais.access.gateway.backend.trusted-ca-file", pki.directory().resolve("server-ca.crt").toString());
-        // the platform's own spool: never shared with another gateway on this machine
-        config.put("nais.access.gateway.audit.spool.directory", serviceDirectory.resolve("audit-spool").toString());
         return config;
+    }
+
+    /** One gateway instance's own: its listening port and its audit spool (a volume per pod in production). */
+    static Map<String, String> gatewayInstance(int gatewayPort, Path serviceDirectory) {
+        return Map.of("nais.access.gateway.port", Integer.toString(gatewayPort),
+                // the platform's own spool: never shared with another gateway on this machine
+                "nais.access.gateway.audit.spool.directory", serviceDirectory.resolve("audit-spool").toString());
     }
 
     static Map<String, String> dbaGrant(Infrastructure infrastructure) {

@@ -1,6 +1,5 @@
 package io.nais.pg.local;
 
-import io.nais.pg.events.EventTopic;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.pki.IssuedCertificate;
 import io.nais.pg.pki.Pem;
@@ -26,9 +25,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code bin/local-platform up}: starts the infrastructure, two team clusters
- * and the four services, writes {@code .local/platform.env} and the CLI's
- * config, and runs until Ctrl-C, when everything stops (services first).
+ * {@code bin/local-platform up [--replicas N] [--brokers M]}: starts the infrastructure (Kafka as
+ * one KRaft cluster of M nodes), two team clusters and N instances of each service process,
+ * writes {@code .local/platform.env} and the CLI's config, and runs until Ctrl-C or
+ * {@code bin/local-platform down}, when everything stops (services first).
  */
 final class PlatformUp {
 
@@ -41,11 +41,53 @@ final class PlatformUp {
 
     private final Path repository;
     private final LocalState state;
+    private final Shape shape;
     private final List<AutoCloseable> started = new ArrayList<>();
 
-    PlatformUp(Path repository, LocalState state) {
+    PlatformUp(Path repository, LocalState state, Shape shape) {
         this.repository = repository;
         this.state = state;
+        this.shape = shape;
+    }
+
+    /**
+     * How many of each: {@code replicas} instances of every service process (each with its own HTTP and
+     * management port, a gateway its own gateway port), sharing the service's database and consumer
+     * groups as production's replicas do; {@code brokers} Kafka nodes in one KRaft quorum
+     * ({@link KafkaBroker#startCluster}). One of each is the default.
+     */
+    record Shape(int replicas, int brokers) {
+        static final Shape ONE_OF_EACH = new Shape(1, 1);
+
+        Shape {
+            if (replicas < 1 || brokers < 1) {
+                throw new LocalPlatform.UsageException("--replicas and --brokers take a number from 1 up");
+            }
+        }
+
+        /** {@code [--replicas N] [--brokers M]}. */
+        static Shape parse(List<String> args) {
+            int replicas = 1;
+            int brokers = 1;
+            for (int i = 0; i < args.size(); i++) {
+                String option = args.get(i);
+                if (i + 1 >= args.size() || !(option.equals("--replicas") || option.equals("--brokers"))) {
+                    throw new LocalPlatform.UsageException("unknown argument " + option);
+                }
+                int value;
+                try {
+                    value = Integer.parseInt(args.get(++i));
+                } catch (NumberFormatException e) {
+                    throw new LocalPlatform.UsageException(option + " takes a number, not " + args.get(i));
+                }
+                if (option.equals("--replicas")) {
+                    replicas = value;
+                } else {
+                    brokers = value;
+                }
+            }
+            return new Shape(replicas, brokers);
+        }
     }
 
     void run() throws Exception {
@@ -80,20 +122,22 @@ final class PlatformUp {
     record Infrastructure(KafkaBroker kafka, OidcIssuer oidc, S3Store s3, PostgresCluster platformDatabase) {
     }
 
-    /** Kafka, the issuer, S3 and the services' own PostgreSQL start in parallel; the first failure stops the rest. */
+    /**
+     * Kafka, the issuer, S3 and the services' own PostgreSQL start in parallel; the first failure stops the rest.
+     * Several brokers start after the others: their JVMs, all at once beside the issuer's and S3's, kept two
+     * cores busy past the issuer's start-up limit.
+     */
     private Infrastructure startInfrastructure() {
-        status("starting Kafka, the OIDC issuer, S3 and the services' PostgreSQL");
-        var kafka = CompletableFuture.supplyAsync(() -> track(KafkaBroker.start()));
+        status("starting Kafka (" + shape.brokers() + " broker(s)), the OIDC issuer, S3 and the services' PostgreSQL");
         var oidc = CompletableFuture.supplyAsync(() -> track(OidcIssuer.builder().loginAs(LOCAL_USER, List.of("team-a")).start()));
         var s3 = CompletableFuture.supplyAsync(() -> track(S3Store.start()));
         var database = CompletableFuture.supplyAsync(() -> track(PostgresCluster.builder().name("platform").start()));
+        var kafka = shape.brokers() == 1
+                ? CompletableFuture.supplyAsync(() -> track(KafkaBroker.start()))
+                : CompletableFuture.allOf(oidc, s3).thenApplyAsync(started -> track(KafkaBroker.startCluster(shape.brokers())));
         Infrastructure infrastructure = new Infrastructure(kafka.join(), oidc.join(), s3.join(), database.join());
-        List<String> topics = new ArrayList<>();
-        for (EventTopic topic : EventTopic.values()) {
-            topics.add(topic.topicName());
-            topics.add(topic.dlqTopicName());
-        }
-        infrastructure.kafka().createTopics(topics);
+        // a partition per replica: each replica of a service consumes a share, a dead one's share moves
+        infrastructure.kafka().createTopics(io.nais.pg.testsupport.Infrastructure.platformTopics(), shape.replicas());
         infrastructure.s3().createBucket(BACKUP_BUCKET);
         return infrastructure;
     }
@@ -153,9 +197,11 @@ final class PlatformUp {
             "access-gateway", "ACCESS_GATEWAY", "dba-grant-service", "DBA_GRANT", "backup-service", "BACKUP", BACKUP_VERIFIER, "BACKUP_VERIFY",
             "console-sync-service", "CONSOLE");
 
-    record Services(int gatewayPort, List<ServiceProcess> processes) {
+    /** The started processes, each process name's instances in order; instance i of the gateway listens on gatewayPorts[i]. */
+    record Services(List<Integer> gatewayPorts, Map<String, List<ServiceProcess>> instances) {
+        /** The first instance of {@code service}: the one the CLI config and the {@code <SERVICE>_URL} variables name. */
         ServiceProcess process(String service) {
-            return processes.stream().filter(p -> p.name().equals(service)).findFirst().orElseThrow();
+            return instances.get(service).get(0);
         }
 
         String url(String service) {
@@ -163,18 +209,34 @@ final class PlatformUp {
         }
     }
 
-    /** One process to start: its name, the module it runs, its preferred http port and its settings. */
-    private record Launch(String name, String module, int port, Map<String, String> config) {
+    /**
+     * One process to start, {@link Shape#replicas()} times: its name, the module it runs, its preferred http port
+     * (the first instance's), the settings its instances share, and those each instance gets of its own.
+     */
+    private record Launch(String name, String module, int port, Map<String, String> config, InstanceConfig perInstance) {
+        Launch(String name, String module, int port, Map<String, String> config) {
+            this(name, module, port, config, (instance, directory) -> Map.of());
+        }
+    }
+
+    /** An instance's own settings: {@code instance} counts from 0, {@code directory} is the instance's working directory. */
+    @FunctionalInterface
+    private interface InstanceConfig {
+        Map<String, String> of(int instance, Path directory);
     }
 
     /**
      * access-service runs as two processes, as in production: provisioning (the access database's owner,
-     * the admin credentials) and the gateway (a read-only login, no admin credential).
+     * the admin credentials) and the gateway (a read-only login, no admin credential). Each process runs
+     * {@link Shape#replicas()} times against the same database and Kafka consumer groups.
      */
     private Services startServices(Infrastructure infrastructure, LocalPki pki) {
-        status("starting access-provisioning, access-gateway, dba-grant-service, backup-service, backup-verifier"
-                + " and console-sync-service");
-        int gatewayPort = preferredPort(5433);
+        status("starting " + shape.replicas() + " instance(s) each of access-provisioning, access-gateway, dba-grant-service,"
+                + " backup-service and console-sync-service, and backup-verifier");
+        List<Integer> gatewayPorts = new ArrayList<>();
+        for (int instance = 0; instance < shape.replicas(); instance++) {
+            gatewayPorts.add(instance == 0 ? preferredPort(5433) : FreePorts.next());
+        }
         AgeKeyPair backupKey = AgeKeyPair.generate(state.root().resolve("backup").resolve("backup-age-identity.txt"));
         // the ports of deploy/: public 8081-8086, and each one's management port 1000 above (9000, the
         // Deployments' management port, is where a local S3 or another tool is likely to listen)
@@ -186,8 +248,8 @@ final class PlatformUp {
         List<Launch> launches = List.of(
                 new Launch("access-provisioning", "access-service", preferredPort(8081),
                         merged(LocalServiceConfig.accessProvisioning(), LocalServiceConfig.accessDatabase(infrastructure))),
-                new Launch("access-gateway", "access-service", preferredPort(8085), LocalServiceConfig.accessGateway(
-                        infrastructure, pki, gatewayPort, state.serviceDirectory("access-gateway"))),
+                new Launch("access-gateway", "access-service", preferredPort(8085), LocalServiceConfig.accessGateway(infrastructure, pki),
+                        (instance, directory) -> LocalServiceConfig.gatewayInstance(gatewayPorts.get(instance), directory)),
                 new Launch("dba-grant-service", "dba-grant-service", dbaGrantPort, merged(LocalServiceConfig.dbaGrant(
                         infrastructure), LocalServiceConfig.common(infrastructure, "dba-grant-service"))),
                 new Launch("backup-service", "backup-service", backupPort,
@@ -198,16 +260,39 @@ final class PlatformUp {
                         LocalServiceConfig.console(infrastructure, state.clustersFile(), dbaGrantPort, backupPort,
                                 backupVerifierPort),
                         LocalServiceConfig.common(infrastructure, "console-sync-service"))));
-        List<ServiceProcess> processes = new ArrayList<>();
+        Map<String, List<ServiceProcess>> instances = new LinkedHashMap<>();
         for (Launch launch : launches) {
-            processes.add(track(ServiceProcess.start(repository, state.serviceDirectory(launch.name()), launch.name(),
-                    launch.module(), launch.port(), preferredPort(launch.port() + 1000), launch.config())));
+            for (int instance = 0; instance < instances(launch); instance++) {
+                instances.computeIfAbsent(launch.name(), name -> new ArrayList<>()).add(track(startInstance(launch, instance)));
+            }
         }
-        for (ServiceProcess process : processes) {
-            process.awaitReady(Duration.ofMinutes(2));
-            status(process.name() + " is ready at " + process.url());
+        for (List<ServiceProcess> processes : instances.values()) {
+            for (ServiceProcess process : processes) {
+                process.awaitReady(Duration.ofMinutes(3));
+                status(process.name() + " is ready at " + process.url());
+            }
         }
-        return new Services(gatewayPort, processes);
+        return new Services(List.copyOf(gatewayPorts), instances);
+    }
+
+    /**
+     * {@link Shape#replicas()}, except the backup verifier: one, as deploy/ runs it (each instance would verify
+     * every newest backup on its own cron, twice the restores and RestoreVerified events for nothing).
+     */
+    private int instances(Launch launch) {
+        return launch.name().equals(BACKUP_VERIFIER) ? 1 : shape.replicas();
+    }
+
+    /** The first instance keeps the process's name, directory and preferred ports (one of each is the platform as it was). */
+    private ServiceProcess startInstance(Launch launch, int instance) {
+        String name = instance == 0 ? launch.name() : launch.name() + "-" + (instance + 1);
+        int port = instance == 0 ? launch.port() : FreePorts.next();
+        int managementPort = instance == 0 ? preferredPort(launch.port() + 1000) : FreePorts.next();
+        Path directory = state.serviceDirectory(name);
+        Map<String, String> config = merged(launch.config(), launch.perInstance().of(instance, directory));
+        // every instance shares this machine's HOSTNAME, service-kit's prefix: the group's members say which instance they are
+        config.put("mp.messaging.connector.smallrye-kafka.client-id-prefix", name + "-");
+        return ServiceProcess.start(repository, directory, name, launch.module(), port, managementPort, config);
     }
 
     private static Map<String, String> merged(Map<String, String> first, Map<String, String> second) {
@@ -219,6 +304,7 @@ final class PlatformUp {
     private Map<String, String> describe(Infrastructure infrastructure, List<RunningCluster> clusters, Services services) {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("KAFKA_BOOTSTRAP_SERVERS", infrastructure.kafka().bootstrapServers());
+        environment.put("PIDS_KAFKA", joined(infrastructure.kafka().pids()));
         environment.put("OIDC_ISSUER", infrastructure.oidc().issuerUrl());
         environment.put("OIDC_STATE_DIR", infrastructure.oidc().stateDirectory().toString());
         environment.put("S3_ENDPOINT", infrastructure.s3().endpoint());
@@ -230,7 +316,13 @@ final class PlatformUp {
             environment.put(prefix + "_MANAGEMENT_URL", process.managementUrl());
         });
         environment.put("GATEWAY_HOST", "127.0.0.1");
-        environment.put("GATEWAY_PORT", Integer.toString(services.gatewayPort()));
+        environment.put("GATEWAY_PORT", Integer.toString(services.gatewayPorts().get(0)));
+        environment.put("GATEWAY_PORTS", joined(services.gatewayPorts()));
+        // PIDS_<PROCESS>: every instance's pid, in the order of GATEWAY_PORTS for the gateway;
+        // PIDS_ACCESS_SERVICE: both access-service processes, the service the way Kubernetes counts its pods
+        services.instances().forEach((name, processes) ->
+                environment.put("PIDS_" + name.toUpperCase().replace('-', '_'), joined(processes.stream().map(ServiceProcess::pid).toList())));
+        environment.put("PIDS_ACCESS_SERVICE", environment.get("PIDS_ACCESS_PROVISIONING") + " " + environment.get("PIDS_ACCESS_GATEWAY"));
         environment.put("GATEWAY_CA_FILE", state.pkiDirectory().resolve("server-ca.crt").toString());
         environment.put("NAIS_CONFIG_DIR", state.cliConfigDirectory().toString());
         for (RunningCluster cluster : clusters) {
@@ -257,7 +349,7 @@ final class PlatformUp {
                 "issuer=" + infrastructure.oidc().issuerUrl(),
                 "client-id=nais-cli",
                 "gateway.host=127.0.0.1",
-                "gateway.port=" + services.gatewayPort(),
+                "gateway.port=" + services.gatewayPorts().get(0),
                 "gateway.ca-file=" + state.pkiDirectory().resolve("server-ca.crt"),
                 "api.url=" + services.url("console-sync-service"),
                 "dba.url=" + services.url("dba-grant-service"),
@@ -284,6 +376,10 @@ final class PlatformUp {
                 the console: open %s/console in a browser; at the issuer's sign-in form
                   any username signs you in as %s
                 Ctrl-C stops everything.""".formatted(LOCAL_USER, environment.get("CONSOLE_URL"), LOCAL_USER));
+    }
+
+    private static String joined(List<?> values) {
+        return values.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" "));
     }
 
     private <T extends AutoCloseable> T track(T component) {

@@ -82,6 +82,10 @@ final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + managementPort;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     Path log() {
         return process.log();
     }

@@ -39,6 +39,7 @@ import io.nais.pg.events.Topics;
 import io.nais.pg.pki.CertificateAuthority;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.kafka.TestEventBus;
+import io.nais.pg.testsupport.fault.FaultProxy;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 
@@ -76,7 +77,7 @@ public final class ProvisioningBench {
     private static final int WARM_UP_ROUNDS = 3;
     private static final int WARM_UP_CLUSTERS = 10 * WARM_UP_ROUNDS;
     /**
-     * {@code -Dbench.clusterLatency=PT0.01S}: the measured clusters as if a network away (a {@link LatencyProxy}
+     * {@code -Dbench.clusterLatency=PT0.01S}: the measured clusters as if a network away (a {@link FaultProxy}
      * in front of each, for the service and the baseline alike), as clusters at another site are; 0 by default.
      */
     private static final Duration CLUSTER_LATENCY = Duration.parse(System.getProperty("bench.clusterLatency", "PT0S"));
@@ -263,16 +264,16 @@ public final class ProvisioningBench {
 
         void measure(String teamPrefix, List<PostgresCluster> clusters, Order order, CpuMeter meter)
                 throws Exception {
-            List<LatencyProxy> proxies = new ArrayList<>();
+            List<FaultProxy> proxies = new ArrayList<>();
             try {
                 if (!CLUSTER_LATENCY.isZero()) {
-                    clusters.forEach(pg -> proxies.add(LatencyProxy.start(pg.host(), pg.port(), CLUSTER_LATENCY)));
+                    clusters.forEach(pg -> proxies.add(FaultProxy.start(pg.host(), pg.port(), CLUSTER_LATENCY)));
                 }
                 List<Integer> ports = proxies.isEmpty() ? clusters.stream().map(PostgresCluster::port).toList()
-                        : proxies.stream().map(LatencyProxy::port).toList();
+                        : proxies.stream().map(FaultProxy::port).toList();
                 measure(teamPrefix, clusters, ports, order, meter);
             } finally {
-                proxies.forEach(LatencyProxy::close);
+                proxies.forEach(FaultProxy::close);
             }
         }
 

@@ -182,6 +182,16 @@ public final class ChildJvm implements AutoCloseable {
         return new IllegalStateException(message + "; log " + log + ", last lines:\n" + LogTail.of(log, 40));
     }
 
+    /** {@code kill -9}: the child gets no chance to shut down cleanly (a crash, for fault tests); returns once it is gone. */
+    public void kill() {
+        Reaper.deregister(this);
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         Reaper.deregister(this);

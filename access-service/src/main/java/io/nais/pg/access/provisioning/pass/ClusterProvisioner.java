@@ -88,6 +88,7 @@ public class ClusterProvisioner {
             if (work.isEmpty()) {
                 return;
             }
+            queue.markTried(clusterId, work.get());
             try {
                 pass(target.get(), work.get(), timings);
             } catch (SQLException e) {
@@ -101,7 +102,7 @@ public class ClusterProvisioner {
         Map<String, HumanRoleSpec> desired = timings.time("plan", () -> desiredRoles(cluster, work));
         List<String> refused = refuseUnnameable(desired);
         List<RoleOutcome> outcomes = timings.time("cluster", () -> converge(cluster, desired, work));
-        timings.run("announce", () -> announce(cluster, outcomes, refused));
+        timings.run("announce", () -> announce(cluster, outcomes, refused, retriedRoles(desired, work)));
         timings.run("done", () -> queue.done(cluster.clusterId(), work));
         // phase times of a pass, to see what bounds throughput (bench: -Dbench.trace=true)
         LOG.debugf("pass over %d roles: %s", desired.size(), timings);
@@ -213,11 +214,26 @@ public class ClusterProvisioner {
     }
 
     /**
+     * The wanted roles of people an earlier pass took and never finished: that pass may have changed the cluster
+     * and died before it announced, so this pass announces them even when it finds nothing to change.
+     */
+    private static Set<String> retriedRoles(Map<String, HumanRoleSpec> desired, ReconcileQueue.Pending work) {
+        Set<String> roles = new LinkedHashSet<>();
+        desired.forEach((roleName, spec) -> {
+            if (spec != null && work.retried().contains(AccessLevel.person(roleName))) {
+                roles.add(roleName);
+            }
+        });
+        return roles;
+    }
+
+    /**
      * Only a change is announced, so a replay or a duplicate emits nothing; all of a pass's events in one insert.
+     * The exception: a role in {@code retried} (an unfinished earlier pass may have made it) is announced as it is.
      * The log gets one line per pass that changed something, with its counts: the events are the record of each
      * role (a team sync used to write a log line per role, which cost more CPU than announcing it).
      */
-    private void announce(ClusterTarget cluster, List<RoleOutcome> outcomes, List<String> refused) {
+    private void announce(ClusterTarget cluster, List<RoleOutcome> outcomes, List<String> refused, Set<String> retried) {
         List<Envelope<?>> events = new ArrayList<>();
         for (String email : refused) {
             events.add(Envelope.of(PRODUCER, new HumanRoleRefused(cluster.clusterId(), cluster.team(), email,
@@ -231,7 +247,7 @@ public class ClusterProvisioner {
         Map<ReconcileResult, Integer> changes = new EnumMap<>(ReconcileResult.class);
         for (RoleOutcome outcome : outcomes) {
             ReconcileResult result = outcome.result();
-            if (result.provisioned()) {
+            if (result.provisioned() || result == ReconcileResult.NOOP && retried.contains(outcome.roleName())) {
                 events.add(Envelope.of(PRODUCER, new HumanRoleProvisioned(cluster.clusterId(), cluster.team(),
                         AccessLevel.person(outcome.roleName()), outcome.roleName(), false)));
             } else if (result == ReconcileResult.DELETED || result == ReconcileResult.DEACTIVATED) {

@@ -6,8 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -23,9 +25,12 @@ import jakarta.transaction.Transactional;
 @ApplicationScoped
 public class ReconcileQueue {
 
-    /** A cluster's claimed work; {@code marks} are the mark numbers {@link #done} clears. */
-    public record Pending(List<String> emails, List<Long> marks, boolean fullResync, boolean ensureGroups,
-                          int attempts) {
+    /**
+     * A cluster's claimed work; {@code marks} are the mark numbers {@link #done} clears; {@code retried} are the
+     * emails an earlier pass took and never finished ({@link #markTried}), whose changes may be unannounced.
+     */
+    public record Pending(List<String> emails, List<Long> marks, Set<String> retried, boolean fullResync,
+                          boolean ensureGroups, int attempts) {
     }
 
     private final DataSource dataSource;
@@ -209,26 +214,54 @@ public class ReconcileQueue {
             }
             List<String> emails = new ArrayList<>();
             List<Long> marks = new ArrayList<>();
+            Set<String> retried = new HashSet<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT email, mark FROM role_sync WHERE cluster_id = ? ORDER BY email")) {
+                    "SELECT email, mark, tried FROM role_sync WHERE cluster_id = ? ORDER BY email")) {
                 ps.setString(1, clusterId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         emails.add(rs.getString(1));
                         marks.add(rs.getLong(2));
+                        if (rs.getBoolean(3)) {
+                            retried.add(rs.getString(1));
+                        }
                     }
                 }
             }
             if (emails.isEmpty() && !full && !groups) {
                 return Optional.empty();
             }
-            return Optional.of(new Pending(emails, marks, full, groups, attempts));
+            return Optional.of(new Pending(emails, marks, retried, full, groups, attempts));
         } catch (SQLException e) {
             throw new IllegalStateException("could not claim cluster " + clusterId, e);
         }
     }
 
-    /** Clears exactly the marks the claim read (a newer mark stays) and resets the backoff. */
+    /**
+     * Records that a pass took these people's marks, in a transaction of its own that commits before the pass
+     * touches the cluster: should the pass die before its commit, the pass that claims the marks next knows that
+     * the cluster may have changed without an announcement ({@link Pending#retried}).
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void markTried(String clusterId, Pending work) {
+        if (work.emails().size() == work.retried().size()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE role_sync SET tried = true WHERE cluster_id = ? AND email = ANY (?) AND NOT tried")) {
+            ps.setString(1, clusterId);
+            ps.setArray(2, c.createArrayOf("text", work.emails().toArray()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not mark the work of cluster " + clusterId + " as tried", e);
+        }
+    }
+
+    /**
+     * Clears exactly the marks the claim read (a newer mark stays, no longer tried: this pass announced what it
+     * found) and resets the backoff.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void done(String clusterId, Pending work) {
         try (Connection c = dataSource.getConnection();
@@ -242,6 +275,16 @@ public class ReconcileQueue {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not clear work of cluster " + clusterId, e);
+        }
+        if (!work.emails().isEmpty()) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "UPDATE role_sync SET tried = false WHERE cluster_id = ? AND email = ANY (?) AND tried")) {
+                ps.setString(1, clusterId);
+                ps.setArray(2, c.createArrayOf("text", work.emails().toArray()));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not clear work of cluster " + clusterId, e);
+            }
         }
         update("""
                 UPDATE cluster_sync SET attempts = 0, last_error = NULL,

@@ -1,4 +1,4 @@
-package io.nais.pg.access.bench;
+package io.nais.pg.testsupport.fault;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,12 +16,22 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A TCP forwarder that delays every byte by a fixed time in each direction: a server on this machine as
- * if it were a network away (a cluster at another site, for a benchmark). Each direction of each
- * connection has a reader that stamps what arrives and a writer that passes it on once its time has come,
- * so the delay adds latency without limiting throughput.
+ * A TCP forwarder that puts a network between a client and a server on this machine, and can break it on
+ * command:
+ * <ul>
+ *   <li>{@linkplain #start(String, int, Duration) latency}: every byte arrives a fixed time late in each
+ *       direction (a cluster at another site, for a benchmark). Each direction of each connection has a reader
+ *       that stamps what arrives and a writer that passes it on once its time has come, so the delay adds
+ *       latency without limiting throughput;</li>
+ *   <li>{@link #sever()}: every connection ends and new ones are refused, as when a peer's host goes away
+ *       and the other side sees a reset: the server's backend notices at once;</li>
+ *   <li>{@link #partition()}: connections stay open but no byte passes either way, and new ones are accepted
+ *       and then hear nothing, as when a network path silently drops packets: neither side notices on its
+ *       own (the server's backend of an open transaction keeps its locks until a timeout ends it);</li>
+ *   <li>{@link #heal()}: bytes flow again (held bytes of a partition first, in order).</li>
+ * </ul>
  */
-public final class LatencyProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
 
     private static final byte[] END = new byte[0];
 
@@ -30,21 +40,29 @@ public final class LatencyProxy implements AutoCloseable {
     private final int targetPort;
     private final long delayNanos;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final Object gate = new Object();
     private volatile boolean open = true;
+    private volatile boolean severed;
+    private boolean partitioned; // guarded by gate
 
-    private LatencyProxy(ServerSocket server, String targetHost, int targetPort, Duration oneWay) {
+    private FaultProxy(ServerSocket server, String targetHost, int targetPort, Duration oneWay) {
         this.server = server;
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.delayNanos = oneWay.toNanos();
     }
 
+    /** Listens on a free loopback port and forwards to {@code targetHost:targetPort} at once. */
+    public static FaultProxy start(String targetHost, int targetPort) {
+        return start(targetHost, targetPort, Duration.ZERO);
+    }
+
     /** Listens on a free loopback port and forwards to {@code targetHost:targetPort}, {@code oneWay} late. */
-    public static LatencyProxy start(String targetHost, int targetPort, Duration oneWay) {
+    public static FaultProxy start(String targetHost, int targetPort, Duration oneWay) {
         try {
             ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            LatencyProxy proxy = new LatencyProxy(server, targetHost, targetPort, oneWay);
-            daemon("latency-proxy-accept-" + server.getLocalPort(), proxy::acceptUntilClosed);
+            FaultProxy proxy = new FaultProxy(server, targetHost, targetPort, oneWay);
+            daemon("fault-proxy-accept-" + server.getLocalPort(), proxy::acceptUntilClosed);
             return proxy;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -55,6 +73,28 @@ public final class LatencyProxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Ends every connection and refuses new ones until {@link #heal()}. */
+    public void sever() {
+        severed = true;
+        closeConnections();
+    }
+
+    /** Holds every byte, of open and new connections, until {@link #heal()}. */
+    public void partition() {
+        synchronized (gate) {
+            partitioned = true;
+        }
+    }
+
+    /** Forwards again: new connections are made, held bytes pass. */
+    public void heal() {
+        severed = false;
+        synchronized (gate) {
+            partitioned = false;
+            gate.notifyAll();
+        }
+    }
+
     private void acceptUntilClosed() {
         while (open) {
             Socket client;
@@ -62,6 +102,10 @@ public final class LatencyProxy implements AutoCloseable {
                 client = server.accept();
             } catch (IOException closed) {
                 continue; // close() ends the loop; anything else, keep serving the others
+            }
+            if (severed) {
+                closeQuietly(client); // the path is gone: the client sees its connection end at once
+                continue;
             }
             sockets.add(client);
             try {
@@ -77,12 +121,12 @@ public final class LatencyProxy implements AutoCloseable {
         }
     }
 
-    /** One direction: a reader stamps chunks, a writer sends each once its delay has passed. */
+    /** One direction: a reader stamps chunks, a writer sends each once its delay has passed and the path is up. */
     private void pipe(Socket from, Socket to) throws IOException {
         BlockingQueue<Chunk> chunks = new LinkedBlockingQueue<>();
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
-        daemon("latency-proxy-read", () -> {
+        daemon("fault-proxy-read", () -> {
             byte[] buffer = new byte[64 * 1024];
             try {
                 int read;
@@ -94,7 +138,7 @@ public final class LatencyProxy implements AutoCloseable {
             }
             chunks.add(new Chunk(System.nanoTime() + delayNanos, END));
         });
-        daemon("latency-proxy-write", () -> {
+        daemon("fault-proxy-write", () -> {
             try {
                 while (true) {
                     Chunk chunk = chunks.take();
@@ -102,6 +146,7 @@ public final class LatencyProxy implements AutoCloseable {
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
+                    awaitPathUp();
                     if (chunk.bytes() == END) {
                         to.shutdownOutput();
                         return;
@@ -110,9 +155,17 @@ public final class LatencyProxy implements AutoCloseable {
                     out.flush();
                 }
             } catch (IOException | InterruptedException closed) {
-                // the peer or close() ended the connection
+                // the peer, sever() or close() ended the connection
             }
         });
+    }
+
+    private void awaitPathUp() throws InterruptedException {
+        synchronized (gate) {
+            while (partitioned) {
+                gate.wait();
+            }
+        }
     }
 
     private record Chunk(long due, byte[] bytes) {
@@ -124,6 +177,13 @@ public final class LatencyProxy implements AutoCloseable {
         thread.start();
     }
 
+    private void closeConnections() {
+        for (Socket socket : sockets) {
+            closeQuietly(socket);
+            sockets.remove(socket);
+        }
+    }
+
     @Override
     public void close() {
         open = false;
@@ -132,7 +192,8 @@ public final class LatencyProxy implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        sockets.forEach(LatencyProxy::closeQuietly);
+        heal(); // writers waiting on a partition end with their sockets
+        closeConnections();
     }
 
     private static void closeQuietly(Socket socket) {

@@ -1,0 +1,353 @@
+package io.nais.pg.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nais.pg.events.EventTopic;
+import io.nais.pg.testsupport.kafka.KafkaBroker;
+import io.nais.pg.testsupport.oidc.OidcIssuer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code bin/local-platform up --replicas 2 --brokers 3}, as a person runs it: two instances of every
+ * service process (two gateways, each on its own port), three Kafka brokers in one KRaft quorum, and
+ * real clients (psql, pgjdbc, the dba-grant REST API). One platform for the class; the broker is
+ * killed in the last test, and {@code bin/local-platform down} stops everything at the end.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicatedPlatformTest {
+
+    private static final Path REPOSITORY = Path.of(System.getProperty("nais.repo.root", "..")).toAbsolutePath().normalize();
+    private static final String TEAM = "team-a";
+    private static final String CLUSTER_ID = "team-a/demo-app";
+    /** Generous bounds for a loaded 2-core machine: every wait polls and ends as soon as its condition holds. */
+    private static final Duration EVENTUALLY = Duration.ofSeconds(90);
+    private static final Duration GRANT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Path state;
+    private static Process up;
+    private static Map<String, String> environment;
+    private static OidcIssuer issuer;
+
+    @BeforeAll
+    static void platform() throws Exception {
+        state = Files.createTempDirectory("replicated-platform");
+        ProcessBuilder builder = new ProcessBuilder(REPOSITORY.resolve("bin/local-platform").toString(), "up",
+                "--replicas", "2", "--brokers", "3")
+                .directory(REPOSITORY.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(state.resolve("up.out").toFile());
+        builder.environment().put("NAIS_LOCAL_STATE", state.resolve("local").toString());
+        up = builder.start();
+        LocalState local = new LocalState(state.resolve("local"));
+        awaitTrue(() -> Files.exists(local.environmentFile()) || !up.isAlive(), Duration.ofMinutes(10), "platform.env");
+        assertThat(up.isAlive()).as("up is running; output:%n%s", read(state.resolve("up.out"))).isTrue();
+        environment = local.readEnvironment();
+        issuer = OidcIssuer.attach(Path.of(environment.get("OIDC_STATE_DIR")));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (up == null) {
+            return;
+        }
+        List<Long> pids = environment == null ? List.of() : allPids();
+        Commands.down(new LocalState(state.resolve("local")));
+        assertThat(up.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(pids).as("every broker and service instance stopped with down")
+                .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    @Test
+    @Order(1)
+    void platformEnvNamesEveryReplicaAndBroker() {
+        assertThat(list("GATEWAY_PORTS")).hasSize(2).contains(environment.get("GATEWAY_PORT"));
+        assertThat(list("PIDS_KAFKA")).hasSize(3);
+        for (String process : List.of("ACCESS_PROVISIONING", "ACCESS_GATEWAY", "DBA_GRANT_SERVICE", "BACKUP_SERVICE",
+                "CONSOLE_SYNC_SERVICE")) {
+            assertThat(list("PIDS_" + process)).as(process).hasSize(2);
+        }
+        assertThat(list("PIDS_BACKUP_VERIFIER")).as("one verifier, as deploy/ runs it").hasSize(1);
+        assertThat(list("PIDS_ACCESS_SERVICE")).hasSize(4);
+        assertThat(environment.get("KAFKA_BOOTSTRAP_SERVERS").split(",")).hasSize(3);
+    }
+
+    @Test
+    @Order(2)
+    void aNewMemberLogsInThroughEachGatewayReplica() throws Exception {
+        String member = addMember();
+        for (String port : list("GATEWAY_PORTS")) {
+            assertThat(psql(member, port, "select current_user")).as("through gateway port " + port).isEqualTo(member);
+        }
+    }
+
+    /** pgjdbc on one gateway replica, psql on the other; both sessions wait in a query when the member is removed. */
+    @Test
+    @Order(3)
+    void removingAMemberEndsTheirSessionsOnBothGatewayReplicas() throws Exception {
+        String member = addMember();
+        List<String> ports = list("GATEWAY_PORTS");
+        try (Connection jdbc = connect(member, ports.get(0))) {
+            CompletableFuture<String> jdbcEnded = sqlStateOfSleep(jdbc);
+            Process psql = psqlSleeping(member, ports.get(1));
+            awaitTrue(() -> sessionsOf(member) == 2, EVENTUALLY, "both sessions are open on the cluster");
+
+            Commands.membership(localState(), List.of(TEAM, member), false);
+
+            assertThat(jdbcEnded.get(EVENTUALLY.toSeconds(), TimeUnit.SECONDS)).as("pgjdbc's SQLSTATE").isEqualTo("57P01");
+            assertPsqlEndedWith57P01(psql);
+        }
+    }
+
+    /**
+     * One broker of three killed (the leader of the membership topic): a new member is provisioned and logs in
+     * through both gateways, and a DBA grant is requested, approved and expires, ending the DBA's sessions on
+     * both gateway replicas, all while the broker stays down.
+     */
+    @Test
+    @Order(4)
+    void withOneBrokerOfThreeKilledMembersAreProvisionedAndADbaGrantIsApprovedAndExpiresOnBothGateways()
+            throws Exception {
+        killMembershipLeader();
+
+        String member = addMember();
+        List<String> ports = list("GATEWAY_PORTS");
+        for (String port : ports) {
+            assertThat(psql(member, port, "select current_user")).as("through gateway port " + port).isEqualTo(member);
+        }
+
+        String dba = "dba-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String grant = requestGrant(dba);
+        awaitTrue(() -> approve(grant, member), EVENTUALLY, "a team-a member approves the grant");
+        awaitTrue(() -> "t".equals(queryOrNull(dba, ports.get(1), "select rolsuper from pg_roles where rolname = current_user")),
+                EVENTUALLY, "the DBA logs in as superuser through the second gateway");
+        try (Connection jdbc = connect(dba, ports.get(0))) {
+            CompletableFuture<String> jdbcEnded = sqlStateOfSleep(jdbc);
+            Process psql = psqlSleeping(dba, ports.get(1));
+            awaitTrue(() -> sessionsOf(dba) == 2, EVENTUALLY, "both DBA sessions are open on the cluster");
+
+            assertThat(jdbcEnded.get(GRANT.plus(EVENTUALLY).toSeconds(), TimeUnit.SECONDS)).as("pgjdbc's SQLSTATE")
+                    .isEqualTo("57P01");
+            assertPsqlEndedWith57P01(psql);
+        }
+        assertThat(list("PIDS_KAFKA").stream().map(Long::parseLong).filter(ReplicatedPlatformTest::alive))
+                .as("the killed broker stayed down throughout").hasSize(2);
+    }
+
+    // --- the platform's state ---------------------------------------------------------------------------
+
+    private static LocalState localState() {
+        return new LocalState(state.resolve("local"));
+    }
+
+    private static List<String> list(String variable) {
+        return Arrays.asList(environment.get(variable).trim().split(" +"));
+    }
+
+    private static List<Long> allPids() {
+        List<Long> pids = new ArrayList<>();
+        environment.forEach((key, value) -> {
+            if (key.startsWith("PIDS_")) {
+                Arrays.stream(value.trim().split(" +")).map(Long::parseLong).forEach(pids::add);
+            }
+        });
+        return pids;
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** kill -9 of the broker leading the membership topic's first partition (node.id n is PIDS_KAFKA's n-th). */
+    private static void killMembershipLeader() throws Exception {
+        String topic = EventTopic.TEAM_MEMBERSHIP.topicName();
+        int leader;
+        try (var admin = KafkaBroker.attach(environment.get("KAFKA_BOOTSTRAP_SERVERS")).admin()) {
+            leader = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(0).leader().id();
+        }
+        long pid = Long.parseLong(list("PIDS_KAFKA").get(leader - 1));
+        ProcessHandle broker = ProcessHandle.of(pid).orElseThrow();
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+        broker.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    // --- members, grants ------------------------------------------------------------------------------
+
+    /** A new member of team-a, once its role exists in team-a/demo-app. */
+    private static String addMember() throws Exception {
+        String member = "member-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        Commands.membership(localState(), List.of(TEAM, member), true);
+        awaitTrue(() -> "1".equals(admin("select count(*) from pg_roles where rolname = '" + member + "'")), EVENTUALLY,
+                "the role of " + member + " exists");
+        return member;
+    }
+
+    private static String requestGrant(String dba) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("clusterId", CLUSTER_ID, "reason", "replicated platform test",
+                "duration", GRANT.toSeconds() + "s"));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(environment.get("DBA_GRANT_URL") + "/api/grants"))
+                .header("Authorization", "Bearer " + token(dba, "dba")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("request: %s", response.body()).isEqualTo(201);
+        return JSON.readTree(response.body()).get("id").asText();
+    }
+
+    /** True once the approval went through; a 403 while dba-grant-service has not yet seen the member is retried. */
+    private static boolean approve(String grant, String member) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create(environment.get("DBA_GRANT_URL") + "/api/grants/" + grant + "/approve"))
+                    .header("Authorization", "Bearer " + token(member)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return false;
+            }
+            JsonNode view = JSON.readTree(response.body());
+            assertThat(view.get("state").asText()).isEqualTo("GRANTED");
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String token(String email, String... groups) {
+        return issuer.token().subject(email).email(email).groups(groups).sign();
+    }
+
+    // --- clients ----------------------------------------------------------------------------------------
+
+    /** pgjdbc through one gateway replica, as {@code email} with a token. */
+    private static Connection connect(String email, String port) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", email);
+        properties.setProperty("password", token(email));
+        properties.setProperty("sslmode", "verify-full");
+        properties.setProperty("sslrootcert", environment.get("GATEWAY_CA_FILE"));
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/"
+                + URLEncoder.encode(CLUSTER_ID, StandardCharsets.UTF_8), properties);
+    }
+
+    /** Runs a long sleep on the connection; completes with the SQLSTATE that ended it (null if it returned). */
+    private static CompletableFuture<String> sqlStateOfSleep(Connection connection) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("select pg_sleep(600)");
+                return null;
+            } catch (SQLException ended) {
+                return ended.getSQLState();
+            }
+        });
+    }
+
+    private static ProcessBuilder psqlCommand(String email, String port, String sql) {
+        String conninfo = "host=127.0.0.1 port=" + port + " dbname=" + CLUSTER_ID + " user=" + email
+                + " sslmode=verify-full sslrootcert=" + environment.get("GATEWAY_CA_FILE");
+        ProcessBuilder builder = new ProcessBuilder("psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=sqlstate",
+                conninfo, "-c", sql).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", token(email));
+        return builder;
+    }
+
+    /** psql through one gateway replica; its output, or a failure with it. */
+    private static String psql(String email, String port, String sql) throws Exception {
+        String out = queryOrNull(email, port, sql);
+        assertThat(out).as("psql through port %s", port).isNotNull();
+        return out;
+    }
+
+    /** psql's output through a gateway, or null when it failed. */
+    private static String queryOrNull(String email, String port, String sql) {
+        return outputOrNull(psqlCommand(email, port, sql));
+    }
+
+    /** A command's output, or null when it failed. */
+    private static String outputOrNull(ProcessBuilder command) {
+        try {
+            Process psql = command.start();
+            String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return psql.waitFor() == 0 ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Process psqlSleeping(String email, String port) throws IOException {
+        return psqlCommand(email, port, "select pg_sleep(600)").start();
+    }
+
+    /** psql reports the server's FATAL 57P01 and exits non-zero (2: the connection went bad). */
+    private static void assertPsqlEndedWith57P01(Process psql) throws Exception {
+        assertThat(psql.waitFor(EVENTUALLY.toSeconds(), TimeUnit.SECONDS)).as("psql's session ended").isTrue();
+        String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(psql.exitValue()).as("psql's exit code; output: %s", out).isNotZero();
+        assertThat(out).as("psql's output (VERBOSITY=sqlstate)").contains("57P01");
+    }
+
+    /** Sessions of {@code role} on team-a/demo-app, as its admin sees them. */
+    private static int sessionsOf(String role) {
+        String count = admin("select count(*) from pg_stat_activity where usename = '" + role + "' and query like 'select pg_sleep%'");
+        return count == null ? 0 : Integer.parseInt(count);
+    }
+
+    /** psql as the cluster's admin (platform.env's admin URL); the output, or null when it failed. */
+    private static String admin(String sql) {
+        return outputOrNull(new ProcessBuilder("psql", "-X", "-At", environment.get("CLUSTER_TEAM_A_DEMO_APP_ADMIN_URL"), "-c", sql)
+                .redirectErrorStream(true));
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out waiting until " + what + "; up's output:\n" + read(state.resolve("up.out")));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "(" + e.getMessage() + ")";
+        }
+    }
+}
