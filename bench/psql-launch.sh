@@ -11,8 +11,11 @@
 #
 #   ./mvnw -B -q -pl cli -am package -DskipTests && bench/psql-launch.sh [RUNS=15] [OTHER_NAIS]
 #
-# OTHER_NAIS, another build's launcher (e.g. a checkout of main: its bin/nais), is measured
-# in the same run, interleaved, for a before/after comparison.
+# OTHER_NAIS, another build's launcher (e.g. a copy of main's cli/target/nais after its
+# install.sh ran there: the start-up archive names the jar by path), is measured in the same
+# run, interleaved, for a before/after comparison. Besides wall time each launch reports its
+# CPU (user+system of the JVM and what it waited for, less psql's own), which load on a shared
+# machine distorts far less.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
