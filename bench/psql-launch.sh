@@ -11,8 +11,11 @@
 #
 #   ./mvnw -B -q -pl cli -am package -DskipTests && bench/psql-launch.sh [RUNS=15] [OTHER_NAIS]
 #
-# OTHER_NAIS, another build's launcher (e.g. a checkout of main: its bin/nais), is measured
-# in the same run, interleaved, for a before/after comparison.
+# OTHER_NAIS, another build's launcher (e.g. a copy of main's cli/target/nais after its
+# install.sh ran there: the start-up archive names the jar by path), is measured in the same
+# run, interleaved, for a before/after comparison. Besides wall time each launch reports its
+# CPU (user+system of the JVM and what it waited for, less psql's own), which load on a shared
+# machine distorts far less.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -63,7 +66,17 @@ export NAIS_CONFIG_DIR="$work/config" NAIS_TOKEN="$token" NAIS_TEAM=team-a \
 direct="host=127.0.0.1 port=$port sslmode=verify-full sslrootcert=$work/ca.crt user=bench@example.com dbname=team-a/demo-app"
 
 now() { date +%s%N; }
-elapsed() { local start end; start=$(now); "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; end=$(now); echo $(( (end - start) / 1000000 )); }
+# measure <command…>: "<wall ms> <CPU ms>"; CPU is user+system of the command and the children
+# it waited for (GNU time's rusage), so a launch's includes psql's: the report subtracts the
+# direct psql's median from it.
+measure() {
+  local start end cpu
+  start=$(now)
+  /usr/bin/time -f '%U %S' -o "$work/cpu" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+  end=$(now)
+  cpu=$(awk '{printf "%d", ($1 + $2) * 1000}' "$work/cpu")
+  echo "$(( (end - start) / 1000000 )) $cpu"
+}
 
 launchers=(this); [[ -n $other ]] && launchers+=(other)
 launcher() { if [[ $1 == this ]]; then echo "$nais"; else echo "$other"; fi; }
@@ -72,18 +85,22 @@ for l in "${launchers[@]}"; do   # the first runs warm the file cache (and recor
 done
 for (( i = 0; i < runs; i++ )); do
   for l in "${launchers[@]}"; do
-    echo "$l-help $(elapsed "$(launcher "$l")" --help)"
-    echo "$l-psql $(elapsed "$(launcher "$l")" postgres psql demo-app -- -X -c 'select 1')"
+    echo "$l-help $(measure "$(launcher "$l")" --help)"
+    echo "$l-psql $(measure "$(launcher "$l")" postgres psql demo-app -- -X -c 'select 1')"
   done
-  echo "direct $(PGPASSWORD="$token" elapsed psql "$direct" -X -c 'select 1')"
+  echo "direct $(PGPASSWORD="$token" measure psql "$direct" -X -c 'select 1')"
 done > "$work/times"
 
-median() { awk -v k="$1" '$1 == k {print $2}' "$work/times" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf '%-60s %8s\n' "median of $runs interleaved runs" ms
+# median <key> <column>: column 2 is wall ms, 3 is CPU ms
+median() { awk -v k="$1" -v c="$2" '$1 == k {print $c}' "$work/times" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+psql_cpu=$(median direct 3)
+printf '%-60s %8s %8s\n' "median of $runs interleaved runs" "wall ms" "CPU ms"
 for l in "${launchers[@]}"; do
-  help=$(median "$l-help"); psql_ms=$(median "$l-psql")
-  printf '%-60s %8d\n' "$(launcher "$l") --help" "$help"
-  printf '%-60s %8d\n' "$(launcher "$l") postgres psql demo-app -- -c 'select 1'" "$psql_ms"
+  help=$(median "$l-help" 2); psql_ms=$(median "$l-psql" 2)
+  printf '%-60s %8d %8d\n' "$(launcher "$l") --help" "$help" "$(median "$l-help" 3)"
+  printf '%-60s %8d %8d\n' "$(launcher "$l") postgres psql demo-app -- -c 'select 1'" "$psql_ms" \
+    "$(( $(median "$l-psql" 3) - psql_cpu ))"
   awk -v p="$psql_ms" -v h="$help" 'BEGIN {printf "  ratio psql ÷ help: %.2fx (target ≤ 1.6x)\n", p / h}'
 done
-printf '%-60s %8d\n' "psql directly over TLS (scale)" "$(median direct)"
+printf '%-60s %8d %8d\n' "psql directly over TLS (scale)" "$(median direct 2)" "$psql_cpu"
+echo "CPU: user+system of the launch and what it waited for; a postgres psql launch's is less psql's own (the direct run's median)"

@@ -73,7 +73,7 @@ public final class CdsTraining {
         for (String[] command : new String[][] {{"--help"}, {"postgres", "proxy", "--help"}, {"postgres", "psql", "--help"},
                 {"auth", "--help"}, {"auth", "status"}, {"auth", "print-access-token"},
                 {"postgres", "psql", "app", "--", "-X", "-c", "select 1"}}) {
-            Nais.run(environment, discard, discard, command);
+            Nais.launch(environment, discard, discard, command);
         }
     }
 

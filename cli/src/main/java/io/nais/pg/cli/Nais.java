@@ -2,6 +2,7 @@ package io.nais.pg.cli;
 
 import io.nais.pg.cli.auth.AuthCommand;
 import io.nais.pg.cli.config.CliConfig;
+import io.nais.pg.cli.psql.PsqlCommand;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +35,13 @@ public final class Nais {
     }
 
     public static void main(String[] args) {
-        System.exit(run(Environment.ofProcess(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        System.exit(launch(Environment.ofProcess(), new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** What {@code main} does: {@link #run}, after giving {@code postgres psql} its {@link PsqlCommand#headStart head start}. */
+    static int launch(Environment environment, PrintWriter out, PrintWriter err, String... args) {
+        PsqlCommand.headStart(environment, args);
+        return run(environment, out, err, args);
     }
 
     /** Runs one command line; the seam tests use, with their own environment and writers. */

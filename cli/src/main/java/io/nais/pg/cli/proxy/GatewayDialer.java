@@ -14,6 +14,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,32 +31,74 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class GatewayDialer implements AutoCloseable {
 
+    /** A dialer started before the command line was parsed ({@link #headStart}), kept for the command that dials the same gateway. */
+    private static final AtomicReference<GatewayDialer> HEAD_START = new AtomicReference<>();
+
     private final String host;
     private final int port;
+    private final Path caFile;
     private final CompletableFuture<SSLContext> tls;
     private final AtomicReference<CompletableFuture<SSLSocket>> ahead = new AtomicReference<>();
 
     public GatewayDialer(String host, int port, SSLContext tls) {
-        this(host, port, CompletableFuture.completedFuture(tls));
+        this(host, port, null, CompletableFuture.completedFuture(tls));
     }
 
-    private GatewayDialer(String host, int port, CompletableFuture<SSLContext> tls) {
+    private GatewayDialer(String host, int port, Path caFile, CompletableFuture<SSLContext> tls) {
         this.host = host;
         this.port = port;
+        this.caFile = caFile;
         this.tls = tls;
     }
 
     /**
      * Loading the trust store costs a fifth of a second; it happens on another
      * thread while the proxy binds and announces itself, and the first
-     * connection waits for it if it must.
+     * connection waits for it if it must. A {@link #headStart} to this very
+     * gateway is taken over, with the connection it has dialed.
      */
     public static GatewayDialer fromConfig(CliConfig config, Route route) {
-        Path caFile = config.get(ConfigKey.GATEWAY_CA_FILE).map(Path::of).orElse(null);
+        Path caFile = caFile(config);
         if (caFile != null && !Files.isReadable(caFile)) {
             throw new CliException(ExitCode.CONFIG, "gateway.ca-file " + caFile + " cannot be read.");
         }
-        return new GatewayDialer(route.gatewayHost(), route.gatewayPort(), CompletableFuture.supplyAsync(() -> trusting(caFile)));
+        GatewayDialer early = HEAD_START.getAndSet(null);
+        if (early != null && early.host.equals(route.gatewayHost()) && early.port == route.gatewayPort()
+                && Objects.equals(early.caFile, caFile)) {
+            return early;
+        }
+        if (early != null) {
+            early.close();
+        }
+        return trustingAsync(route.gatewayHost(), route.gatewayPort(), caFile);
+    }
+
+    /**
+     * Starts dialing the configured gateway before the command line is even parsed
+     * ({@code nais postgres psql}, whose one connection is certain): the TLS handshake
+     * then runs on the second core while picocli builds its model of every command on
+     * the first. {@link #fromConfig} takes it over when the command's gateway is this one;
+     * a configuration that names no usable gateway starts nothing (the command says why).
+     */
+    public static void headStart(CliConfig config) {
+        Optional<String> host = config.get(ConfigKey.GATEWAY_HOST);
+        Path caFile = caFile(config);
+        if (host.isEmpty() || caFile != null && !Files.isReadable(caFile)) {
+            return;
+        }
+        try {
+            HEAD_START.set(trustingAsync(host.get(), config.requirePort(ConfigKey.GATEWAY_PORT), caFile).dialAhead());
+        } catch (CliException e) {
+            // an invalid port: the command reports it
+        }
+    }
+
+    private static GatewayDialer trustingAsync(String host, int port, Path caFile) {
+        return new GatewayDialer(host, port, caFile, CompletableFuture.supplyAsync(() -> trusting(caFile)));
+    }
+
+    private static Path caFile(CliConfig config) {
+        return config.get(ConfigKey.GATEWAY_CA_FILE).map(Path::of).orElse(null);
     }
 
     private SSLContext tls() {
@@ -76,6 +120,9 @@ public final class GatewayDialer implements AutoCloseable {
      * startup message arrives; an unused connection is closed by {@link #close}.
      */
     public GatewayDialer dialAhead() {
+        if (ahead.get() != null) {
+            return this; // dialed ahead already (a head start)
+        }
         ahead.set(CompletableFuture.supplyAsync(() -> {
             try (SetupDeadline deadline = SetupDeadline.start()) {
                 return dialNow(deadline, SetupTimer.start());

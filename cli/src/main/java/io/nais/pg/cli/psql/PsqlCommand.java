@@ -48,6 +48,27 @@ public final class PsqlCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "PSQL_ARGS", description = "Arguments for psql (put them after --).")
     List<String> psqlArguments = new ArrayList<>();
 
+    /**
+     * Called by {@code main} before the command line is parsed: for {@code postgres psql <app> …}
+     * the gateway is dialed from the configuration at once ({@link GatewayDialer#headStart}), so
+     * the TLS handshake overlaps picocli's start instead of following it. Only the words before
+     * {@code --} are looked at; {@code --gateway} or a help request start nothing.
+     */
+    public static void headStart(Environment environment, String... args) {
+        List<String> words = List.of(args);
+        int end = words.indexOf("--");
+        List<String> ours = end < 0 ? words : words.subList(0, end);
+        if (ours.size() < 3 || !ours.get(0).equals("postgres") || !ours.get(1).equals("psql")
+                || ours.stream().anyMatch(w -> w.startsWith("--gateway") || w.equals("--help") || w.equals("-h"))) {
+            return;
+        }
+        try {
+            GatewayDialer.headStart(CliConfig.load(environment));
+        } catch (CliException e) {
+            // an unreadable configuration: the command itself reports it
+        }
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         Environment environment = postgres.nais().environment();

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * as a person without a browser on that machine pastes it. A second issuer signs
  * people in without a form, as the local platform's does.
  *
- * <p>mock-oauth2-server offers no device authorization grant (RFC 8628), so
- * {@code --device} is proven here only where the issuer does not offer it.
+ * <p>{@code --device} runs against an issuer that offers the device authorization grant
+ * (RFC 8628, {@link OidcIssuer.Builder#deviceGrant}), where the HTTP client approves the
+ * printed code at the issuer's verification page, and against one that offers none.
  *
  * <p>mock-oauth2-server accepts any refresh token, so a refused renewal cannot
  * be provoked here; TokenHandlingTest proves that path with an issuer that
@@ -44,6 +45,8 @@ class LoginFlowTest {
 
     static OidcIssuer issuer;
     static OidcIssuer silentIssuer;
+    static OidcIssuer deviceIssuer;
+    static OidcIssuer hastyDeviceIssuer;
     @TempDir
     Path home;
 
@@ -51,12 +54,16 @@ class LoginFlowTest {
     static void startIssuers() {
         issuer = OidcIssuer.builder().loginAs(EMAIL, List.of()).loginForm().tokenLifetime(Duration.ofMinutes(10)).start();
         silentIssuer = OidcIssuer.builder().loginAs(EMAIL, List.of()).tokenLifetime(Duration.ofMinutes(10)).start();
+        deviceIssuer = OidcIssuer.builder().loginAs(EMAIL, List.of()).deviceGrant(Duration.ofMinutes(5), Duration.ofSeconds(1)).start();
+        hastyDeviceIssuer = OidcIssuer.builder().loginAs(EMAIL, List.of()).deviceGrant(Duration.ofSeconds(3), Duration.ofSeconds(1)).start();
     }
 
     @AfterAll
     static void stopIssuers() {
         issuer.close();
         silentIssuer.close();
+        deviceIssuer.close();
+        hastyDeviceIssuer.close();
     }
 
     Map<String, String> environment() {
@@ -171,6 +178,42 @@ class LoginFlowTest {
         }, "--device");
     }
 
+    @Test
+    void deviceLoginCompletesWhenThePersonApprovesThePrintedCodeOnAnotherDevice() throws Exception {
+        whileLoggingIn(environment(deviceIssuer), process -> {
+            URI verification = printedUrl(process);
+            assertThat(printedLines.get(0)).startsWith("Logging in with a device code");
+            String userCode = query(verification, "user_code");
+            assertThat(String.join("\n", printedLines)).contains("enter the code " + userCode);
+
+            HttpResponse<String> page = http().send(HttpRequest.newBuilder(verification).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.body()).contains(userCode);
+            HttpResponse<String> approved = http().send(HttpRequest.newBuilder(verification)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("user_code=" + userCode + "&decision=approve")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+
+            NaisProcess.Result ended = ended(process);
+            assertThat(ended.exitCode()).as(ended.err()).isZero();
+            assertThat(ended.err()).contains("Logged in as " + EMAIL + ".");
+            assertThat(verifiedEmail(new TokenCache(home.resolve("nais")).load().orElseThrow().accessToken(), deviceIssuer)).isEqualTo(EMAIL);
+        }, "--device");
+    }
+
+    @Test
+    void deviceCodeThatExpiresUnapprovedEndsTheLoginWithExitCode4() throws Exception {
+        whileLoggingIn(environment(hastyDeviceIssuer), process -> {
+            printedUrl(process);
+            assertThat(printedLines.get(0)).startsWith("Logging in with a device code");
+
+            NaisProcess.Result ended = ended(process);
+            assertThat(ended.exitCode()).isEqualTo(4);
+            assertThat(ended.err()).contains("The device code expired before the login was approved").contains("--device again");
+            assertThat(new TokenCache(home.resolve("nais")).load()).isEmpty();
+        }, "--device");
+    }
+
     /** The local platform's issuer signs its person in without a form: no browser, no paste. */
     @Test
     void anIssuerThatSignsInWithoutAskingNeedsNoBrowser() throws Exception {
@@ -264,6 +307,10 @@ class LoginFlowTest {
     }
 
     private static String verifiedEmail(String token) throws Exception {
+        return verifiedEmail(token, issuer);
+    }
+
+    private static String verifiedEmail(String token, OidcIssuer issuer) throws Exception {
         JwtConsumer consumer = new JwtConsumerBuilder().setExpectedIssuer(issuer.issuerUrl())
                 .setVerificationKey(issuer.signingKey().getPublicKey()).setSkipDefaultAudienceValidation().build();
         return consumer.processToClaims(token).getStringClaimValue("email");

@@ -39,7 +39,10 @@ import org.jose4j.lang.JoseException;
  * back with a code, and the tokens carry the {@link Builder#loginAs login identity}. With
  * {@link Builder#loginForm()} it shows its sign-in form first, as a real issuer does: a browser
  * types a username and, optionally, claims as JSON that replace the login identity's
- * ({@code {"sub": "...", "email": "..."}} signs in someone else).
+ * ({@code {"sub": "...", "email": "..."}} signs in someone else). With
+ * {@link Builder#deviceGrant} it also offers the device authorization grant (RFC 8628), which
+ * mock-oauth2-server lacks: discovery names {@code device_authorization_endpoint}, a person
+ * approves a user code at {@code <issuer>/device}, and the tokens are those of the code flow.
  */
 public final class OidcIssuer implements AutoCloseable {
 
@@ -47,7 +50,8 @@ public final class OidcIssuer implements AutoCloseable {
     /** Audience of the code-flow tokens and the default of minted ones. */
     public static final String DEFAULT_AUDIENCE = "nais-pg";
     public static final String DEFAULT_EMAIL = "developer@example.com";
-    private static final String MAIN = "no.nav.security.mock.oauth2.StandaloneMockOAuth2ServerKt";
+    /** mock-oauth2-server as its own standalone main starts it, plus the device grant when asked for. */
+    private static final String MAIN = "io.nais.pg.testsupport.runtime.oidc.IssuerMain";
 
     private final Path directory;
     private final int port;
@@ -146,6 +150,8 @@ public final class OidcIssuer implements AutoCloseable {
         private List<String> audience = List.of(DEFAULT_AUDIENCE);
         private Duration tokenLifetime = Duration.ofHours(1);
         private boolean loginForm;
+        private Duration deviceCodeLifetime;
+        private Duration devicePollInterval;
 
         private Builder() {
         }
@@ -175,16 +181,30 @@ public final class OidcIssuer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Offers the device authorization grant: device codes live {@code lifetime}, and a client
+         * polls every {@code interval} (sooner: {@code slow_down}).
+         */
+        public Builder deviceGrant(Duration lifetime, Duration interval) {
+            this.deviceCodeLifetime = lifetime;
+            this.devicePollInterval = interval;
+            return this;
+        }
+
         public OidcIssuer start() {
             Path directory = TempDirs.create("oidc");
             try {
                 int port = FreePorts.next();
                 EllipticCurveJsonWebKey key = newSigningKey();
                 writeState(directory, port, key);
+                Map<String, String> environment = new LinkedHashMap<>(Map.of("SERVER_HOSTNAME", FreePorts.HOST,
+                        "SERVER_PORT", Integer.toString(port), "JSON_CONFIG", jsonConfig(key), "LOG_LEVEL", "WARN"));
+                if (deviceCodeLifetime != null) {
+                    environment.put("DEVICE_GRANT_LIFETIME_SECONDS", Long.toString(deviceCodeLifetime.toSeconds()));
+                    environment.put("DEVICE_GRANT_INTERVAL_SECONDS", Long.toString(devicePollInterval.toSeconds()));
+                }
                 ChildJvm server = ChildJvm.start(new ChildJvm.Spec("oidc", "oidc", MAIN, "256m", List.of(), List.of(),
-                        Map.of("SERVER_HOSTNAME", FreePorts.HOST, "SERVER_PORT", Integer.toString(port),
-                                "JSON_CONFIG", jsonConfig(key), "LOG_LEVEL", "WARN"),
-                        directory));
+                        environment, directory));
                 OidcIssuer issuer = new OidcIssuer(directory, port, key, server);
                 Reaper.register(issuer);
                 server.awaitReady(() -> answers(issuer.discoveryUrl()), 60_000);

@@ -4,6 +4,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +15,9 @@ import java.util.List;
 
 /**
  * Reads the classpath a {@code test-support/runtimes/<name>} module recorded
- * with {@code dependency:build-classpath}. Entries are relative to the local
- * Maven repository, written as {@code $M2_REPO}.
+ * with {@code dependency:build-classpath}, plus the module's own jar (or classes
+ * directory). Entries are relative to the local Maven repository, written as
+ * {@code $M2_REPO}.
  */
 final class RuntimeClasspath {
 
@@ -23,7 +27,8 @@ final class RuntimeClasspath {
     static String of(String runtime) {
         String resource = "io/nais/pg/testsupport/runtime/" + runtime + ".classpath";
         String recorded;
-        try (InputStream in = RuntimeClasspath.class.getClassLoader().getResourceAsStream(resource)) {
+        URL location = RuntimeClasspath.class.getClassLoader().getResource(resource);
+        try (InputStream in = location == null ? null : location.openStream()) {
             if (in == null) {
                 throw new IllegalStateException("missing " + resource + ": build it with "
                         + "./mvnw -pl test-support/runtimes/" + runtime + " install");
@@ -42,7 +47,23 @@ final class RuntimeClasspath {
             }
             entries.add(path);
         }
+        entries.add(codeRoot(location, resource));
         return String.join(File.pathSeparator, entries);
+    }
+
+    /**
+     * The jar or classes directory that holds the recorded resource: a runtime module's own
+     * classes (the oidc runtime's main, for one) run in the child with its recorded classpath.
+     */
+    private static String codeRoot(URL location, String resource) {
+        String url = location.toString();
+        String root = url.startsWith("jar:") ? url.substring("jar:".length(), url.indexOf("!/"))
+                : url.substring(0, url.length() - resource.length());
+        try {
+            return Path.of(new URI(root)).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate " + resource + " at " + url, e);
+        }
     }
 
     private static Path localRepository() {

@@ -30,16 +30,20 @@ import org.junit.jupiter.api.Test;
 class OidcIssuerTest {
 
     static OidcIssuer issuer;
+    static OidcIssuer deviceIssuer;
     static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeAll
     static void start() {
         issuer = OidcIssuer.builder().loginAs("dev@example.com", List.of("team-a")).start();
+        deviceIssuer = OidcIssuer.builder().loginAs("dev@example.com", List.of("team-a"))
+                .deviceGrant(Duration.ofMinutes(5), Duration.ofSeconds(30)).start();
     }
 
     @AfterAll
     static void stop() {
         issuer.close();
+        deviceIssuer.close();
     }
 
     @Test
@@ -50,6 +54,54 @@ class OidcIssuerTest {
         assertThat(discovery.get("jwks_uri")).isEqualTo(issuer.jwksUrl());
         assertThat(discovery.get("token_endpoint")).isEqualTo(issuer.tokenEndpoint());
         assertThat(discovery.get("authorization_endpoint")).isEqualTo(issuer.authorizationEndpoint());
+        assertThat(discovery).as("no device grant unless asked for").doesNotContainKey("device_authorization_endpoint");
+    }
+
+    @Test
+    void deviceGrantPendsSlowsDownTooEagerPollsAndIssuesTheLoginIdentitysTokensOnceApproved() throws Exception {
+        Map<String, Object> discovery = getJson(deviceIssuer.discoveryUrl());
+        assertThat(discovery.get("issuer")).isEqualTo(deviceIssuer.issuerUrl());
+        String endpoint = (String) discovery.get("device_authorization_endpoint");
+        assertThat(endpoint).isEqualTo(deviceIssuer.issuerUrl() + "/device_authorization");
+
+        Map<String, Object> device = postForm(endpoint, Map.of("client_id", "nais-cli", "scope", "openid email offline_access"));
+        String userCode = (String) device.get("user_code");
+        assertThat(userCode).matches("[B-Z]{4}-[B-Z]{4}");
+        assertThat(device).containsEntry("verification_uri", deviceIssuer.issuerUrl() + "/device").containsEntry("interval", 30L);
+        Map<String, String> poll = Map.of("grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code", (String) device.get("device_code"), "client_id", "nais-cli");
+
+        assertThat(post(deviceIssuer.tokenEndpoint(), poll).body()).contains("\"authorization_pending\"");
+        assertThat(post(deviceIssuer.tokenEndpoint(), poll).body()).as("a poll within the interval").contains("\"slow_down\"");
+        assertThat(post(deviceIssuer.tokenEndpoint(), Map.of("grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code", (String) device.get("device_code"), "client_id", "another-client")).body()).contains("\"invalid_grant\"");
+
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create((String) device.get("verification_uri_complete"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("value=\"" + userCode + "\"");
+        HttpResponse<String> approved = post(deviceIssuer.issuerUrl() + "/device",
+                Map.of("user_code", userCode.toLowerCase(java.util.Locale.ROOT).replace("-", " "), "decision", "approve"));
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+
+        Map<String, Object> tokens = postForm(deviceIssuer.tokenEndpoint(), poll);
+        JwtClaims access = verifier(deviceIssuer).processToClaims((String) tokens.get("access_token"));
+        assertThat(access.getClaimValueAsString("email")).isEqualTo("dev@example.com");
+        Map<String, Object> refreshed = postForm(deviceIssuer.tokenEndpoint(), Map.of("grant_type", "refresh_token",
+                "refresh_token", (String) tokens.get("refresh_token"), "client_id", "nais-cli"));
+        assertThat(verifier(deviceIssuer).processToClaims((String) refreshed.get("access_token")).getSubject()).isEqualTo("dev@example.com");
+        assertThat(post(deviceIssuer.tokenEndpoint(), poll).body()).as("a device code is used once").contains("\"invalid_grant\"");
+    }
+
+    @Test
+    void deniedDeviceLoginIsAccessDenied() throws Exception {
+        Map<String, Object> device = postForm(deviceIssuer.issuerUrl() + "/device_authorization", Map.of("client_id", "nais-cli"));
+
+        post(deviceIssuer.issuerUrl() + "/device", Map.of("user_code", (String) device.get("user_code"), "decision", "deny"));
+
+        HttpResponse<String> answer = post(deviceIssuer.tokenEndpoint(), Map.of("grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code", (String) device.get("device_code"), "client_id", "nais-cli"));
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("\"access_denied\"");
     }
 
     @Test
@@ -117,6 +169,10 @@ class OidcIssuerTest {
     }
 
     private static JwtConsumer verifier() {
+        return verifier(issuer);
+    }
+
+    private static JwtConsumer verifier(OidcIssuer issuer) {
         return new JwtConsumerBuilder()
                 .setVerificationKeyResolver(new HttpsJwksVerificationKeyResolver(new HttpsJwks(issuer.jwksUrl())))
                 .setExpectedIssuer(issuer.issuerUrl())
@@ -133,11 +189,15 @@ class OidcIssuerTest {
     }
 
     private static Map<String, Object> postForm(String url, Map<String, String> form) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form(form))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = post(url, form);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JsonUtil.parseJson(response.body());
+    }
+
+    private static HttpResponse<String> post(String url, Map<String, String> form) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(form))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String form(Map<String, String> values) {
