@@ -1,5 +1,10 @@
 package io.nais.pg.access.provisioning.pass;
 
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -7,26 +12,43 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.nais.pg.access.AccessMode;
+import io.nais.pg.access.provisioning.model.ReconcileResult;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * {@code nais_provisioning_clusters_failing}: live clusters whose last reconcile pass failed and that wait for
- * a retry (alert NaisPgProvisioningFailing, deploy/base/alerts.yaml). Read from the reconcile queue at scrape
- * time, so every replica reports the same number and a restart loses nothing; NaN while the database cannot
- * answer (the scrape still succeeds, and the datasource's readiness check reports the database).
+ * What an operator reads about provisioning (docs/operations.md, "Metrics"; alerts in deploy/base/alerts.yaml):
+ * <ul>
+ *   <li>{@code nais_provisioning_clusters_failing}: live clusters whose last pass failed and that wait for a
+ *       retry;</li>
+ *   <li>{@code nais_provisioning_oldest_mark_age_seconds}: how long the oldest person marked dirty has waited
+ *       for a pass, so "provisioning is behind" is one number;</li>
+ *   <li>{@code nais_provisioning_pass_duration_seconds{outcome}}: passes that did work, ok or failed;</li>
+ *   <li>{@code nais_provisioning_roles_total{result}}: roles created, altered, dropped or deactivated.</li>
+ * </ul>
+ * The gauges are read from the reconcile queue at scrape time, so every replica reports the same number and a
+ * restart loses nothing; NaN while the database cannot answer (the scrape still succeeds, and the datasource's
+ * readiness check reports the database). No label names a cluster or a person.
  */
 @ApplicationScoped
 class ProvisioningMeters {
 
     static final String FAILING_CLUSTERS = "nais.provisioning.clusters.failing";
+    static final String OLDEST_MARK_AGE = "nais.provisioning.oldest.mark.age.seconds";
+    static final String PASS_DURATION = "nais.provisioning.pass.duration";
+    static final String ROLES = "nais.provisioning.roles";
     private static final Logger LOG = Logger.getLogger(ProvisioningMeters.class);
 
     private final ReconcileQueue queue;
     private final MeterRegistry meters;
     private final AccessMode mode;
+    private final Map<ReconcileResult, Counter> roles = new EnumMap<>(ReconcileResult.class);
+    private Timer passOk;
+    private Timer passFailed;
 
     ProvisioningMeters(ReconcileQueue queue, MeterRegistry meters,
                        @ConfigProperty(name = "nais.access.mode") AccessMode mode) {
@@ -40,16 +62,52 @@ class ProvisioningMeters {
         if (!mode.provisions()) {
             return;
         }
-        Gauge.builder(FAILING_CLUSTERS, this, ProvisioningMeters::failingClustersOrNaN)
-                .description("clusters whose last reconcile pass failed (retrying with backoff)").register(meters);
+        fromQueue(FAILING_CLUSTERS, "clusters whose last reconcile pass failed (retrying with backoff)",
+                ReconcileQueue::failingClusters);
+        fromQueue(OLDEST_MARK_AGE, "age of the oldest person waiting for a pass on a live cluster (0: none)",
+                ReconcileQueue::oldestMarkAgeSeconds);
+        passOk = passTimer("ok");
+        passFailed = passTimer("failed");
+        roles.put(ReconcileResult.CREATED, roleCounter("created"));
+        roles.put(ReconcileResult.PATCHED, roleCounter("altered"));
+        roles.put(ReconcileResult.DELETED, roleCounter("dropped"));
+        roles.put(ReconcileResult.DEACTIVATED, roleCounter("deactivated"));
     }
 
-    private double failingClustersOrNaN() {
-        try {
-            return queue.failingClusters();
-        } catch (RuntimeException e) {
-            LOG.debugf("failing clusters not counted: %s", e.getMessage());
-            return Double.NaN;
-        }
+    void passed(Duration duration, boolean ok) {
+        (ok ? passOk : passFailed).record(duration);
+    }
+
+    /** The roles a committed pass changed, by result. */
+    void changed(Map<ReconcileResult, Integer> changes) {
+        changes.forEach((result, count) -> {
+            Counter counter = roles.get(result);
+            if (counter != null) {
+                counter.increment(count);
+            }
+        });
+    }
+
+    private void fromQueue(String name, String description, ToDoubleFunction<ReconcileQueue> read) {
+        Gauge.builder(name, queue, q -> {
+            try {
+                return read.applyAsDouble(q);
+            } catch (RuntimeException e) {
+                LOG.debugf("%s not read: %s", name, e.getMessage());
+                return Double.NaN;
+            }
+        }).description(description).register(meters);
+    }
+
+    private Timer passTimer(String outcome) {
+        return Timer.builder(PASS_DURATION).tag("outcome", outcome)
+                .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofSeconds(1),
+                        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2))
+                .description("reconcile passes of one cluster that claimed work").register(meters);
+    }
+
+    private Counter roleCounter(String result) {
+        return Counter.builder(ROLES).tag("result", result)
+                .description("human roles changed by committed passes").register(meters);
     }
 }
