@@ -3,19 +3,17 @@ package io.nais.pg.dbagrant.expiry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.nais.pg.dbagrant.model.Grant;
 import io.nais.pg.dbagrant.model.GrantState;
 import io.nais.pg.dbagrant.request.GrantStore;
+import io.nais.pg.kit.metrics.DatabaseGauge;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -27,8 +25,8 @@ import io.quarkus.runtime.StartupEvent;
  *   <li>{@code nais_dba_grant_expiry_lateness_seconds}: for each grant expired, how long after its
  *       {@code expiresAt} that was (the timer's interval, normally).</li>
  * </ul>
- * The gauges are read from the database at scrape time: every replica reports the same, a restart loses
- * nothing, NaN while the database cannot answer. No label names a person, a team or a cluster.
+ * The gauges are read from the database at scrape time ({@link DatabaseGauge}). No label names a person, a team
+ * or a cluster.
  */
 @ApplicationScoped
 public class GrantMeters {
@@ -36,7 +34,6 @@ public class GrantMeters {
     static final String GRANTS = "nais.dba.grants";
     static final String OVERDUE = "nais.dba.grant.overdue.seconds";
     static final String LATENESS = "nais.dba.grant.expiry.lateness";
-    private static final Logger LOG = Logger.getLogger(GrantMeters.class);
 
     private final GrantStore grants;
     private final MeterRegistry meters;
@@ -52,31 +49,20 @@ public class GrantMeters {
     }
 
     void register(@Observes StartupEvent startup) {
-        fromStore("pending", store -> store.count(GrantState.REQUESTED));
-        fromStore("active", store -> store.count(GrantState.GRANTED));
-        Gauge.builder(OVERDUE, grants, store -> read(OVERDUE, s -> s.overdueSeconds(Instant.now())))
-                .description("seconds the most overdue grant still in force is past its expiry (0: none)")
-                .register(meters);
+        String counted = "DBA grants: pending a decision, active (in force)";
+        DatabaseGauge.register(meters, GRANTS, Tags.of("state", "pending"), counted,
+                () -> grants.count(GrantState.REQUESTED));
+        DatabaseGauge.register(meters, GRANTS, Tags.of("state", "active"), counted,
+                () -> grants.count(GrantState.GRANTED));
+        DatabaseGauge.register(meters, OVERDUE, Tags.empty(),
+                "seconds the most overdue grant still in force is past its expiry (0: none)",
+                () -> grants.overdueSeconds(Instant.now()));
     }
 
     /** The grants a committed expiry run ended at {@code now}. */
     void expired(List<Grant> expired, Instant now) {
         for (Grant grant : expired) {
             lateness.record(Duration.between(grant.expiresAt(), now));
-        }
-    }
-
-    private void fromStore(String state, ToDoubleFunction<GrantStore> count) {
-        Gauge.builder(GRANTS, grants, store -> read(GRANTS, count)).tag("state", state)
-                .description("DBA grants: pending a decision, active (in force)").register(meters);
-    }
-
-    private double read(String name, ToDoubleFunction<GrantStore> query) {
-        try {
-            return query.applyAsDouble(grants);
-        } catch (RuntimeException e) {
-            LOG.debugf("%s not read: %s", name, e.getMessage());
-            return Double.NaN;
         }
     }
 }

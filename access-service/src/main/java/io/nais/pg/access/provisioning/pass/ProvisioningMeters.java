@@ -3,20 +3,18 @@ package io.nais.pg.access.provisioning.pass;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import io.nais.pg.access.AccessMode;
 import io.nais.pg.access.provisioning.model.ReconcileResult;
+import io.nais.pg.kit.metrics.DatabaseGauge;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 
@@ -30,9 +28,8 @@ import io.quarkus.runtime.StartupEvent;
  *   <li>{@code nais_provisioning_pass_duration_seconds{outcome}}: passes that did work, ok or failed;</li>
  *   <li>{@code nais_provisioning_roles_total{result}}: roles created, altered, dropped or deactivated.</li>
  * </ul>
- * The gauges are read from the reconcile queue at scrape time, so every replica reports the same number and a
- * restart loses nothing; NaN while the database cannot answer (the scrape still succeeds, and the datasource's
- * readiness check reports the database). No label names a cluster or a person.
+ * The gauges are read from the reconcile queue at scrape time ({@link DatabaseGauge}). No label names a cluster
+ * or a person.
  */
 @ApplicationScoped
 class ProvisioningMeters {
@@ -41,20 +38,26 @@ class ProvisioningMeters {
     static final String OLDEST_MARK_AGE = "nais.provisioning.oldest.mark.age.seconds";
     static final String PASS_DURATION = "nais.provisioning.pass.duration";
     static final String ROLES = "nais.provisioning.roles";
-    private static final Logger LOG = Logger.getLogger(ProvisioningMeters.class);
 
     private final ReconcileQueue queue;
     private final MeterRegistry meters;
     private final AccessMode mode;
     private final Map<ReconcileResult, Counter> roles = new EnumMap<>(ReconcileResult.class);
-    private Timer passOk;
-    private Timer passFailed;
+    private final Timer passOk;
+    private final Timer passFailed;
 
+    /** The pass and role meters exist from the start, whichever StartupEvent observer runs first. */
     ProvisioningMeters(ReconcileQueue queue, MeterRegistry meters,
                        @ConfigProperty(name = "nais.access.mode") AccessMode mode) {
         this.queue = queue;
         this.meters = meters;
         this.mode = mode;
+        passOk = passTimer("ok");
+        passFailed = passTimer("failed");
+        roles.put(ReconcileResult.CREATED, roleCounter("created"));
+        roles.put(ReconcileResult.PATCHED, roleCounter("altered"));
+        roles.put(ReconcileResult.DELETED, roleCounter("dropped"));
+        roles.put(ReconcileResult.DEACTIVATED, roleCounter("deactivated"));
     }
 
     /** Only where provisioning runs: the gateway's read-only login may not read the reconcile queue. */
@@ -62,16 +65,10 @@ class ProvisioningMeters {
         if (!mode.provisions()) {
             return;
         }
-        fromQueue(FAILING_CLUSTERS, "clusters whose last reconcile pass failed (retrying with backoff)",
-                ReconcileQueue::failingClusters);
-        fromQueue(OLDEST_MARK_AGE, "age of the oldest person waiting for a pass on a live cluster (0: none)",
-                ReconcileQueue::oldestMarkAgeSeconds);
-        passOk = passTimer("ok");
-        passFailed = passTimer("failed");
-        roles.put(ReconcileResult.CREATED, roleCounter("created"));
-        roles.put(ReconcileResult.PATCHED, roleCounter("altered"));
-        roles.put(ReconcileResult.DELETED, roleCounter("dropped"));
-        roles.put(ReconcileResult.DEACTIVATED, roleCounter("deactivated"));
+        DatabaseGauge.register(meters, FAILING_CLUSTERS, Tags.empty(),
+                "clusters whose last reconcile pass failed (retrying with backoff)", queue::failingClusters);
+        DatabaseGauge.register(meters, OLDEST_MARK_AGE, Tags.empty(),
+                "age of the oldest person waiting for a pass on a live cluster (0: none)", queue::oldestMarkAgeSeconds);
     }
 
     void passed(Duration duration, boolean ok) {
@@ -86,17 +83,6 @@ class ProvisioningMeters {
                 counter.increment(count);
             }
         });
-    }
-
-    private void fromQueue(String name, String description, ToDoubleFunction<ReconcileQueue> read) {
-        Gauge.builder(name, queue, q -> {
-            try {
-                return read.applyAsDouble(q);
-            } catch (RuntimeException e) {
-                LOG.debugf("%s not read: %s", name, e.getMessage());
-                return Double.NaN;
-            }
-        }).description(description).register(meters);
     }
 
     private Timer passTimer(String outcome) {
