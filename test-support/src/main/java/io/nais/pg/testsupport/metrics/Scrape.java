@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -57,10 +58,6 @@ public final class Scrape {
         return text;
     }
 
-    public List<Sample> samples() {
-        return samples;
-    }
-
     /** Whether a metric family (a counter's {@code _total}, a histogram's base name, a gauge) has a sample. */
     public boolean hasFamily(String family) {
         return samples.stream().anyMatch(s -> FAMILY_SUFFIXES.stream().anyMatch(x -> s.name().equals(family + x)));
@@ -68,7 +65,7 @@ public final class Scrape {
 
     /** The names of every sample in the scrape. */
     public Set<String> names() {
-        return samples.stream().map(Sample::name).collect(Collectors.toCollection(java.util.TreeSet::new));
+        return samples.stream().map(Sample::name).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**
@@ -83,15 +80,5 @@ public final class Scrape {
         return samples.stream().filter(s -> s.name().equals(name))
                 .filter(s -> s.labels().entrySet().containsAll(wanted.entrySet()))
                 .mapToDouble(Sample::value).sum();
-    }
-
-    /** Whether any sample of that name has those labels. */
-    public boolean has(String name, String... labels) {
-        Map<String, String> wanted = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < labels.length; i += 2) {
-            wanted.put(labels[i], labels[i + 1]);
-        }
-        return samples.stream().anyMatch(s -> s.name().equals(name)
-                && s.labels().entrySet().containsAll(wanted.entrySet()));
     }
 }
