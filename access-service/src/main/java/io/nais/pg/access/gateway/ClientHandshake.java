@@ -61,6 +61,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     private final SessionRegistry sessions;
     private final SessionStart starts;
     private final RefusalRecords refusals;
+    private final GatewayMeters meters;
     private final SslContext serverTls;
     private Phase phase = Phase.STARTUP;
     private boolean tls;
@@ -70,11 +71,15 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     private String verifiedEmail;
     private String knownCluster;
     private Future<?> startupTimeout;
+    /** When the client connected: a login's duration, as the client waits for it, TLS handshake included. */
+    private long connectedNanos;
     private final PgError overLimit;
 
     /** @param overLimit when not null, every login on this connection is refused with it (connection limit) */
     ClientHandshake(Limits limits, LoginCheck logins, BackendConnector backends, SessionRegistry sessions,
-                    SessionStart starts, RefusalRecords refusals, SslContext serverTls, PgError overLimit) {
+                    SessionStart starts, RefusalRecords refusals, GatewayMeters meters, SslContext serverTls,
+                    PgError overLimit) {
+        this.meters = meters;
         this.limits = limits;
         this.logins = logins;
         this.backends = backends;
@@ -87,6 +92,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        connectedNanos = System.nanoTime();
         clientAddress = address(ctx.channel());
         Duration limit = limits.startupTimeout();
         // slowloris: a client that does not finish logging in within the limit is dropped
@@ -253,6 +259,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         client.write(Messages.backendKeyData(ctx.alloc(), session.gatewayKey()));
         client.writeAndFlush(backend.readyForQuery());
         phase = Phase.RELAYING;
+        meters.accepted(connectedNanos);
         startupTimeout.cancel(false);
         starts.start(session);
         ctx.pipeline().remove(this);
@@ -262,6 +269,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, PgError error, String reason) {
         phase = Phase.REFUSED;
         ctx.channel().config().setAutoRead(false);
+        meters.refused(reason, connectedNanos);
         record(reason, error.sqlState());
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(Messages.errorResponse(ctx.alloc(), error)).addListener(ChannelFutureListener.CLOSE);

@@ -56,6 +56,7 @@ public final class GatewayServer implements AutoCloseable {
     private final int maxStartupPacket;
     private final SessionRegistry sessions;
     private final RefusalRecords refusals;
+    private final GatewayMeters meters;
     /** A connection's handshake, given whether it is refused for the connection limit (null: it is not). */
     private final Function<PgError, ClientHandshake> handshakes;
     private final int maxConnections;
@@ -77,15 +78,15 @@ public final class GatewayServer implements AutoCloseable {
      */
     public static GatewayServer create(GatewaySettings settings, AccessDirectory directory, SessionEvents events,
                                        Executor blocking) {
-        return create(settings, directory, events, blocking, StatementAudit.off());
+        return create(settings, directory, events, blocking, StatementAudit.off(), GatewayMeters.unexported());
     }
 
     /**
-     * As above, with statement audit; the caller owns {@code audit} and closes it after
+     * As above, with statement audit and meters; the caller owns {@code audit} and closes it after
      * the server (so statements of draining sessions are still delivered or spooled).
      */
     public static GatewayServer create(GatewaySettings settings, AccessDirectory directory, SessionEvents events,
-                                       Executor blocking, StatementAudit audit) {
+                                       Executor blocking, StatementAudit audit, GatewayMeters meters) {
         Clock clock = Clock.systemUTC();
         ClientCertificates certificates = new ClientCertificates(settings.clientCa(), settings.trustedClusterCas(),
                 settings.clientCertificateValidity(), clock);
@@ -97,14 +98,17 @@ public final class GatewayServer implements AutoCloseable {
         BackendConnector backends = new BackendConnector(certificates, settings.backendConnectTimeout(),
                 settings.verifyClusterHostname());
         SessionStart starts = new SessionStart(sessions, events, audit, blocking, clock,
-                settings.endSessionAtTokenExpiry());
+                settings.endSessionAtTokenExpiry(), meters);
         RefusalRecords refusals = new RefusalRecords(events, new RefusalThrottle(UNAUTHENTICATED_REFUSAL_WINDOW,
                 UNAUTHENTICATED_REFUSALS_TRACKED, clock), blocking);
         Supplier<SslContext> serverTls = CertificateFiles.rebuiltOnChange(settings.serverCertificate(),
                 GatewayServer::serverTls);
-        return new GatewayServer(settings.maxStartupPacket(), sessions, refusals, overLimit -> new ClientHandshake(
-                limits, logins, backends, sessions, starts, refusals, serverTls.get(), overLimit),
+        GatewayServer server = new GatewayServer(settings.maxStartupPacket(), sessions, refusals, meters,
+                overLimit -> new ClientHandshake(limits, logins, backends, sessions, starts, refusals, meters,
+                        serverTls.get(), overLimit),
                 settings.maxConnections(), settings.eventLoopThreads());
+        meters.openSessions(server);
+        return server;
     }
 
     private static SslContext serverTls(IssuedCertificate certificate) {
@@ -119,9 +123,10 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** @param handshakes each connection's handshake, whose phases were given what they use (see {@link #create}) */
-    GatewayServer(int maxStartupPacket, SessionRegistry sessions, RefusalRecords refusals,
+    GatewayServer(int maxStartupPacket, SessionRegistry sessions, RefusalRecords refusals, GatewayMeters meters,
                   Function<PgError, ClientHandshake> handshakes, int maxConnections, int eventLoopThreads) {
         this.maxStartupPacket = maxStartupPacket;
+        this.meters = meters;
         this.sessions = sessions;
         this.refusals = refusals;
         this.handshakes = handshakes;
@@ -204,6 +209,7 @@ public final class GatewayServer implements AutoCloseable {
                     "revoked:" + reason);
             ended++;
         }
+        meters.revoked(ended);
         return ended;
     }
 

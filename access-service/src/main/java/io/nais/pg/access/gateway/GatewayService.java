@@ -52,6 +52,7 @@ public class GatewayService {
      * a test JVM's next application start shares), and a meter left there would keep reading this gateway.
      */
     private final List<Meter> registered = new ArrayList<>();
+    private GatewayMeters gatewayMeters;
     private volatile GatewayServer server;
 
     GatewayService(GatewayConfig config, @ConfigProperty(name = "nais.access.mode") AccessMode mode,
@@ -74,13 +75,18 @@ public class GatewayService {
         registerAuditMeters(audit);
         GatewaySettings settings = ConfiguredGateway.settings(config);
         registerClientCaMeter(settings.clientCa());
-        server = GatewayServer.create(settings, directory, events, new RequestScopedExecutor(blocking), audit);
+        gatewayMeters = new GatewayMeters(meters);
+        server = GatewayServer.create(settings, directory, events, new RequestScopedExecutor(blocking), audit,
+                gatewayMeters);
         registerRefusalMeters(server);
         server.start(config.host(), config.port());
     }
 
     void onStop(@Observes ShutdownEvent shutdown) {
         registered.forEach(meters::remove);
+        if (gatewayMeters != null) {
+            gatewayMeters.remove();
+        }
         if (server != null) {
             server.drain(config.drainTimeout());
             audit.close();

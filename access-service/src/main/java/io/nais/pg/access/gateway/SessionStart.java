@@ -28,13 +28,15 @@ final class SessionStart {
     private final Executor blocking;
     private final Clock clock;
     private final Set<String> endAtTokenExpiry;
+    private final GatewayMeters meters;
 
     /**
      * @param blocking         publishes the session's events, which may block; never an event loop
      * @param endAtTokenExpiry cluster ids whose sessions end when the login token expires ("*" = all)
      */
     SessionStart(SessionRegistry sessions, SessionEvents events, StatementAudit audit, Executor blocking, Clock clock,
-                 Set<String> endAtTokenExpiry) {
+                 Set<String> endAtTokenExpiry, GatewayMeters meters) {
+        this.meters = meters;
         this.sessions = sessions;
         this.events = events;
         this.audit = audit;
@@ -61,6 +63,7 @@ final class SessionStart {
         session.client().closeFuture().addListener(f -> {
             session.backend().close();
             if (sessions.remove(session)) {
+                meters.relayed(session.bytesFromClient(), session.bytesToClient());
                 Instant closedAt = clock.instant();
                 String reason = session.endReason("connection-closed");
                 blocking.execute(() -> events.closed(session, reason, closedAt));

@@ -136,7 +136,7 @@ final class GatewayHarness {
     /** As above, with statement audit; the caller closes the gateway, then the audit. */
     GatewayServer startGateway(Map<String, String> overrides, StatementAudit audit) {
         GatewayServer other = GatewayServer.create(ConfiguredGateway.settings(config(overrides)), directory, events,
-                new RequestScopedExecutor(blocking), audit);
+                new RequestScopedExecutor(blocking), audit, GatewayMeters.unexported());
         other.start(PostgresCluster.HOST, 0);
         return other;
     }

@@ -66,6 +66,7 @@ public class BackupRunner {
     private final Outbox outbox;
     private final Clock clock;
     private final BackupConfig.Schedule settings;
+    private final BackupMeters meters;
     private final ExecutorService slots;
     private final ScheduledExecutorService timers;
     private final Map<UUID, AtomicLong> inProgress = new ConcurrentHashMap<>();
@@ -73,7 +74,8 @@ public class BackupRunner {
     private final String holder = UUID.randomUUID().toString();
 
     BackupRunner(ClusterRegistry clusters, BackupRuns runs, NightClaims nights, BackupPipeline pipeline,
-                 ClusterAdminConnections admin, Outbox outbox, Clock clock, BackupConfig config) {
+                 ClusterAdminConnections admin, Outbox outbox, Clock clock, BackupConfig config, BackupMeters meters) {
+        this.meters = meters;
         this.clusters = clusters;
         this.runs = runs;
         this.nights = nights;
@@ -159,6 +161,7 @@ public class BackupRunner {
                 Manifest manifest = dump(target.get(), backupId, startedAt);
                 recordCompleted(manifest, Duration.between(startedAt, clock.instant()), night);
             } catch (Exception e) {
+                meters.failed(Duration.between(startedAt, clock.instant()));
                 recordFailed(clusterId, backupId, e, lastAttempt(attempt) ? night : Optional.empty());
                 retryLater(clusterId, attempt, night);
             } finally {
@@ -207,6 +210,7 @@ public class BackupRunner {
             outbox.publish(Envelope.of(PRODUCER, new BackupCompleted(manifest.backupId(), manifest.clusterId(),
                     manifest.objectKey(), manifest.bytes(), manifest.sha256(), duration, manifest.pgVersion())));
         });
+        meters.completed(duration, manifest.bytes());
         LOG.infof("backup %s of %s completed: %d bytes in %d ms", manifest.backupId(), manifest.clusterId(),
                 manifest.bytes(), duration.toMillis());
     }

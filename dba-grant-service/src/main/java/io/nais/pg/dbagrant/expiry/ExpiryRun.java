@@ -16,6 +16,7 @@ import io.nais.pg.events.DbaAccessDenied;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.GrantExpired;
 import io.nais.pg.kit.outbox.Outbox;
+import io.nais.pg.kit.transaction.AfterCommit;
 
 /**
  * One batch of expiries in one transaction: the claimed rows change state and
@@ -30,8 +31,12 @@ public class ExpiryRun {
     private final GrantStore grants;
     private final Outbox outbox;
     private final DbaGrantConfig config;
+    private final GrantMeters meters;
+    private final AfterCommit afterCommit;
 
-    ExpiryRun(GrantStore grants, Outbox outbox, DbaGrantConfig config) {
+    ExpiryRun(GrantStore grants, Outbox outbox, DbaGrantConfig config, GrantMeters meters, AfterCommit afterCommit) {
+        this.meters = meters;
+        this.afterCommit = afterCommit;
         this.grants = grants;
         this.outbox = outbox;
         this.config = config;
@@ -47,6 +52,7 @@ public class ExpiryRun {
         }
         if (!expired.isEmpty()) {
             LOG.infof("expired %d grant(s)", expired.size());
+            afterCommit.run(() -> meters.expired(expired, now));
         }
         return expired;
     }

@@ -150,6 +150,40 @@ public class GrantStore {
         }
     }
 
+    /** How many grants are in {@code state} now (the operator's gauges). */
+    public long count(GrantState state) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM dba_grant WHERE state = ?")) {
+            s.setString(1, state.name());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count grants", e);
+        }
+    }
+
+    /**
+     * Seconds the most overdue grant is past its expiry and still GRANTED (0 when none is): non-zero beyond a
+     * timer interval means the timer is not firing (every replica down, or its runs failing).
+     */
+    public double overdueSeconds(Instant now) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                SELECT coalesce(extract(epoch FROM ?::timestamptz - min(expires_at)), 0) FROM dba_grant
+                 WHERE state = 'GRANTED' AND expires_at <= ?
+                """)) {
+            s.setObject(1, timestamp(now));
+            s.setObject(2, timestamp(now));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getDouble(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read overdue grants", e);
+        }
+    }
+
     /** Marks up to {@code limit} grants due at {@code now} EXPIRED and returns them (their state before is GRANTED). */
     public List<Grant> claimDue(Instant now, int limit) {
         return claim(CLAIM_DUE, null, now, limit);

@@ -11,16 +11,25 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nais.pg.events.Envelope;
+import io.nais.pg.kit.transaction.AfterCommit;
 
 /**
  * Remembers which events a consumer has applied, so a redelivered event is
- * recognised and skipped.
+ * recognised and skipped. Every consumer of every service records here, so
+ * this is also where {@code nais_events_processed_total{consumer}} counts the
+ * events applied, once their transaction committed (the consumer names are
+ * constants: a few series per service).
  */
 @ApplicationScoped
 public class Inbox {
@@ -36,10 +45,17 @@ public class Inbox {
             RETURNING event_id
             """;
 
-    private final DataSource dataSource;
+    static final String PROCESSED = "nais.events.processed";
 
-    Inbox(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final MeterRegistry meters;
+    private final AfterCommit afterCommit;
+    private final Map<String, Counter> processed = new ConcurrentHashMap<>();
+
+    Inbox(DataSource dataSource, MeterRegistry meters, AfterCommit afterCommit) {
         this.dataSource = dataSource;
+        this.meters = meters;
+        this.afterCommit = afterCommit;
     }
 
     /**
@@ -57,7 +73,11 @@ public class Inbox {
              PreparedStatement insert = connection.prepareStatement(RECORD)) {
             insert.setObject(1, eventId);
             insert.setString(2, consumer);
-            return insert.executeUpdate() == 1;
+            boolean first = insert.executeUpdate() == 1;
+            if (first) {
+                countAfterCommit(consumer, 1);
+            }
+            return first;
         } catch (SQLException e) {
             throw new IllegalStateException("could not record event " + eventId + " for " + consumer, e);
         }
@@ -86,6 +106,7 @@ public class Inbox {
                     first.add(rs.getObject(1, UUID.class));
                 }
             }
+            countAfterCommit(consumer, first.size());
             return first;
         } catch (SQLException e) {
             throw new IllegalStateException("could not record " + eventIds.size() + " events for " + consumer, e);
@@ -102,5 +123,14 @@ public class Inbox {
                 envelopes.stream().map(envelope -> envelope.metadata().id()).toList(), consumer));
         return envelopes.stream().<Envelope<?>>map(envelope -> envelope)
                 .filter(envelope -> first.remove(envelope.metadata().id())).toList();
+    }
+
+    private void countAfterCommit(String consumer, int events) {
+        if (events == 0) {
+            return;
+        }
+        Counter counter = processed.computeIfAbsent(consumer, name -> Counter.builder(PROCESSED).tag("consumer", name)
+                .description("events a consumer applied (first deliveries, committed)").register(meters));
+        afterCommit.run(() -> counter.increment(events));
     }
 }

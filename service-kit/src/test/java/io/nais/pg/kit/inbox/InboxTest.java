@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.testsupport.RealInfrastructure;
@@ -35,6 +36,9 @@ class InboxTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    MeterRegistry meters;
 
     @Test
     void secondDeliveryOfAnEventIsRecognised() {
@@ -62,6 +66,30 @@ class InboxTest {
         })).hasMessageContaining("handler failed");
 
         assertThat(firstDelivery(eventId, "consumer-a")).isTrue();
+    }
+
+    /** nais_events_processed_total{consumer}: what a consumer applied, counted once its transaction committed. */
+    @Test
+    void onlyCommittedFirstDeliveriesAreCountedAsProcessed() {
+        String consumer = "consumer-counted";
+        UUID applied = UUID.randomUUID();
+        UUID rolledBack = UUID.randomUUID();
+        double before = processed(consumer);
+
+        assertThat(firstDelivery(applied, consumer)).isTrue();
+        assertThat(firstDelivery(applied, consumer)).as("a redelivery").isFalse();
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            inbox.firstDelivery(rolledBack, consumer);
+            throw new IllegalStateException("handler failed");
+        })).hasMessageContaining("handler failed");
+        assertThat(firstDeliveries(List.of(UUID.randomUUID(), UUID.randomUUID(), applied), consumer)).hasSize(2);
+
+        assertThat(processed(consumer)).isEqualTo(before + 3);
+    }
+
+    private double processed(String consumer) {
+        var counter = meters.find(Inbox.PROCESSED).tag("consumer", consumer).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.nais.pg.access.provisioning.pass;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -35,6 +36,7 @@ import io.nais.pg.kit.logging.LogContext;
 import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.kit.logging.PhaseTimings;
 import io.nais.pg.kit.outbox.Outbox;
+import io.nais.pg.kit.transaction.AfterCommit;
 import io.nais.pg.access.provisioning.ProvisioningConfig;
 
 /**
@@ -58,10 +60,15 @@ public class ClusterProvisioner {
     private final DbaGrantProjection grants;
     private final LoginPathCheck loginPaths;
     private final DbaChangeWatch dbaChanges;
+    private final ProvisioningMeters meters;
+    private final AfterCommit afterCommit;
 
     ClusterProvisioner(ClusterProjection clusters, MembershipProjection members, ReconcileQueue queue,
                        AdminSessions sessions, Outbox outbox, ProvisioningConfig config, DbaGrantProjection grants,
-                       LoginPathCheck loginPaths, DbaChangeWatch dbaChanges) {
+                       LoginPathCheck loginPaths, DbaChangeWatch dbaChanges, ProvisioningMeters meters,
+                       AfterCommit afterCommit) {
+        this.meters = meters;
+        this.afterCommit = afterCommit;
         this.grants = grants;
         this.loginPaths = loginPaths;
         this.dbaChanges = dbaChanges;
@@ -89,9 +96,12 @@ public class ClusterProvisioner {
                 return;
             }
             queue.markTried(clusterId, work.get());
+            long started = System.nanoTime();
             try {
                 pass(target.get(), work.get(), timings);
+                meters.passed(Duration.ofNanos(System.nanoTime() - started), true);
             } catch (SQLException e) {
+                meters.passed(Duration.ofNanos(System.nanoTime() - started), false);
                 retryLater(clusterId, work.get(), e);
             }
         }
@@ -266,6 +276,7 @@ public class ClusterProvisioner {
         }
         if (!changes.isEmpty()) {
             LOG.infof("roles changed: %s", changes);
+            afterCommit.run(() -> meters.changed(changes));
         }
         outbox.publishAll(events);
     }

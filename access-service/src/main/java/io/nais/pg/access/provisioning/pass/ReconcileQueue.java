@@ -177,6 +177,23 @@ public class ReconcileQueue {
         }
     }
 
+    /**
+     * Seconds since the oldest mark on a live cluster was made (0 when nothing waits): how far provisioning is
+     * behind, whether its cluster is failing or the passes are slow.
+     */
+    public double oldestMarkAgeSeconds() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT coalesce(extract(epoch FROM now() - min(r.marked_at)), 0)
+                  FROM role_sync r JOIN cluster c ON c.cluster_id = r.cluster_id
+                 WHERE NOT c.removed
+                """); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getDouble(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reconcile queue query failed", e);
+        }
+    }
+
     /** Clusters with work whose backoff has passed. */
     @Transactional
     public List<String> due() {

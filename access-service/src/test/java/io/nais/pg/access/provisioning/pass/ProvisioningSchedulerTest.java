@@ -78,7 +78,7 @@ class ProvisioningSchedulerTest {
         private final CountDownLatch released = new CountDownLatch(1);
 
         CountingProvisioner() {
-            super(null, null, null, null, null, null, null, null, null);
+            super(null, null, null, null, null, null, null, null, null, null, null);
         }
 
         @Override
