@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,6 +16,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import io.nais.pg.events.ClusterState;
+import io.nais.pg.kit.jdbc.Rows;
 import io.nais.pg.tools.Quote;
 
 /**
@@ -175,13 +175,7 @@ public final class ClusterTable {
             if (parameter.isPresent()) {
                 ps.setString(1, parameter.get());
             }
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(reader.read(rs));
-                }
-            }
-            return rows;
+            return Rows.all(ps, reader::read);
         } catch (SQLException e) {
             throw new IllegalStateException("could not read clusters", e);
         }
