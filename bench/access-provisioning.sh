@@ -2,7 +2,7 @@
 # Provisioning speed of access-service, end to end: real Kafka, the packaged
 # service in its own JVM, real PostgreSQL clusters, real TLS client-certificate
 # logins. Prints each figure next to a direct-SQL baseline measured in the same
-# run (see io.nais.pg.access.bench.ProvisioningBench).
+# run (see io.nais.pg.bench.access.ProvisioningBench).
 #
 #   bench/access-provisioning.sh [events=200] [clusters=50] [members-per-cluster=40]
 #
@@ -11,17 +11,15 @@
 # the access topic; every cluster is then checked to hold every role), (c) the
 # direct-SQL baseline, and the ratio (b)/(c). Phase timings of the service
 # (per membership batch and per cluster pass) go to the service log with
-# -Dbench.trace=true on the exec step below.
+# BENCH_OPTS=-Dbench.trace=true.
 #
-# The main lives in access-service's test sources (it uses test-support); the
-# script packages the service first so the bench runs the real artifact.
+# The main is in the bench module (run-main.sh builds it and packages the service,
+# so the bench runs the real artifact).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${1:-200}
 CLUSTERS=${2:-50}
 PER_CLUSTER=${3:-40}
-./mvnw -B -q -pl access-service package -DskipTests
-./mvnw -B -q -pl access-service org.codehaus.mojo:exec-maven-plugin:java -Dnais.child-jvm.tuning=throughput ${BENCH_OPTS:-} \
-  -Dexec.classpathScope=test \
-  -Dexec.mainClass=io.nais.pg.access.bench.ProvisioningBench \
-  -Dexec.args="$PWD/access-service/target/quarkus-app/quarkus-run.jar $EVENTS $CLUSTERS $PER_CLUSTER"
+# shellcheck disable=SC2086  # BENCH_OPTS: JVM options, word-split on purpose
+exec bench/run-main.sh -Dnais.child-jvm.tuning=throughput ${BENCH_OPTS:-} io.nais.pg.bench.access.ProvisioningBench \
+  "$PWD/access-service/target/quarkus-app/quarkus-run.jar" "$EVENTS" "$CLUSTERS" "$PER_CLUSTER"

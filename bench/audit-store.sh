@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # console-sync-service's audit store, end to end against the packaged service with
-# real Kafka and PostgreSQL (io.nais.pg.console.bench.AuditBench), each figure next to
+# real Kafka and PostgreSQL (io.nais.pg.bench.console.AuditBench), each figure next to
 # a baseline from the same run:
 #   - fold rate: <events> StatementExecuted (audit row + hash-chain link) vs <events>
 #     TeamMemberAdded (one upsert), both through the same consumer machinery;
@@ -8,11 +8,10 @@
 #
 #   bench/audit-store.sh [events=5000]
 #
-# Uses console-sync-service/target/quarkus-app as built; set PACKAGE=1 to package it first
-# (bench/lib/console-bench.sh).
+# Packages the service and builds the bench module first (bench/lib/console-bench.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 EVENTS=${1:-5000}
 # shellcheck source=lib/console-bench.sh
 source "$ROOT/bench/lib/console-bench.sh"
-console_bench_run audit-bench io.nais.pg.console.bench.AuditBench "$EVENTS"
+console_bench_run audit-bench io.nais.pg.bench.console.AuditBench "$EVENTS"

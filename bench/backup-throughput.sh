@@ -12,14 +12,10 @@
 # BENCH_BEFORE_CLASSES=<dir>: an earlier build of the pipeline's packages
 # (crypto, dump, postgres, storage), measured in the same rounds (before_s), e.g.
 #   git archive <rev> backup-service/src/main/java | tar -x -C /tmp/before && javac -d /tmp/before/classes \
-#     -cp "$(cat backup-service/target/bench.classpath)" $(find /tmp/before/backup-service/src/main/java/io/nais/pg/backup/{crypto,dump,postgres,storage} -name '*.java')
+#     -cp "$(cat bench/target/bench.classpath)" $(find /tmp/before/backup-service/src/main/java/io/nais/pg/backup/{crypto,dump,postgres,storage} -name '*.java')
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1024 256)
-./mvnw -B -q -pl backup-service test-compile
-./mvnw -B -q -pl backup-service dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$PWD/backup-service/target/bench.classpath"
-cp="backup-service/target/test-classes:backup-service/target/classes:$(cat backup-service/target/bench.classpath)"
-exec java -cp "$cp" -Dnais.child-jvm.tuning=throughput -Dbench.heap="${BENCH_HEAP:-160m}" -Dbench.rounds="${BENCH_ROUNDS:-3}" \
-  -Dbench.before.classes="${BENCH_BEFORE_CLASSES:-}" io.nais.pg.backup.bench.BackupThroughput "${sizes[@]}"
+exec bench/run-main.sh -Dnais.child-jvm.tuning=throughput -Dbench.heap="${BENCH_HEAP:-160m}" -Dbench.rounds="${BENCH_ROUNDS:-3}" \
+  -Dbench.before.classes="${BENCH_BEFORE_CLASSES:-}" io.nais.pg.bench.backup.BackupThroughput "${sizes[@]}"

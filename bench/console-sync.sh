@@ -2,7 +2,7 @@
 # console-sync-service speed, end to end: real Kafka, the service's real PostgreSQL,
 # the test-support OIDC issuer, the fabric8 Kubernetes API mock server (CRUD mode)
 # and the packaged service in its own JVM. Each figure is printed next to a baseline
-# measured in the same run (see io.nais.pg.console.bench.ConsoleSyncBench):
+# measured in the same run (see io.nais.pg.bench.console.ConsoleSyncBench):
 #   - sync lag, postgresql resource created/updated -> visible in GET /api/teams/{team}/postgres,
 #     p50/p99 over <changes> (target p99 < 1 s), against a bare Kafka round trip, one API
 #     read, and a ClusterDiscovered published straight to Kafka -> visible in the API;
@@ -11,8 +11,7 @@
 #
 #   bench/console-sync.sh [changes=200] [clusters=2000] [reads=20]
 #
-# Uses console-sync-service/target/quarkus-app as built; set PACKAGE=1 to package it first
-# (bench/lib/console-bench.sh).
+# Packages the service and builds the bench module first (bench/lib/console-bench.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CHANGES=${1:-200}
@@ -20,4 +19,4 @@ CLUSTERS=${2:-2000}
 READS=${3:-20}
 # shellcheck source=lib/console-bench.sh
 source "$ROOT/bench/lib/console-bench.sh"
-console_bench_run console-bench io.nais.pg.console.bench.ConsoleSyncBench "$CHANGES" "$CLUSTERS" "$READS"
+console_bench_run console-bench io.nais.pg.bench.console.ConsoleSyncBench "$CHANGES" "$CLUSTERS" "$READS"

@@ -7,7 +7,7 @@
 #  2. access-service, the packaged service on its own deadline timer: lateness
 #     of the role being NOSUPERUSER in the cluster and of the DBA's open session
 #     (one real TLS session per grant) being terminated, over C clusters
-#     (io.nais.pg.access.bench.GrantExpiryBench).
+#     (io.nais.pg.bench.access.GrantExpiryBench).
 #
 #   bench/dba-expiry.sh [grants=1000] [clusters=10] [parts=both|grant-service|access-service]
 set -euo pipefail
@@ -21,9 +21,6 @@ if [[ "$PARTS" != access-service ]]; then
   cat dba-grant-service/target/dba-expiry-bench.txt
 fi
 if [[ "$PARTS" != grant-service ]]; then
-  ./mvnw -B -q -pl access-service package -DskipTests
-  ./mvnw -B -q -pl access-service org.codehaus.mojo:exec-maven-plugin:java -Dnais.child-jvm.tuning=throughput \
-    -Dexec.classpathScope=test \
-    -Dexec.mainClass=io.nais.pg.access.bench.GrantExpiryBench \
-    -Dexec.args="$PWD/access-service/target/quarkus-app/quarkus-run.jar $GRANTS $CLUSTERS"
+  bench/run-main.sh -Dnais.child-jvm.tuning=throughput io.nais.pg.bench.access.GrantExpiryBench \
+    "$PWD/access-service/target/quarkus-app/quarkus-run.jar" "$GRANTS" "$CLUSTERS"
 fi

@@ -34,6 +34,12 @@ PGBOUNCER=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
 world_cleanup_extra() {
   [[ -f "$WORK/bouncer/bouncer.pid" ]] && kill "$(cat "$WORK/bouncer/bouncer.pid")" 2>/dev/null || true
 }
+# the connection set-up loop (io.nais.pg.bench.gateway.ConnectionSetupBench) is a bench main: built before
+# the world starts, since the build packages access-service, whose target/ the world runs from
+# shellcheck source=lib/bench-classpath.sh
+source "$(dirname "$0")/lib/bench-classpath.sh"
+log "building the bench module"
+bench_build
 world_start
 BOUNCER_PORT=$((GW_PORT + 7))
 BOUNCER="host=127.0.0.1 port=$BOUNCER_PORT dbname=$PG_DB user=$PG_OWNER sslmode=require"
@@ -103,9 +109,9 @@ echo "cpu_bnc, cpu_gw: CPU ms per transaction of PgBouncer and of the gateway's 
 
 log "connection set-up (pgjdbc loop, TLS): direct SCRAM vs gateway (token + minted certificate)"
 ENC_DB=$(printf %s "$CLUSTER_ID" | sed 's#/#%2F#')
-direct_setup=$(java -cp "$CP" io.nais.pg.access.gateway.ConnectionSetupBench \
+direct_setup=$(java -cp "$BENCH_CP" io.nais.pg.bench.gateway.ConnectionSetupBench \
   "jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB?sslmode=require" "$PG_OWNER" "$PG_OWNER_PASSWORD" 100 500)
-gateway_setup=$(java -cp "$CP" io.nais.pg.access.gateway.ConnectionSetupBench \
+gateway_setup=$(java -cp "$BENCH_CP" io.nais.pg.bench.gateway.ConnectionSetupBench \
   "jdbc:postgresql://127.0.0.1:$GW_PORT/$ENC_DB?sslmode=require" "$PERSON" "$TOKEN" 100 500)
 d50=$(echo "$direct_setup" | sed 's/p50=\([0-9.]*\).*/\1/'); d99=$(echo "$direct_setup" | sed 's/.*p99=\([0-9.]*\)/\1/')
 g50=$(echo "$gateway_setup" | sed 's/p50=\([0-9.]*\).*/\1/'); g99=$(echo "$gateway_setup" | sed 's/.*p99=\([0-9.]*\)/\1/')

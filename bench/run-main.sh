@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Shared by the bench scripts: builds the bench module (its upstream modules
-# must be installed: ./mvnw -pl pki,test-support/runtimes/kafka,test-support install -DskipTests)
-# and runs one of its mains with the module's runtime classpath.
+# Shared by the bench scripts: builds the bench module and the modules it uses
+# (lib/bench-classpath.sh) and runs one of its mains on that classpath.
+#
+#   bench/run-main.sh [jvm options...] <main class> [args...]
+#
+# JVM options are the leading arguments that start with '-'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/bench-classpath.sh
+source bench/lib/bench-classpath.sh
+jvm=()
+while [[ $# -gt 0 && $1 == -* ]]; do jvm+=("$1"); shift; done
 main="$1"; shift
-./mvnw -B -q -f bench/pom.xml package -DskipTests
-./mvnw -B -q -f bench/pom.xml dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime >/dev/null
-exec java -cp "bench/target/classes:$(cat bench/target/bench.classpath)" "$main" "$@"
+bench_build
+exec java "${jvm[@]}" -cp "$BENCH_CP" "$main" "$@"

@@ -23,7 +23,7 @@ public final class ToolProcess implements AutoCloseable {
 
     private final String tool;
     private final Process process;
-    private final byte[] tail = new byte[TAIL_BYTES];
+    private final byte[] tail;
     private final Thread stderrDrain;
     private int tailLength;
 
@@ -34,6 +34,15 @@ public final class ToolProcess implements AutoCloseable {
      *                    which is the only place a password may go: a command line is what {@code ps} shows
      */
     public static ToolProcess start(Path executable, List<String> arguments, Consumer<Map<String, String>> environment) {
+        return start(executable, arguments, environment, TAIL_BYTES);
+    }
+
+    /**
+     * The same, keeping the last {@code stderrTailBytes} of stderr: more for a tool whose error line may be
+     * followed by a long statement (pg_restore prints the command that failed).
+     */
+    public static ToolProcess start(Path executable, List<String> arguments, Consumer<Map<String, String>> environment,
+                                    int stderrTailBytes) {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(arguments);
@@ -41,15 +50,16 @@ public final class ToolProcess implements AutoCloseable {
         environment.accept(builder.environment());
         String tool = executable.getFileName().toString();
         try {
-            return new ToolProcess(tool, builder.start());
+            return new ToolProcess(tool, builder.start(), stderrTailBytes);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + tool, e);
         }
     }
 
-    private ToolProcess(String tool, Process process) {
+    private ToolProcess(String tool, Process process, int stderrTailBytes) {
         this.tool = tool;
         this.process = process;
+        this.tail = new byte[stderrTailBytes];
         this.stderrDrain = new Thread(this::drainStderr, tool + "-stderr");
         stderrDrain.setDaemon(true);
         stderrDrain.start();
@@ -65,11 +75,20 @@ public final class ToolProcess implements AutoCloseable {
 
     /** Waits for the tool and throws {@link ToolFailedException} with its stderr tail unless it exited 0. */
     public void awaitSuccess() throws InterruptedException {
-        int exit = process.waitFor();
-        stderrDrain.join(TimeUnit.SECONDS.toMillis(5));
+        int exit = exitStatus();
         if (exit != 0) {
             throw new ToolFailedException(tool + " exited with " + exit + ": " + stderrTail());
         }
+    }
+
+    /**
+     * Waits for the tool and its stderr, and returns its exit status: for a caller whose decision depends on
+     * which of two piped tools failed first.
+     */
+    public int exitStatus() throws InterruptedException {
+        int exit = process.waitFor();
+        stderrDrain.join(TimeUnit.SECONDS.toMillis(5));
+        return exit;
     }
 
     public synchronized String stderrTail() {
@@ -97,12 +116,12 @@ public final class ToolProcess implements AutoCloseable {
     }
 
     private synchronized void keep(byte[] buffer, int n) {
-        if (n >= TAIL_BYTES) {
-            System.arraycopy(buffer, n - TAIL_BYTES, tail, 0, TAIL_BYTES);
-            tailLength = TAIL_BYTES;
+        if (n >= tail.length) {
+            System.arraycopy(buffer, n - tail.length, tail, 0, tail.length);
+            tailLength = tail.length;
             return;
         }
-        int overflow = Math.max(0, tailLength + n - TAIL_BYTES);
+        int overflow = Math.max(0, tailLength + n - tail.length);
         System.arraycopy(tail, overflow, tail, 0, tailLength - overflow);
         tailLength -= overflow;
         System.arraycopy(buffer, 0, tail, tailLength, n);

@@ -52,9 +52,13 @@ public class ClusterProjection {
         return table.removed(clusterId, eventTime, eventId);
     }
 
+    /** What provisioning reads. */
+    private static final List<String> TARGET_COLUMNS = List.of("cluster_id", "team", "host", "port", "database",
+            "application_role", "schemas", "admin_secret_ref");
+
     /** A cluster that is known and not removed. */
     public Optional<ClusterTarget> live(String clusterId) {
-        return table.live("cluster_id", clusterId, row -> new ClusterTarget(row.getString("cluster_id"),
+        return table.live("cluster_id", clusterId, TARGET_COLUMNS, row -> new ClusterTarget(row.getString("cluster_id"),
                 row.getString("team"), row.getString("host"), row.getInt("port"), row.getString("database"),
                 row.getString("application_role"), Arrays.asList((String[]) row.getArray("schemas").getArray()),
                 row.getString("admin_secret_ref"))).stream().findFirst();

@@ -48,13 +48,17 @@ public class ClusterRegistry {
         table.removed(clusterId, eventTime, eventId);
     }
 
+    /** What a backup reads of a cluster. */
+    private static final List<String> TARGET_COLUMNS = List.of("cluster_id", "team", "host", "port", "database",
+            "admin_secret_ref", "pg_version", "first_seen_at");
+
     /** A known, not removed cluster. */
     public Optional<BackupTarget> live(String clusterId) {
-        return table.live("cluster_id", clusterId, ClusterRegistry::target).stream().findFirst();
+        return table.live("cluster_id", clusterId, TARGET_COLUMNS, ClusterRegistry::target).stream().findFirst();
     }
 
     public List<BackupTarget> allLive() {
-        return table.live(ClusterRegistry::target);
+        return table.live(TARGET_COLUMNS, ClusterRegistry::target);
     }
 
     private static BackupTarget target(ResultSet row) throws SQLException {

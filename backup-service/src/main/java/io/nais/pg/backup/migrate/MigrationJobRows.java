@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,6 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.nais.pg.kit.jdbc.Rows;
 
 /**
  * {@code migration_job}: who asked for which migration, and how it ended
@@ -94,13 +95,7 @@ class MigrationJobRows {
             if (parameter != null) {
                 ps.setObject(1, parameter);
             }
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(reader.read(rs));
-                }
-            }
-            return rows;
+            return Rows.all(ps, reader::read);
         } catch (SQLException e) {
             throw new IllegalStateException("could not read migration_job (SQLSTATE " + e.getSQLState() + ")", e);
         }

@@ -9,13 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.ClusterRegistry;
+import io.nais.pg.backup.it.BackupTestLifecycle;
 import io.nais.pg.backup.it.BackupTestProfile;
-import io.nais.pg.backup.it.PlainS3;
 import io.nais.pg.backup.it.TeamCluster;
 import io.nais.pg.backup.it.Tokens;
 import io.nais.pg.events.Envelope;
@@ -41,6 +40,9 @@ import io.restassured.http.ContentType;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class BackupApiAccessTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     private static final String TEAM = "team-auth";
     private static final String MEMBER = "Member@Example.com";
     private static final String STRANGER = "stranger@example.com";
@@ -55,21 +57,6 @@ class BackupApiAccessTest {
 
     private static TestEventBus events;
     private static TeamCluster cluster;
-
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (events != null) {
-            events.close();
-        }
-        if (cluster != null) {
-            cluster.postgres.close();
-        }
-    }
 
     @Test
     void withoutATokenEveryCallIs401() {
@@ -151,8 +138,8 @@ class BackupApiAccessTest {
     /** A real cluster of the team, announced on Kafka, and MEMBER on the team (from a real event). */
     private void announced() {
         if (cluster == null) {
-            events = infra.events();
-            cluster = TeamCluster.start(infra, TEAM, "books", 100);
+            events = lifecycle.events(infra);
+            cluster = lifecycle.started(TeamCluster.start(infra, TEAM, "books", 100));
             cluster.announce(events);
             events.publish(Envelope.of("test", new TeamMemberAdded(TEAM, MEMBER)));
         }

@@ -14,13 +14,12 @@ import java.util.regex.Pattern;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.ClusterRegistry;
+import io.nais.pg.backup.it.BackupTestLifecycle;
 import io.nais.pg.backup.it.BackupTestProfile;
-import io.nais.pg.backup.it.PlainS3;
 import io.nais.pg.backup.it.TeamCluster;
 import io.nais.pg.backup.cli.NaisCli.Run;
 import io.nais.pg.backup.it.Tokens;
@@ -43,6 +42,9 @@ import io.quarkus.test.junit.TestProfile;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class NaisBackupCommandsTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     private static final Pattern ID = Pattern.compile("([0-9a-f]{8}-[0-9a-f-]{27})");
 
     @InjectInfrastructure
@@ -54,21 +56,6 @@ class NaisBackupCommandsTest {
 
     private static TeamCluster cluster;
     private static TestEventBus events;
-
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (events != null) {
-            events.close();
-        }
-        if (cluster != null) {
-            cluster.postgres.close();
-        }
-    }
 
     @Test
     void createListVerifyAndRestoreThroughTheCli() throws Exception {
@@ -140,8 +127,8 @@ class NaisBackupCommandsTest {
 
     private void announcedCluster() {
         if (cluster == null) {
-            events = infra.events();
-            cluster = TeamCluster.start(infra, "team-cli", "ledger", 1_000);
+            events = lifecycle.events(infra);
+            cluster = lifecycle.started(TeamCluster.start(infra, "team-cli", "ledger", 1_000));
             cluster.announce(events);
         }
         await().atMost(30, TimeUnit.SECONDS).until(() -> clusters.live(cluster.clusterId()).isPresent());

@@ -14,12 +14,11 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.crypto.AgeIdentities;
@@ -55,6 +54,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupAndRestoreTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     private static final long LARGE_ROWS = 300_000;
 
     @InjectInfrastructure
@@ -71,26 +73,11 @@ class BackupAndRestoreTest {
     private static TestEventBus events;
     private static UUID backupId;
 
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (events != null) {
-            events.close();
-        }
-        if (cluster != null) {
-            cluster.postgres.close();
-        }
-    }
-
     @Test
     @Order(1)
     void onDemandBackupOfALearnedClusterIsStoredWithManifestAndEvents() throws Exception {
-        events = infra.events();
-        cluster = TeamCluster.start(infra, "team-a", "orders", LARGE_ROWS);
+        events = lifecycle.events(infra);
+        cluster = lifecycle.started(TeamCluster.start(infra, "team-a", "orders", LARGE_ROWS));
         cluster.announce(events);
         await().atMost(30, TimeUnit.SECONDS).until(() -> clusters.live(cluster.clusterId()).isPresent());
 

@@ -10,9 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.run.BackupRunner;
@@ -41,6 +40,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class BackupFailureTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     @InjectInfrastructure
     Infrastructure infra;
 
@@ -53,21 +55,9 @@ class BackupFailureTest {
 
     private static TestEventBus events;
 
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void closeEvents() {
-        if (events != null) {
-            events.close();
-        }
-    }
-
     @Test
     void s3DownMidUploadFailsTheBackupAndLeavesNoCompleteLookingObject() throws Exception {
-        events = events == null ? infra.events() : events;
+        events = lifecycle.events(infra);
         TeamCluster cluster = TeamCluster.start(infra, "team-b", "ledger", 1_500_000);
         ChildJvm restarted = null;
         try {
@@ -102,7 +92,7 @@ class BackupFailureTest {
 
     @Test
     void pgDumpFailureWhileTheClusterIsDownFailsAndTheRetrySucceedsWhenItIsBack() throws Exception {
-        events = events == null ? infra.events() : events;
+        events = lifecycle.events(infra);
         TeamCluster cluster = TeamCluster.start(infra, "team-c", "payments", 1_000);
         try {
             cluster.announce(events);

@@ -18,9 +18,8 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.dump.ObjectKeys;
@@ -47,6 +46,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class RetentionAndOverdueTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     @InjectInfrastructure
     Infrastructure infra;
 
@@ -62,20 +64,7 @@ class RetentionAndOverdueTest {
     DataSource dataSource;
 
     private static TestEventBus events;
-    private static final List<TeamCluster> started = new ArrayList<>();
 
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (events != null) {
-            events.close();
-        }
-        started.forEach(c -> c.postgres.close());
-    }
 
     @Test
     void retentionPrunesExactlyWhatThePolicySays() throws Exception {
@@ -135,9 +124,8 @@ class RetentionAndOverdueTest {
     }
 
     private TeamCluster announced(String team, String app) {
-        events = events == null ? infra.events() : events;
-        TeamCluster cluster = TeamCluster.start(infra, team, app, 100);
-        started.add(cluster);
+        events = lifecycle.events(infra);
+        TeamCluster cluster = lifecycle.started(TeamCluster.start(infra, team, app, 100));
         cluster.announce(events);
         await().atMost(30, TimeUnit.SECONDS).until(() -> clusters.live(cluster.clusterId()).isPresent());
         return cluster;

@@ -20,12 +20,11 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -66,6 +65,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TableRestoreTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     private static final String TEAM = "team-tables";
     private static final String APP = "shop";
     private static final String PATH = "/api/backups/" + TEAM + "/" + APP + "/restore";
@@ -86,21 +88,6 @@ class TableRestoreTest {
     private static TeamCluster cluster;
     private static TestEventBus events;
     private static UUID backupId;
-
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (events != null) {
-            events.close();
-        }
-        if (cluster != null) {
-            cluster.postgres.close();
-        }
-    }
 
     @Test
     @Order(1)
@@ -255,8 +242,8 @@ class TableRestoreTest {
         if (backupId != null) {
             return;
         }
-        events = infra.events();
-        cluster = TeamCluster.start(infra, TEAM, APP, 10);
+        events = lifecycle.events(infra);
+        cluster = lifecycle.started(TeamCluster.start(infra, TEAM, APP, 10));
         cluster.postgres.execute(cluster.database(), """
                 CREATE TABLE billing.payments (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                                                order_id bigint NOT NULL REFERENCES public.orders (id),

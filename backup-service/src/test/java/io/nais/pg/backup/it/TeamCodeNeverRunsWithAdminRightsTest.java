@@ -19,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.verify.RestoreVerifier;
@@ -55,6 +55,9 @@ import io.restassured.http.ContentType;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TeamCodeNeverRunsWithAdminRightsTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     /** Stands in for another team's verification in progress on the scratch server. */
     private static final String VICTIM_DATABASE = "team_b_verification";
     private static final String SECRET = "SECRET-" + UUID.randomUUID().toString().substring(0, 12);
@@ -76,20 +79,9 @@ class TeamCodeNeverRunsWithAdminRightsTest {
     private static TestEventBus events;
     private static UUID backupId;
 
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
     @AfterAll
     static void stop() throws Exception {
         Files.deleteIfExists(EVIDENCE);
-        if (events != null) {
-            events.close();
-        }
-        if (cluster != null) {
-            cluster.postgres.close();
-        }
         Infrastructure.shared().postgres().execute("postgres", "DROP DATABASE IF EXISTS " + VICTIM_DATABASE);
         Infrastructure.shared().postgres().execute("postgres", "DROP ROLE IF EXISTS team_b_owner");
     }
@@ -97,8 +89,8 @@ class TeamCodeNeverRunsWithAdminRightsTest {
     @Test
     @Order(1)
     void theBackupsRowCountDoesNotRunTheTeamsFormat() throws Exception {
-        events = infra.events();
-        cluster = TeamCluster.start(infra, "team-evil", "shop", 100);
+        events = lifecycle.events(infra);
+        cluster = lifecycle.started(TeamCluster.start(infra, "team-evil", "shop", 100));
         plantEscalation(cluster);
         cluster.announce(events);
         await().atMost(30, TimeUnit.SECONDS).until(() -> clusters.live(cluster.clusterId()).isPresent());

@@ -15,17 +15,17 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.crypto.AgeCipher;
 import io.nais.pg.backup.crypto.AgeIdentities;
 import io.nais.pg.backup.it.AgeKey;
+import io.nais.pg.backup.it.BackupTestLifecycle;
 import io.nais.pg.backup.it.PlainS3;
 import io.nais.pg.backup.it.TeamCluster;
 import io.nais.pg.backup.it.Tokens;
@@ -52,6 +52,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupModeHoldsNoIdentityTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     @InjectInfrastructure
     Infrastructure infra;
 
@@ -65,26 +68,11 @@ class BackupModeHoldsNoIdentityTest {
     private static TeamCluster cluster;
     private static TestEventBus events;
 
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (events != null) {
-            events.close();
-        }
-        if (cluster != null) {
-            cluster.postgres.close();
-        }
-    }
-
     @Test
     @Order(1)
     void backsUpWithTheRecipientOnlyAndCannotReadTheBackupBack() throws Exception {
-        events = infra.events();
-        cluster = TeamCluster.start(infra, "team-k", "ledger", 1_000);
+        events = lifecycle.events(infra);
+        cluster = lifecycle.started(TeamCluster.start(infra, "team-k", "ledger", 1_000));
         cluster.announce(events);
         await().atMost(30, TimeUnit.SECONDS).until(() -> clusters.live(cluster.clusterId()).isPresent());
 

@@ -15,9 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.BackupTarget;
 import io.nais.pg.backup.clusters.ClusterRegistry;
@@ -25,7 +24,7 @@ import io.nais.pg.backup.crypto.AgeCipher;
 import io.nais.pg.backup.dump.BackupPipeline;
 import io.nais.pg.backup.dump.Manifest;
 import io.nais.pg.backup.it.AgeKey;
-import io.nais.pg.backup.it.PlainS3;
+import io.nais.pg.backup.it.BackupTestLifecycle;
 import io.nais.pg.backup.it.TeamCluster;
 import io.nais.pg.backup.it.Tokens;
 import io.nais.pg.backup.postgres.PgTools;
@@ -53,6 +52,9 @@ import io.restassured.path.json.JsonPath;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class VerifyModeUsesItsOwnIdentityTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     @InjectInfrastructure
     Infrastructure infra;
 
@@ -70,25 +72,10 @@ class VerifyModeUsesItsOwnIdentityTest {
     private static TeamCluster cluster;
     private static TestEventBus events;
 
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (events != null) {
-            events.close();
-        }
-        if (cluster != null) {
-            cluster.postgres.close();
-        }
-    }
-
     @Test
     void verifiesABackupTheOtherSideWroteWithItsOwnIdentity() throws Exception {
-        events = infra.events();
-        cluster = TeamCluster.start(infra, "team-v", "ledger", 1_000);
+        events = lifecycle.events(infra);
+        cluster = lifecycle.started(TeamCluster.start(infra, "team-v", "ledger", 1_000));
         cluster.announce(events);
         await().atMost(30, TimeUnit.SECONDS).until(() -> clusters.live(cluster.clusterId()).isPresent());
         UUID backupId = backupAsTheBackupSide(clusters.live(cluster.clusterId()).orElseThrow());

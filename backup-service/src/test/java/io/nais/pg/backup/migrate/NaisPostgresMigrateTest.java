@@ -38,8 +38,10 @@ import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.ClusterRegistry;
+import io.nais.pg.backup.it.BackupTestLifecycle;
 import io.nais.pg.backup.it.BackupTestProfile;
 import io.nais.pg.backup.it.Tokens;
 import io.nais.pg.cli.Environment;
@@ -75,6 +77,9 @@ import io.restassured.path.json.JsonPath;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class NaisPostgresMigrateTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     private static final String TEAM = "team-mig";
     private static final String APP = "shop";
     private static final String DATABASE = "shop_app";
@@ -105,22 +110,13 @@ class NaisPostgresMigrateTest {
     @BeforeAll
     static void clusters() {
         java.util.logging.Logger.getLogger("").addHandler(LOGS);
-        source = CloudSqlSource.start();
+        source = lifecycle.closedAfterAll(CloudSqlSource.start());
         CloudSqlSource.seed(source, CloudSqlSource.SCHEMA);
     }
 
     @AfterAll
     static void stop() {
         java.util.logging.Logger.getLogger("").removeHandler(LOGS);
-        for (AutoCloseable closeable : new AutoCloseable[] {events, source, target}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                // best effort
-            }
-        }
     }
 
     @Test
@@ -250,8 +246,9 @@ class NaisPostgresMigrateTest {
     /** The team's empty database on a real cluster, announced on Kafka; MEMBER on the team (real events). */
     private void announced() {
         if (target == null) {
-            events = infra.events();
-            target = infra.newCluster(TEAM + "-" + APP, options -> options.onlyKnownRoles(APP_ROLE, "+nais_restore"));
+            events = lifecycle.events(infra);
+            target = lifecycle.closedAfterAll(
+                    infra.newCluster(TEAM + "-" + APP, options -> options.onlyKnownRoles(APP_ROLE, "+nais_restore")));
             target.createLoginRole(APP_ROLE, "app-Pa55");
             target.createDatabase(DATABASE, APP_ROLE);
             events.publish(Envelope.of("console-sync-service", new ClusterDiscovered(TEAM + "/" + APP, TEAM, APP,

@@ -9,10 +9,11 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.dump.ObjectKeys;
+import io.nais.pg.backup.it.BackupTestLifecycle;
 import io.nais.pg.backup.it.BackupTestProfile;
 import io.nais.pg.backup.it.PlainS3;
 import io.nais.pg.backup.storage.MultipartUpload;
@@ -37,6 +38,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class AbandonedUploadSweeperTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     private static final int PART = 5 * 1024 * 1024;
 
     @InjectInfrastructure
@@ -45,11 +49,6 @@ class AbandonedUploadSweeperTest {
     ObjectStore store;
     @Inject
     AbandonedUploadSweeper sweeper;
-
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
 
     @Test
     void uploadAbandonedLongerThanTheAgeIsAbortedAndAFreshOneIsLeftAlone() throws Exception {

@@ -15,13 +15,12 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.ClusterRegistry;
+import io.nais.pg.backup.it.BackupTestLifecycle;
 import io.nais.pg.backup.it.BackupTestProfile;
-import io.nais.pg.backup.it.PlainS3;
 import io.nais.pg.backup.it.TeamCluster;
 import io.nais.pg.backup.run.BackupRunner;
 import io.nais.pg.events.BackupCompleted;
@@ -48,6 +47,9 @@ import static org.awaitility.Awaitility.await;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class NightlyScheduleRunsTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     /** The backup tests' profile with the nightly cron ON, every 10 seconds, and a 2-second jitter. */
     public static class ShortNights implements QuarkusTestProfile {
         @Override
@@ -72,25 +74,12 @@ class NightlyScheduleRunsTest {
     private static List<TeamCluster> teamClusters;
     private static TestEventBus events;
 
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (events != null) {
-            events.close();
-        }
-        if (teamClusters != null) {
-            teamClusters.get(0).postgres.close();
-        }
-    }
 
     @Test
     void theCronQueuesEveryClusterAndEachIsBackedUpOncePerNight() throws Exception {
-        events = infra.events();
+        events = lifecycle.events(infra);
         teamClusters = TeamCluster.onOneServer(infra, "team-cron", List.of("ledger", "payments"));
+        lifecycle.closedAfterAll(teamClusters.get(0).postgres); // the apps share one server
         teamClusters.forEach(c -> c.announce(events));
 
         for (TeamCluster cluster : teamClusters) {

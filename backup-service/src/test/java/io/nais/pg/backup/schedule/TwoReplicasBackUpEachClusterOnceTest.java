@@ -22,17 +22,16 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.config.BackupConfig;
 import io.nais.pg.backup.dump.BackupPipeline;
-import io.nais.pg.backup.it.PlainS3;
+import io.nais.pg.backup.it.BackupTestLifecycle;
 import io.nais.pg.backup.it.TeamCluster;
 import io.nais.pg.backup.run.BackupRunner;
 import io.nais.pg.backup.run.BackupRuns;
@@ -64,6 +63,9 @@ import io.quarkus.test.junit.TestProfile;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoReplicasBackUpEachClusterOnceTest {
+
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
 
     /** Each cluster goes to whichever replica looks first; with 16, one replica taking all is a 1-in-32768 chance. */
     private static final int CLUSTERS = 16;
@@ -99,29 +101,13 @@ class TwoReplicasBackUpEachClusterOnceTest {
     private static TestEventBus events;
     private static BackupRunner secondRunner;
 
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (secondRunner != null) {
-            SecondReplica.stop(secondRunner);
-        }
-        if (events != null) {
-            events.close();
-        }
-        if (teamClusters != null) {
-            teamClusters.get(0).postgres.close();
-        }
-    }
 
     @Test
     @Order(1)
     void twoReplicasQueueingTheSameNightBackUpEachClusterExactlyOnce() throws Exception {
         announceClusters();
         secondRunner = SecondReplica.runner(clusters, runs, nights, pipeline, admin, outbox, clock, config);
+        lifecycle.closedAfterAll(() -> SecondReplica.stop(secondRunner));
         NightlySchedule secondSchedule = new NightlySchedule(clusters, secondRunner, config);
         Instant night = Instant.parse("2026-03-01T01:00:00Z");
 
@@ -204,9 +190,10 @@ class TwoReplicasBackUpEachClusterOnceTest {
     }
 
     private void announceClusters() {
-        events = infra.events();
+        events = lifecycle.events(infra);
         teamClusters = TeamCluster.onOneServer(infra, TEAM,
                 IntStream.rangeClosed(1, CLUSTERS).mapToObj(i -> "app" + i).toList());
+        lifecycle.closedAfterAll(teamClusters.get(0).postgres); // the apps share one server
         teamClusters.forEach(c -> c.announce(events));
         await().atMost(60, TimeUnit.SECONDS).until(() -> teamClusters.stream()
                 .allMatch(c -> clusters.live(c.clusterId()).isPresent()));

@@ -10,9 +10,10 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.nais.pg.backup.it.BackupTestLifecycle;
 import io.nais.pg.backup.it.BackupTestProfile;
 import io.nais.pg.backup.it.PlainS3;
 import io.nais.pg.backup.storage.ObjectStore.IncompleteUpload;
@@ -36,17 +37,15 @@ import software.amazon.awssdk.services.s3.model.Part;
 @RealInfrastructure(kafka = true, postgres = true, oidc = true, s3 = true)
 class MultipartUploadTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     private static final int PART = 5 * 1024 * 1024;
 
     @InjectInfrastructure
     Infrastructure infra;
     @Inject
     ObjectStore store;
-
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
 
     @Test
     void lastPartIsStoredAtTheEndOfTheDataBeforeTheUploadCompletes() throws Exception {

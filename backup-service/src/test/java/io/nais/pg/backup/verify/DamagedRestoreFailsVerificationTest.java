@@ -15,18 +15,18 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nais.pg.backup.clusters.ClusterRegistry;
 import io.nais.pg.backup.dump.Manifest;
 import io.nais.pg.backup.dump.ObjectKeys;
 import io.nais.pg.backup.it.AgeKey;
+import io.nais.pg.backup.it.BackupTestLifecycle;
 import io.nais.pg.backup.it.BackupTestProfile;
 import io.nais.pg.backup.it.PlainS3;
 import io.nais.pg.backup.it.TeamCluster;
@@ -61,6 +61,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DamagedRestoreFailsVerificationTest {
 
+    @RegisterExtension
+    static final BackupTestLifecycle lifecycle = new BackupTestLifecycle();
+
     @InjectInfrastructure
     Infrastructure infra;
 
@@ -82,26 +85,11 @@ class DamagedRestoreFailsVerificationTest {
     private static byte[] originalDump;
     private static int damages;
 
-    @BeforeAll
-    static void bucket() {
-        Infrastructure.shared().s3().createBucket(PlainS3.BUCKET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (events != null) {
-            events.close();
-        }
-        if (cluster != null) {
-            cluster.postgres.close();
-        }
-    }
-
     @Test
     @Order(1)
     void anIntactRestorePassesOnContent() throws Exception {
-        events = infra.events();
-        cluster = TeamCluster.start(infra, "team-v", "ledger", 1_000);
+        events = lifecycle.events(infra);
+        cluster = lifecycle.started(TeamCluster.start(infra, "team-v", "ledger", 1_000));
         cluster.postgres.execute(cluster.database(),
                 "CREATE INDEX invoices_total ON billing.invoices (\"Total Amount\")");
         cluster.announce(events);

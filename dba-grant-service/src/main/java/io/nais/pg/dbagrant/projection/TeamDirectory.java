@@ -40,7 +40,7 @@ public class TeamDirectory {
 
     /** The team that owns a known, not removed cluster. */
     public Optional<String> teamOf(String clusterId) {
-        return clusters.live("cluster_id", clusterId, row -> row.getString("team")).stream().findFirst();
+        return clusters.live("cluster_id", clusterId, List.of("team"), row -> row.getString("team")).stream().findFirst();
     }
 
     public void clusterPresent(ClusterState cluster, Instant eventTime, UUID eventId) {

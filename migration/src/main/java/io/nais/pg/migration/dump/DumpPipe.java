@@ -4,12 +4,13 @@ import io.nais.pg.migration.MigrationException;
 import io.nais.pg.migration.MigrationException.Failure;
 import io.nais.pg.migration.MigrationProgress;
 import io.nais.pg.migration.connect.Endpoint;
-import java.io.ByteArrayOutputStream;
+import io.nais.pg.tools.ToolProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,8 @@ import java.util.concurrent.CompletableFuture;
 public final class DumpPipe {
 
     private static final int BUFFER = 1 << 20;
-    private static final int STDERR_LIMIT = 64 * 1024;
+    /** pg_restore follows its error line with the failed statement, which may be long: keep enough to find the error. */
+    private static final int STDERR_TAIL = 64 * 1024;
     private static final int SIGPIPE_EXIT = 128 + 13;
 
     private final PgTools tools;
@@ -63,61 +65,62 @@ public final class DumpPipe {
 
     private long copyAs(Endpoint source, Endpoint target, String applicationRole, Scope scope, boolean replaceExisting,
             long expectedBytes, PrintWriter err, MigrationProgress listener) {
-        Process dump = start(dumpCommand(scope), source);
-        Process restore = start(restoreCommand(target, applicationRole, replaceExisting), target);
-        CompletableFuture<String> dumpErrors = drain(dump.getErrorStream());
-        CompletableFuture<String> restoreErrors = drain(restore.getErrorStream());
-        CompletableFuture<String> restoreOutput = drain(restore.getInputStream());
-        long bytes;
-        try {
-            bytes = pump(dump.getInputStream(), restore.getOutputStream(),
-                    new Progress(err, scope == Scope.ALL ? "copy" : "schema", expectedBytes), listener);
-        } catch (IOException e) {
-            // pg_restore stopped reading: its exit status and stderr below say why
-            dump.destroy();
-            bytes = -1;
+        try (ToolProcess dump = start(tools.pgDump(), dumpArguments(scope), source);
+             ToolProcess restore = start(tools.pgRestore(), restoreArguments(target, applicationRole, replaceExisting),
+                     target)) {
+            CompletableFuture<Void> restoreOutput = discard(restore.stdout());
+            long bytes;
+            try {
+                bytes = pump(dump.stdout(), restore.stdin(),
+                        new Progress(err, scope == Scope.ALL ? "copy" : "schema", expectedBytes), listener);
+            } catch (IOException e) {
+                // pg_restore stopped reading: its exit status and stderr below say why
+                dump.close();
+                bytes = -1;
+            }
+            int dumpStatus = exitStatus(dump);
+            int restoreStatus = exitStatus(restore);
+            restoreOutput.join();
+            // When pg_restore stops early, pg_dump dies of SIGPIPE (exit 141): the restore's error is the cause then.
+            boolean restoreStoppedFirst = bytes < 0 || dumpStatus == SIGPIPE_EXIT;
+            if (dumpStatus != 0 && !(restoreStoppedFirst && restoreStatus != 0)) {
+                throw new MigrationException(Failure.COPY_FAILED, "copy", "pg_dump from " + source.masked()
+                        + " failed (exit " + dumpStatus + "): " + lastLines(dump.stderrTail()));
+            }
+            if (restoreStatus != 0 || bytes < 0) {
+                throw new MigrationException(Failure.COPY_FAILED, "copy", "pg_restore into " + target.masked()
+                        + " failed (exit " + restoreStatus + "), the target is unchanged: "
+                        + lastLines(restore.stderrTail()));
+            }
+            return bytes;
         }
-        int dumpStatus = waitFor(dump);
-        int restoreStatus = waitFor(restore);
-        restoreOutput.join();
-        // When pg_restore stops early, pg_dump dies of SIGPIPE (exit 141): the restore's error is the cause then.
-        boolean restoreStoppedFirst = bytes < 0 || dumpStatus == SIGPIPE_EXIT;
-        if (dumpStatus != 0 && !(restoreStoppedFirst && restoreStatus != 0)) {
-            throw new MigrationException(Failure.COPY_FAILED, "copy", "pg_dump from " + source.masked() + " failed (exit "
-                    + dumpStatus + "): " + lastLines(dumpErrors.join()));
-        }
-        if (restoreStatus != 0 || bytes < 0) {
-            throw new MigrationException(Failure.COPY_FAILED, "copy", "pg_restore into " + target.masked()
-                    + " failed (exit " + restoreStatus + "), the target is unchanged: " + lastLines(restoreErrors.join()));
-        }
-        return bytes;
     }
 
-    List<String> dumpCommand(Scope scope) {
-        List<String> command = new ArrayList<>(List.of(tools.pgDump(), "--format=custom", "--compress=0", "--no-owner",
+    List<String> dumpArguments(Scope scope) {
+        List<String> arguments = new ArrayList<>(List.of("--format=custom", "--compress=0", "--no-owner",
                 "--no-privileges", "--no-subscriptions", "--no-publications"));
         if (scope == Scope.SCHEMA_ONLY) {
-            command.add("--schema-only");
+            arguments.add("--schema-only");
         }
-        return command;
+        return arguments;
     }
 
-    List<String> restoreCommand(Endpoint target, String applicationRole, boolean replaceExisting) {
-        List<String> command = new ArrayList<>(List.of(tools.pgRestore(), "--no-owner", "--no-privileges",
-                "--role=" + applicationRole, "--single-transaction", "--exit-on-error", "--dbname=" + target.database()));
+    List<String> restoreArguments(Endpoint target, String applicationRole, boolean replaceExisting) {
+        List<String> arguments = new ArrayList<>(List.of("--no-owner", "--no-privileges", "--role=" + applicationRole,
+                "--single-transaction", "--exit-on-error", "--dbname=" + target.database()));
         if (replaceExisting) {
-            command.addAll(List.of("--clean", "--if-exists"));
+            arguments.addAll(List.of("--clean", "--if-exists"));
         }
-        return command;
+        return arguments;
     }
 
-    private static Process start(List<String> command, Endpoint endpoint) {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(endpoint.toolEnvironment());
+    /** Starts a tool with the endpoint's login in its environment (never on its command line). */
+    private static ToolProcess start(Path executable, List<String> arguments, Endpoint endpoint) {
         try {
-            return builder.start();
-        } catch (IOException e) {
-            throw new MigrationException(Failure.COPY_FAILED, "copy", "cannot run " + command.get(0)
+            return ToolProcess.start(executable, arguments, environment -> environment.putAll(endpoint.toolEnvironment()),
+                    STDERR_TAIL);
+        } catch (UncheckedIOException e) {
+            throw new MigrationException(Failure.COPY_FAILED, "copy", "cannot run " + executable
                     + " (install the postgresql-client package or set NAIS_PG_BIN)", e);
         }
     }
@@ -139,29 +142,22 @@ public final class DumpPipe {
         return total;
     }
 
-    private static CompletableFuture<String> drain(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            ByteArrayOutputStream kept = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
+    /** pg_restore prints nothing to stdout with {@code --dbname}; read it all the same, so it can never block. */
+    private static CompletableFuture<Void> discard(InputStream stream) {
+        return CompletableFuture.runAsync(() -> {
             try (stream) {
-                int read;
-                while ((read = stream.read(buffer)) >= 0) {
-                    if (kept.size() < STDERR_LIMIT) {
-                        kept.write(buffer, 0, Math.min(read, STDERR_LIMIT - kept.size()));
-                    }
-                }
+                stream.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
-                // the process ended; what was read is what there is
+                // the process ended
             }
-            return kept.toString(StandardCharsets.UTF_8);
         });
     }
 
-    private static int waitFor(Process process) {
+    private static int exitStatus(ToolProcess tool) {
         try {
-            return process.waitFor();
+            return tool.exitStatus();
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            tool.close();
             Thread.currentThread().interrupt();
             throw new MigrationException(Failure.COPY_FAILED, "copy", "interrupted");
         }

@@ -31,23 +31,23 @@ public final class PgTools {
                 List.of(PgInstallation.versioned(PgInstallation.DEBIAN_ROOT)), new ArrayList<>()).orElse(null));
     }
 
-    public String pgDump() {
+    public Path pgDump() {
         return tool("pg_dump");
     }
 
-    public String pgRestore() {
+    public Path pgRestore() {
         return tool("pg_restore");
     }
 
-    private String tool(String name) {
+    private Path tool(String name) {
         if (binDir == null) {
-            return name; // from the PATH; ProcessBuilder reports it clearly if missing
+            return Path.of(name); // from the PATH; starting it reports clearly if it is missing
         }
         Path tool = binDir.resolve(name);
         if (!Files.isExecutable(tool)) {
             throw new MigrationException(Failure.INVALID_INPUT, "plan", name + " not found in " + binDir
                     + " (install the postgresql-client package or set NAIS_PG_BIN)");
         }
-        return tool.toString();
+        return tool;
     }
 }

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,6 +16,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import io.nais.pg.events.ClusterState;
+import io.nais.pg.kit.jdbc.Rows;
 import io.nais.pg.tools.Quote;
 
 /**
@@ -32,8 +32,8 @@ import io.nais.pg.tools.Quote;
  * {@code removed boolean}, {@code event_time timestamptz NOT NULL},
  * {@code event_id uuid NOT NULL}, plus one column for each {@link Fact} it
  * keeps, and any columns of its own, which this class leaves alone. This class
- * is the one implementation of the rules over it; each service reads the rows
- * its own way ({@link #live}).
+ * is the one implementation of the rules over it; each service reads the columns
+ * it uses ({@link #live}).
  */
 public final class ClusterTable {
 
@@ -150,38 +150,32 @@ public final class ClusterTable {
         }
     }
 
-    /** Every live (known, not removed) cluster, by cluster id. */
-    public <T> List<T> live(RowReader<T> reader) {
-        return query("*", "", Optional.empty(), reader);
-    }
-
-    /** The live clusters whose {@code column} (a name from code) equals {@code value}, by cluster id. */
-    public <T> List<T> live(String column, String value, RowReader<T> reader) {
-        return query("*", " AND " + Quote.identifier(column) + " = ?", Optional.of(value), reader);
+    /**
+     * Every live (known, not removed) cluster, by cluster id, reading only {@code selected} (names from code).
+     * Every reader names its columns, so a service's database role needs SELECT on those alone.
+     */
+    public <T> List<T> live(List<String> selected, RowReader<T> reader) {
+        return query(selected, "", Optional.empty(), reader);
     }
 
     /**
-     * The same, reading only {@code selected} (names from code): for a reader whose database role may
-     * SELECT only those columns (access-service's gateway may not read a cluster's admin secret reference).
+     * The live clusters whose {@code column} (a name from code) equals {@code value}, by cluster id, reading
+     * only {@code selected} (names from code): access-service's gateway, for one, may not read a cluster's
+     * admin secret reference.
      */
     public <T> List<T> live(String column, String value, List<String> selected, RowReader<T> reader) {
-        String columns = String.join(", ", selected.stream().map(Quote::identifier).toList());
-        return query(columns, " AND " + Quote.identifier(column) + " = ?", Optional.of(value), reader);
+        return query(selected, " AND " + Quote.identifier(column) + " = ?", Optional.of(value), reader);
     }
 
-    private <T> List<T> query(String columns, String condition, Optional<String> parameter, RowReader<T> reader) {
+    private <T> List<T> query(List<String> selected, String condition, Optional<String> parameter,
+                              RowReader<T> reader) {
+        String columns = String.join(", ", selected.stream().map(Quote::identifier).toList());
         String sql = "SELECT " + columns + " FROM " + table + " WHERE NOT removed" + condition + " ORDER BY cluster_id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             if (parameter.isPresent()) {
                 ps.setString(1, parameter.get());
             }
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(reader.read(rs));
-                }
-            }
-            return rows;
+            return Rows.all(ps, reader::read);
         } catch (SQLException e) {
             throw new IllegalStateException("could not read clusters", e);
         }

@@ -76,7 +76,7 @@ class ClusterTableTest {
     @Test
     void aRemovalOfAClusterNeverSeenLeavesNoRow() {
         assertThat(clusters.removed(clusterId, T0, LOW)).isFalse();
-        assertThat(clusters.live("cluster_id", clusterId, row -> row.getString("cluster_id"))).isEmpty();
+        assertThat(clusters.live("cluster_id", clusterId, List.of("cluster_id"), row -> row.getString("cluster_id"))).isEmpty();
     }
 
     @Test
@@ -87,16 +87,16 @@ class ClusterTableTest {
         clusters.present(updated("b.example"), T0.plusSeconds(1), LOW);
 
         assertThat(firstSeenAt()).isEqualTo(firstSeen);
-        assertThat(clusters.live("team", team, row -> List.of((String[]) row.getArray("schemas").getArray())))
+        assertThat(clusters.live("team", team, List.of("schemas"), row -> List.of((String[]) row.getArray("schemas").getArray())))
                 .containsExactly(List.of("public", "app"));
     }
 
     private List<String> hostOfLive() {
-        return clusters.live("cluster_id", clusterId, row -> row.getString("host"));
+        return clusters.live("cluster_id", clusterId, List.of("host"), row -> row.getString("host"));
     }
 
     private Instant firstSeenAt() {
-        return clusters.live("cluster_id", clusterId, row -> row.getTimestamp("first_seen_at").toInstant()).get(0);
+        return clusters.live("cluster_id", clusterId, List.of("first_seen_at"), row -> row.getTimestamp("first_seen_at").toInstant()).get(0);
     }
 
     private ClusterDiscovered discovered(String host) {

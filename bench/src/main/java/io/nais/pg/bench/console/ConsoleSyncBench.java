@@ -1,4 +1,4 @@
-package io.nais.pg.console.bench;
+package io.nais.pg.bench.console;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
-package io.nais.pg.access.bench;
+package io.nais.pg.bench.access;
 
-import static io.nais.pg.access.bench.BenchSupport.awaitCount;
-import static io.nais.pg.access.bench.BenchSupport.discovered;
-import static io.nais.pg.access.bench.BenchSupport.percentile;
+import static io.nais.pg.bench.access.BenchSupport.awaitCount;
+import static io.nais.pg.bench.access.BenchSupport.discovered;
+import static io.nais.pg.bench.access.BenchSupport.percentile;
 
 import java.nio.file.Path;
 import java.sql.Connection;

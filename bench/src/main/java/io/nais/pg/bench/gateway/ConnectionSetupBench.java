@@ -1,4 +1,4 @@
-package io.nais.pg.access.gateway;
+package io.nais.pg.bench.gateway;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

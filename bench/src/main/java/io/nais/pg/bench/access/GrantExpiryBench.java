@@ -1,8 +1,8 @@
-package io.nais.pg.access.bench;
+package io.nais.pg.bench.access;
 
-import static io.nais.pg.access.bench.BenchSupport.awaitCount;
-import static io.nais.pg.access.bench.BenchSupport.discovered;
-import static io.nais.pg.access.bench.BenchSupport.percentile;
+import static io.nais.pg.bench.access.BenchSupport.awaitCount;
+import static io.nais.pg.bench.access.BenchSupport.discovered;
+import static io.nais.pg.bench.access.BenchSupport.percentile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +93,7 @@ public final class GrantExpiryBench {
                 Figures load = measure("load", grants, clusters, apps, humans, bus, lead);
                 String report = report(baseline, load, grants, clusterCount);
                 System.out.print(report);
-                Files.writeString(Path.of("access-service/target/dba-expiry-access-bench.txt"), report);
+                Files.writeString(Path.of("bench/target/dba-expiry-access-bench.txt"), report);
             } finally {
                 for (PostgresCluster pg : clusters) {
                     pg.close();

@@ -1,4 +1,4 @@
-package io.nais.pg.backup.bench;
+package io.nais.pg.bench.backup;
 
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.nais.pg.console.bench;
+package io.nais.pg.bench.console;
 
 import java.net.URI;
 import java.net.http.HttpClient;

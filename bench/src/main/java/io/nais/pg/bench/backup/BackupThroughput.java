@@ -1,4 +1,4 @@
-package io.nais.pg.backup.bench;
+package io.nais.pg.bench.backup;
 
 import java.io.File;
 import java.nio.file.Path;

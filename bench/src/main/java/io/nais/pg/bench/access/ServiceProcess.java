@@ -1,4 +1,4 @@
-package io.nais.pg.access.bench;
+package io.nais.pg.bench.access;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
