@@ -117,13 +117,13 @@ class DeadLetterQueueTest {
 
     /**
      * {@code kafka_producer_record_send_total} of the channel's dead-letter producer (client id
-     * {@code kafka-dead-letter-topic-producer-<consumer client id>}, SmallRye's naming) on the management port;
+     * {@code [<replica>-]kafka-dead-letter-topic-producer-<consumer client id>}, SmallRye's naming) on the management port;
      * 0 before its first record, when the producer does not exist yet.
      */
     private double deadLettersSent() {
         String scraped = given().accept("text/plain").when().get(metrics).then().statusCode(200).extract().asString();
         return scraped.lines().filter(line -> line.startsWith("kafka_producer_record_send_total{")
-                        && line.contains("client_id=\"kafka-dead-letter-topic-producer-"))
+                        && line.matches("kafka_producer_record_send_total\\{.*client_id=\"[^\"]*kafka-dead-letter-topic-producer-.*"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
