@@ -6,9 +6,12 @@ import io.nais.pg.pki.IssuedCertificate;
 import io.nais.pg.pki.Pem;
 import io.nais.pg.testsupport.oidc.OidcIssuer;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -19,9 +22,14 @@ import java.util.Map;
  */
 public class GatewayEnabledProfile implements QuarkusTestProfile {
 
-    /** One directory per JVM: Quarkus loads this class in its own class loader too, and both must see one CA. */
+    /**
+     * One directory per JVM: Quarkus loads this class in its own class loader too, and both must see one CA.
+     * Named by pid and start time, since a pid alone comes back: a directory an earlier JVM with the same pid
+     * left behind held a CA long expired, and every gateway test then failed to boot.
+     */
     private static final Path DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"),
-            "gateway-e2e-ca-" + ProcessHandle.current().pid());
+            "gateway-e2e-ca-" + ProcessHandle.current().pid() + "-"
+                    + ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
     static final IssuedCertificate.PemFiles CA_FILES = new IssuedCertificate.PemFiles(
             DIRECTORY.resolve("tls.crt"), DIRECTORY.resolve("tls.key"), DIRECTORY.resolve("tls.pk8"),
             DIRECTORY.resolve("ca.crt"));
@@ -56,7 +64,13 @@ public class GatewayEnabledProfile implements QuarkusTestProfile {
         }
         CertificateAuthority ca = CertificateAuthority.create("gateway-e2e CA", Duration.ofHours(2));
         ca.keyAndCertificate().writePem(DIRECTORY);
+        // deleteOnExit runs in reverse order of registration: the files first, then their (then empty) directory.
         DIRECTORY.toFile().deleteOnExit();
+        try (var files = Files.list(DIRECTORY)) {
+            files.forEach(file -> file.toFile().deleteOnExit());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return ca;
     }
 }
