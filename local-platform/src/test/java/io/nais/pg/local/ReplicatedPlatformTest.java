@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.oidc.OidcIssuer;
+import io.nais.pg.testsupport.process.ProcessLaunch;
 import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -27,9 +32,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,8 +52,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * {@code bin/local-platform up --replicas 2 --brokers 3}, as a person runs it: two instances of every
  * service process (two gateways, each on its own port), three Kafka brokers in one KRaft quorum, and
- * real clients (psql, pgjdbc, the dba-grant REST API). One platform for the class; the broker is
- * killed in the last test, and {@code bin/local-platform down} stops everything at the end.
+ * real clients (psql, pgjdbc, the dba-grant REST API). One platform for the class; every replica is
+ * restarted once (the rolling-restart test, its restarted instances serve the tests after it), the broker
+ * is killed in the last test, and {@code bin/local-platform down} stops everything at the end.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicatedPlatformTest {
@@ -53,13 +65,25 @@ class ReplicatedPlatformTest {
     /** Generous bounds for a loaded 2-core machine: every wait polls and ends as soon as its condition holds. */
     private static final Duration EVENTUALLY = Duration.ofSeconds(90);
     private static final Duration GRANT = Duration.ofSeconds(30);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /**
+     * The gateways' drain ({@code nais.access.gateway.drain-timeout}, 20 s in production), shortened for this
+     * platform through the environment {@code up} passes to its services: each restarted gateway drains once.
+     */
+    private static final Duration DRAIN = Duration.ofSeconds(5);
+    /** A restarted JVM on a loaded 2-core machine: up allows its services 3 minutes as well. */
+    private static final Duration START = Duration.ofMinutes(3);
+    /** Every process of platform.env's PIDS_*, in the order a rollout would take them. */
+    private static final List<String> RESTARTED_IN_ORDER = List.of("ACCESS_PROVISIONING", "ACCESS_GATEWAY",
+            "DBA_GRANT_SERVICE", "BACKUP_SERVICE", "CONSOLE_SYNC_SERVICE", "BACKUP_VERIFIER");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path state;
     private static Process up;
     private static Map<String, String> environment;
     private static OidcIssuer issuer;
+    /** Instances the rolling restart started again: this JVM's children, which {@code down} does not know of. */
+    private static final List<Process> restarted = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void platform() throws Exception {
@@ -70,6 +94,7 @@ class ReplicatedPlatformTest {
                 .redirectErrorStream(true)
                 .redirectOutput(state.resolve("up.out").toFile());
         builder.environment().put("NAIS_LOCAL_STATE", state.resolve("local").toString());
+        builder.environment().put("NAIS_ACCESS_GATEWAY_DRAIN_TIMEOUT", DRAIN.toSeconds() + "s");
         up = builder.start();
         LocalState local = new LocalState(state.resolve("local"));
         awaitTrue(() -> Files.exists(local.environmentFile()) || !up.isAlive(), Duration.ofMinutes(10), "platform.env");
@@ -84,6 +109,11 @@ class ReplicatedPlatformTest {
             return;
         }
         List<Long> pids = environment == null ? List.of() : allPids();
+        // services first, as down stops its own
+        for (Process instance : restarted) {
+            instance.destroy();
+            assertThat(instance.waitFor(1, TimeUnit.MINUTES)).as("restarted instance %d stopped", instance.pid()).isTrue();
+        }
         Commands.down(new LocalState(state.resolve("local")));
         assertThat(up.waitFor(1, TimeUnit.MINUTES)).isTrue();
         assertThat(pids).as("every broker and service instance stopped with down")
@@ -132,12 +162,48 @@ class ReplicatedPlatformTest {
     }
 
     /**
+     * A rollout: every replica of every service, one at a time, gets SIGTERM, exits, is started again as it was
+     * ({@link ProcessLaunch}) and is ready before the next, while clients log in through both gateways without
+     * pause. A login that fails is retried once, on the other gateway (as a load balancer sends a reconnect to
+     * another replica); none fails twice, and logins succeed while each replica is down or starting. A session
+     * open on a gateway when it gets SIGTERM survives its drain and is then ended with FATAL 57P01.
+     */
+    @Test
+    @Order(4)
+    void restartingEveryReplicaOneAtATimeUnderLoginLoadFailsNoLoginAfterARetryAndDrainsGatewaySessions() throws Exception {
+        String member = addMember();
+        List<String> ports = list("GATEWAY_PORTS");
+        try (LoginLoad load = LoginLoad.start(member, ports, 3)) {
+            awaitTrue(() -> load.succeeded("before") > 0, EVENTUALLY, "the first logins under load");
+            for (String process : RESTARTED_IN_ORDER) {
+                List<String> pids = list("PIDS_" + process);
+                for (int instance = 0; instance < pids.size(); instance++) {
+                    long pid = Long.parseLong(pids.get(instance));
+                    load.phase(process + " #" + (instance + 1));
+                    if (process.equals("ACCESS_GATEWAY")) {
+                        restartGatewayHoldingASession(pid, ports.get(instance), member);
+                    } else {
+                        restart(pid, () -> { });
+                    }
+                }
+            }
+            load.phase("after");
+            awaitTrue(() -> load.succeeded("after") > 0, EVENTUALLY, "logins after the rollout");
+            load.stop();
+            System.out.println("rolling restart: logins per phase " + load.successes() + ", retried " + load.retried());
+            assertThat(load.failures()).as("logins that failed on both gateways").isEmpty();
+            assertThat(load.successes()).as("successful logins while each replica restarted")
+                    .hasSize(2 + pidsOf(RESTARTED_IN_ORDER)).allSatisfy((phase, count) -> assertThat(count).as(phase).isPositive());
+        }
+    }
+
+    /**
      * One broker of three killed (the leader of the membership topic): a new member is provisioned and logs in
      * through both gateways, and a DBA grant is requested, approved and expires, ending the DBA's sessions on
      * both gateway replicas, all while the broker stays down.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void withOneBrokerOfThreeKilledMembersAreProvisionedAndADbaGrantIsApprovedAndExpiresOnBothGateways()
             throws Exception {
         killMembershipLeader();
@@ -203,6 +269,202 @@ class ReplicatedPlatformTest {
         broker.onExit().get(30, TimeUnit.SECONDS);
     }
 
+    private static int pidsOf(List<String> processes) {
+        return processes.stream().mapToInt(process -> list("PIDS_" + process).size()).sum();
+    }
+
+    // --- rolling restart ------------------------------------------------------------------------------
+
+    /**
+     * SIGTERM to the instance, {@code whileStopping} until it has exited, then the same command in the same
+     * directory (the same config: ports, spool), and waits until its management port says ready.
+     */
+    private static void restart(long pid, ThrowingRunnable whileStopping) throws Exception {
+        ProcessLaunch launch = ProcessLaunch.of(pid); // before the stop: /proc forgets a dead process
+        ProcessHandle instance = ProcessHandle.of(pid).orElseThrow();
+        instance.destroy();
+        whileStopping.run();
+        instance.onExit().get(EVENTUALLY.toSeconds(), TimeUnit.SECONDS);
+        Path directory = launch.directory();
+        Process again = launch.start(directory.resolve(directory.getFileName() + ".log"));
+        restarted.add(again);
+        String health = "http://127.0.0.1:" + managementPort(directory) + "/q/health/ready";
+        awaitTrue(() -> !again.isAlive() || ready(health), START, directory.getFileName() + " is ready again");
+        assertThat(again.isAlive()).as("%s started again; log %s", directory.getFileName(), directory).isTrue();
+    }
+
+    /**
+     * The gateway's documented drain (deploy/README.md, "Rollouts and shutdown"): on SIGTERM it stops taking
+     * connections, a session it relays goes on for the drain, and at its end gets FATAL 57P01 (admin shutdown).
+     */
+    private static void restartGatewayHoldingASession(long pid, String port, String member) throws Exception {
+        try (Connection held = connect(member, port)) {
+            assertThat(selectOne(held)).isEqualTo(1);
+            restart(pid, () -> {
+                awaitTrue(() -> !accepts(port), EVENTUALLY, "the gateway on port " + port + " stops taking connections");
+                assertThat(selectOne(held)).as("the open session, while the gateway drains").isEqualTo(1);
+                assertThat(sqlStateOfSleep(held).get(DRAIN.plus(EVENTUALLY).toSeconds(), TimeUnit.SECONDS))
+                        .as("pgjdbc's SQLSTATE at the drain's end").isEqualTo("57P01");
+            });
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private static int selectOne(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery("select 1")) {
+            result.next();
+            return result.getInt(1);
+        }
+    }
+
+    /** Whether a TCP connection to the port is taken (a closed listener refuses it). */
+    private static boolean accepts(String port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(port)), 2000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
+    }
+
+    /** The instance's management port, from the config file up wrote into its directory. */
+    private static String managementPort(Path directory) throws IOException {
+        Properties config = new Properties();
+        try (Reader reader = Files.newBufferedReader(directory.resolve("config/application.properties"))) {
+            config.load(reader);
+        }
+        return config.getProperty("quarkus.management.port");
+    }
+
+    private static boolean ready(String health) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(health)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A few clients, each in a loop: a pgjdbc login as {@code member} and {@code select 1}, alternating between
+     * the gateways; a failed login is retried once after a short back-off on the other gateway. Successes are
+     * counted per phase (the replica being restarted when the login succeeded).
+     */
+    private static final class LoginLoad implements AutoCloseable {
+        private static final long BACK_OFF_MILLIS = 250;
+
+        private final String member;
+        private final List<String> ports;
+        private final ExecutorService clients;
+        private final Map<String, AtomicInteger> successes = new ConcurrentHashMap<>();
+        private final List<String> failures = new CopyOnWriteArrayList<>();
+        /** First attempts that failed, by phase and SQLSTATE (08001: the port refused the connection). */
+        private final Map<String, AtomicInteger> retried = new ConcurrentHashMap<>();
+        private volatile String phase;
+        private volatile boolean running = true;
+
+        private LoginLoad(String member, List<String> ports, int clients) {
+            this.member = member;
+            this.ports = ports;
+            this.clients = Executors.newFixedThreadPool(clients);
+            phase("before");
+        }
+
+        static LoginLoad start(String member, List<String> ports, int clients) {
+            LoginLoad load = new LoginLoad(member, ports, clients);
+            for (int client = 0; client < clients; client++) {
+                int first = client;
+                load.clients.execute(() -> load.loop(first));
+            }
+            return load;
+        }
+
+        void phase(String name) {
+            successes.put(name, new AtomicInteger());
+            phase = name;
+        }
+
+        int succeeded(String name) {
+            return successes.get(name).get();
+        }
+
+        Map<String, Integer> successes() {
+            return counts(successes);
+        }
+
+        private static Map<String, Integer> counts(Map<String, AtomicInteger> counters) {
+            Map<String, Integer> counts = new TreeMap<>();
+            counters.forEach((name, count) -> counts.put(name, count.get()));
+            return counts;
+        }
+
+        List<String> failures() {
+            return failures;
+        }
+
+        Map<String, Integer> retried() {
+            return counts(retried);
+        }
+
+        private void loop(int first) {
+            for (int login = first; running; login++) {
+                String port = ports.get(login % ports.size());
+                SQLException failed = loginOnce(port);
+                if (failed == null) {
+                    continue;
+                }
+                retried.computeIfAbsent(phase + " " + failed.getSQLState(), reason -> new AtomicInteger()).incrementAndGet();
+                pause();
+                String other = ports.get((login + 1) % ports.size());
+                SQLException failedAgain = loginOnce(other);
+                if (failedAgain != null) {
+                    failures.add(phase + ": port " + port + ": " + failed.getSQLState() + " " + failed.getMessage()
+                            + "; retry on port " + other + ": " + failedAgain.getSQLState() + " " + failedAgain.getMessage());
+                }
+            }
+        }
+
+        /** Null when the login and {@code select 1} went through; else what failed. */
+        private SQLException loginOnce(String port) {
+            try (Connection connection = connect(member, port)) {
+                connection.setNetworkTimeout(Runnable::run, (int) EVENTUALLY.toMillis());
+                selectOne(connection);
+                successes.get(phase).incrementAndGet();
+                return null;
+            } catch (SQLException e) {
+                return e;
+            }
+        }
+
+        private void pause() {
+            try {
+                Thread.sleep(BACK_OFF_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            clients.shutdown();
+            assertThat(clients.awaitTermination(EVENTUALLY.toSeconds(), TimeUnit.SECONDS)).as("the clients stopped").isTrue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (running) {
+                stop();
+            }
+        }
+    }
+
     // --- members, grants ------------------------------------------------------------------------------
 
     /** A new member of team-a, once its role exists in team-a/demo-app. */
@@ -258,6 +520,7 @@ class ReplicatedPlatformTest {
         properties.setProperty("password", token(email));
         properties.setProperty("sslmode", "verify-full");
         properties.setProperty("sslrootcert", environment.get("GATEWAY_CA_FILE"));
+        properties.setProperty("loginTimeout", Long.toString(EVENTUALLY.toSeconds()));
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/"
                 + URLEncoder.encode(CLUSTER_ID, StandardCharsets.UTF_8), properties);
     }
