@@ -14,6 +14,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # -am: the services' packaged applications (target/quarkus-app) the test runs are built first
 status=0
-./mvnw -B -q -pl local-platform -am verify -Dtest=ProvisioningFaultsTest -Dsurefire.failIfNoSpecifiedTests=false || status=$?
+./mvnw -B -q -pl local-platform -am verify -Dtest=ProvisioningFaultsTest -Dsurefire.failIfNoSpecifiedTests=false -Dnais.test.faults=true || status=$?
 grep -h '^chaos figures' local-platform/target/surefire-reports/io.nais.pg.local.ProvisioningFaultsTest-output.txt
 exit "$status"
