@@ -50,8 +50,7 @@ public final class GatewayMeters {
 
     public GatewayMeters(MeterRegistry registry) {
         this.registry = registry;
-        accepted = keep(Counter.builder(LOGINS).tag("outcome", ACCEPTED).tag("reason", "none")
-                .description("logins through the gateway, by outcome and refusal reason").register(registry));
+        accepted = keep(loginCounter(ACCEPTED, "none"));
         acceptedDuration = keep(loginTimer(ACCEPTED));
         refusedDuration = keep(loginTimer(REFUSED));
         revoked = keep(Counter.builder(SESSIONS_REVOKED)
@@ -71,7 +70,7 @@ public final class GatewayMeters {
     }
 
     void refused(String reason, long startedNanos) {
-        refusals.computeIfAbsent(label(reason), this::refusalCounter).increment();
+        refusals.computeIfAbsent(label(reason), refusal -> keep(loginCounter(REFUSED, refusal))).increment();
         refusedDuration.record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -105,9 +104,9 @@ public final class GatewayMeters {
         return reason.startsWith(BACKEND_REFUSED) ? BACKEND_REFUSED : reason;
     }
 
-    private Counter refusalCounter(String reason) {
-        return keep(Counter.builder(LOGINS).tag("outcome", REFUSED).tag("reason", reason)
-                .description("logins through the gateway, by outcome and refusal reason").register(registry));
+    private Counter loginCounter(String outcome, String reason) {
+        return Counter.builder(LOGINS).tag("outcome", outcome).tag("reason", reason)
+                .description("logins through the gateway, by outcome and refusal reason").register(registry);
     }
 
     private Timer loginTimer(String outcome) {
