@@ -2,7 +2,6 @@ package io.nais.pg.access.provisioning.pass;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -96,12 +95,12 @@ public class ClusterProvisioner {
                 return;
             }
             queue.markTried(clusterId, work.get());
-            long started = System.nanoTime();
+            ProvisioningMeters.PassTimer passTimer = meters.startPass();
             try {
                 pass(target.get(), work.get(), timings);
-                meters.passed(Duration.ofNanos(System.nanoTime() - started), true);
+                passTimer.succeeded();
             } catch (SQLException e) {
-                meters.passed(Duration.ofNanos(System.nanoTime() - started), false);
+                passTimer.failed();
                 retryLater(clusterId, work.get(), e);
             }
         }

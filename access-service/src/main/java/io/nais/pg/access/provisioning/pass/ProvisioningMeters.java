@@ -71,8 +71,27 @@ class ProvisioningMeters {
                 "age of the oldest person waiting for a pass on a live cluster (0: none)", queue::oldestMarkAgeSeconds);
     }
 
-    void passed(Duration duration, boolean ok) {
-        (ok ? passOk : passFailed).record(duration);
+    /** Times one pass from now; the pass reports how it ended. */
+    PassTimer startPass() {
+        return new PassTimer(Timer.start(meters));
+    }
+
+    /** One running pass: recorded under its outcome when it ends. */
+    final class PassTimer {
+
+        private final Timer.Sample sample;
+
+        private PassTimer(Timer.Sample sample) {
+            this.sample = sample;
+        }
+
+        void succeeded() {
+            sample.stop(passOk);
+        }
+
+        void failed() {
+            sample.stop(passFailed);
+        }
     }
 
     /** The roles a committed pass changed, by result. */
