@@ -5,11 +5,11 @@
 #      and to PostgreSQL, so the comparison is about the hop, not about encryption.
 #   2. Connection set-up p50/p99 (pgjdbc loop: connect, select 1, close) gateway vs
 #      direct SCRAM; plus pgbench -C average connection time (libpq).
-#   3. Gateway heap/RSS with 500 idle sessions.
+#   3. Gateway heap/RSS/Netty direct memory with 500 idle sessions (its /q/metrics and /proc).
 # Beside each TPS: CPU per transaction from /proc (utime+stime) of PgBouncer and of the
-# gateway's JVM (the bench world: the gateway plus access-service's idle consumers).
-# The world (cluster with TLS + cert auth for +nais_human, OIDC issuer, gateway) is
-# access-service's test harness, run by GatewayBenchWorld.
+# gateway's JVM (access-service's gateway process, GW_PID).
+# The world (cluster with TLS + cert auth for +nais_human, OIDC issuer, the packaged
+# access-service as its provisioning and gateway processes) is bench/lib/gateway-world.sh.
 #
 # usage: bench/gateway-pgbench.sh [seconds-per-point]   (default 10; the issue asks 30)
 set -euo pipefail
@@ -19,7 +19,7 @@ CLIENTS=${CLIENTS:-"1 8 32"}
 IDLE_SESSIONS=${IDLE_SESSIONS:-500}
 # Every client is the one bench person: the per-person session limit (20 by default) must
 # admit 32 pgbench clients and the idle sessions.
-WORLD_JAVA_OPTS="${WORLD_JAVA_OPTS:-} -Dnais.access.gateway.limits.max-sessions-per-person=$((IDLE_SESSIONS + 100))"
+GATEWAY_CONFIG="${GATEWAY_CONFIG:-} nais.access.gateway.limits.max-sessions-per-person=$((IDLE_SESSIONS + 100))"
 # shellcheck source=lib/gateway-world.sh
 source "$(dirname "$0")/lib/gateway-world.sh"
 # shellcheck source=lib/proc-cpu.sh
@@ -34,12 +34,7 @@ PGBOUNCER=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
 world_cleanup_extra() {
   [[ -f "$WORK/bouncer/bouncer.pid" ]] && kill "$(cat "$WORK/bouncer/bouncer.pid")" 2>/dev/null || true
 }
-# the connection set-up loop (io.nais.pg.bench.gateway.ConnectionSetupBench) is a bench main: built before
-# the world starts, since the build packages access-service, whose target/ the world runs from
-# shellcheck source=lib/bench-classpath.sh
-source "$(dirname "$0")/lib/bench-classpath.sh"
-log "building the bench module"
-bench_build
+# the world's build (bench_build) builds the connection set-up loop too (io.nais.pg.bench.gateway.ConnectionSetupBench)
 world_start
 BOUNCER_PORT=$((GW_PORT + 7))
 BOUNCER="host=127.0.0.1 port=$BOUNCER_PORT dbname=$PG_DB user=$PG_OWNER sslmode=require"
@@ -75,7 +70,6 @@ chown postgres "$B/pgbouncer.ini"
 runuser -u postgres -- "$PGBOUNCER" -d "$B/pgbouncer.ini"
 sleep 1
 BOUNCER_PID=$(cat "$B/bouncer.pid")
-GATEWAY_PID=$(listener_pid "$GW_PORT")
 HZ=$(getconf CLK_TCK)
 # cpu_run <pid> <label> <connstr> <password> <pgbench args...>: "tps p99 cpu_ms_per_tx" (of <pid>)
 cpu_run() {
@@ -99,7 +93,7 @@ for mode in select-only tpcb-like; do
     j=$(( c < 4 ? c : 4 ))
     read -r d_tps d_p99 < <(run "direct-$mode-$c" "$DIRECT" "$PG_OWNER_PASSWORD" $flag -c "$c" -j "$j" -T "$DURATION")
     read -r b_tps b_p99 b_cpu < <(cpu_run "$BOUNCER_PID" "bouncer-$mode-$c" "$BOUNCER" "$PG_OWNER_PASSWORD" $flag -c "$c" -j "$j" -T "$DURATION")
-    read -r g_tps g_p99 g_cpu < <(cpu_run "$GATEWAY_PID" "gateway-$mode-$c" "$GATEWAY" "$TOKEN" $flag -c "$c" -j "$j" -T "$DURATION")
+    read -r g_tps g_p99 g_cpu < <(cpu_run "$GW_PID" "gateway-$mode-$c" "$GATEWAY" "$TOKEN" $flag -c "$c" -j "$j" -T "$DURATION")
     printf "%-8s %7s | %10.0f %10.0f %10.0f | %8.2f %8.2f | %8s %8s %8s | %8s %8s\n" "${mode%%-*}" "$c" "$d_tps" "$b_tps" "$g_tps" \
       "$(echo "$g_tps / $d_tps" | bc -l)" "$(echo "$g_tps / $b_tps" | bc -l)" "$d_p99" "$b_p99" "$g_p99" "$b_cpu" "$g_cpu" | tee -a "$RESULTS"
   done
@@ -126,7 +120,7 @@ g50=$(echo "$gateway_setup" | sed 's/p50=\([0-9.]*\).*/\1/'); g99=$(echo "$gatew
 } | tee -a "$RESULTS"
 
 log "memory with $IDLE_SESSIONS idle sessions"
-before=$(request_stats)
+before=$(request_stats gc)
 echo '\sleep 40 s' >"$WORK/idle.sql"
 PGPASSWORD=$TOKEN pgbench -n -f "$WORK/idle.sql" -c "$IDLE_SESSIONS" -j 4 -T 45 "$GATEWAY" >"$WORK/idle.log" 2>&1 &
 IDLE_PID=$!
@@ -134,13 +128,13 @@ for _ in $(seq 1 60); do
   s=$(request_stats | sed -n 's/sessions=//p'); [[ "$s" -ge "$IDLE_SESSIONS" ]] && break; sleep 1
 done
 sleep 2
-after=$(request_stats)
+after=$(request_stats gc)
 kill "$IDLE_PID" 2>/dev/null || true; wait "$IDLE_PID" 2>/dev/null || true
 {
   echo
   echo "gateway memory: before sessions=$(val "$before" sessions) heap=$(( $(val "$before" heap_bytes) / 1048576 ))MiB rss=$(( $(val "$before" rss_kb) / 1024 ))MiB netty_direct=$(( $(val "$before" netty_direct_bytes) / 1048576 ))MiB"
   echo "gateway memory: with  sessions=$(val "$after" sessions) heap=$(( $(val "$after" heap_bytes) / 1048576 ))MiB rss=$(( $(val "$after" rss_kb) / 1024 ))MiB netty_direct=$(( $(val "$after" netty_direct_bytes) / 1048576 ))MiB"
   echo "per idle session: heap=$(( ($(val "$after" heap_bytes) - $(val "$before" heap_bytes)) / $IDLE_SESSIONS / 1024 ))KiB rss=$(( ($(val "$after" rss_kb) - $(val "$before" rss_kb)) / $IDLE_SESSIONS ))KiB"
-  echo "(RSS is the whole bench JVM: gateway plus the test harness; PostgreSQL and the issuer run in their own processes)"
+  echo "(the gateway's process alone: provisioning, PostgreSQL, Kafka and the issuer run in their own processes)"
 } | tee -a "$RESULTS"
 log "results in $RESULTS"

@@ -1,52 +1,53 @@
 #!/usr/bin/env bash
-# Shared by the gateway benchmarks (gateway-pgbench.sh, gateway-audit.sh): builds
-# access-service's test classes, starts GatewayBenchWorld (access-service running
-# with its PostgreSQL-backed directory and outbox, Kafka, a cluster with TLS + cert
-# auth for +nais_human, the OIDC issuer; the service's own gateway, which audits
-# statements, and a second one built from the same configuration without statement
-# audit), initialises pgbench tables and offers run() and request_stats(). Source
-# it; then call world_start. The world is a @QuarkusTest run by surefire;
-# WORLD_JAVA_OPTS go to its JVM, e.g. configuration keys such as
-# -Dnais.access.gateway.audit.statements.drain-interval=20ms.
+# Shared by the gateway benchmarks (gateway-pgbench.sh, gateway-audit.sh): builds the
+# bench module with the packaged access-service (lib/bench-classpath.sh), starts
+# io.nais.pg.bench.gateway.GatewayWorld (Kafka, the access database, the OIDC issuer,
+# a cluster with TLS + cert auth for +nais_human; access-service's provisioning
+# process and a gateway process without statement audit, plus, with "audited", a
+# second gateway process that audits statements as the service is configured by
+# default), initialises pgbench tables and offers run() and request_stats(). Source
+# it; then call world_start [audited]. GATEWAY_CONFIG (key=value words) goes to every
+# gateway's configuration, e.g.
+# GATEWAY_CONFIG=nais.access.gateway.audit.statements.drain-interval=20ms.
 #
-# Sets: ROOT WORK CP PGBIN and, after world_start, everything in $WORK/env plus
-# DIRECT GATEWAY (and GATEWAY_AUDIT with "audit") connection strings.
+# Sets: ROOT WORK BENCH_CP PGBIN and, after world_start, everything in $WORK/env (GW_PID,
+# and GW_AUDIT_PID with "audited": each gateway's process, for its CPU) plus DIRECT
+# GATEWAY (and GATEWAY_AUDIT with "audited") connection strings.
 # A script may define world_cleanup_extra to stop its own processes on exit.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
-chmod 755 "$WORK"
+chmod 755 "$WORK"   # PostgreSQL runs as an unprivileged user and keeps its data under the temp dir
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 export PATH="$PGBIN:$PATH"
+# shellcheck source=bench-classpath.sh
+source "$ROOT/bench/lib/bench-classpath.sh"
 
 log() { echo "[$(date +%T)] $*" >&2; }
-
-world_build() {
-  log "building access-service test classes"
-  (cd "$ROOT/access-service" && ../mvnw -B -q -o test-compile \
-    && ../mvnw -B -q -o dependency:build-classpath -Dmdep.outputFile="$WORK/cp" -Dmdep.includeScope=test >/dev/null)
-  # a private copy: another build of access-service may rewrite target/ while the bench runs
-  cp -r "$ROOT/access-service/target/classes" "$WORK/classes"
-  cp -r "$ROOT/access-service/target/test-classes" "$WORK/test-classes"
-  CP="$WORK/test-classes:$WORK/classes:$(cat "$WORK/cp")"
-}
 
 world_cleanup() {
   if declare -F world_cleanup_extra >/dev/null; then world_cleanup_extra; fi
   touch "$WORK/stop" 2>/dev/null || true
   [[ -n "${WORLD_PID:-}" ]] && wait "$WORLD_PID" 2>/dev/null || true
+  rm -rf "$WORK/quarkus-app"
 }
 
 world_start() {
-  world_build
+  log "building the bench module and access-service"
+  bench_build
+  # a private copy: another build of access-service may rewrite target/ while the bench runs
+  cp -r "$ROOT/access-service/target/quarkus-app" "$WORK/quarkus-app"
   trap world_cleanup EXIT
-  log "starting the world (access-service with its gateway, kafka, cluster, issuer; a second, unaudited gateway)"
-  (cd "$ROOT" && ./mvnw -B -q -o -pl access-service surefire:test -Dtest=GatewayBenchWorld \
-    -Dgateway.bench.dir="$WORK" \
-    -DargLine="-Xmx1g -Dnais.child-jvm.tuning=throughput ${WORLD_JAVA_OPTS:-}") >"$WORK/world.log" 2>&1 &
+  log "starting the world (kafka, access database, issuer, cluster; access-service provisioning and gateway processes)"
+  local audited=()
+  [[ ${1:-} == audited ]] && audited=(--audited)
+  # shellcheck disable=SC2086  # GATEWAY_CONFIG is a list of key=value words
+  java -Xmx512m -Dnais.child-jvm.tuning=throughput -Djava.io.tmpdir="$WORK" -cp "$BENCH_CP" \
+    io.nais.pg.bench.gateway.GatewayWorld "$WORK/quarkus-app/quarkus-run.jar" "$WORK" "${audited[@]}" \
+    ${GATEWAY_CONFIG:-} >"$WORK/world.log" 2>&1 &
   WORLD_PID=$!
   # up to 5 minutes: on two cores shared with other work the world alone may take 3
-  for _ in $(seq 1 300); do [[ -f "$WORK/env" ]] && break; sleep 1; done
+  for _ in $(seq 1 300); do [[ -f "$WORK/env" ]] && break; kill -0 "$WORLD_PID" 2>/dev/null || break; sleep 1; done
   [[ -f "$WORK/env" ]] || { cat "$WORK/world.log"; exit 1; }
   # shellcheck disable=SC1091
   source "$WORK/env"
@@ -78,9 +79,11 @@ run() {
   echo "$tps $p99"
 }
 
-# request_stats: the world's live figures (sessions, heap, RSS; audit_sent with "audit"), key=value lines
+# request_stats [gc]: the world's live figures, key=value lines: of the unaudited gateway sessions, heap_bytes
+# (after a full collection with "gc"), netty_direct_bytes, rss_kb; with "audited", of the
+# audited gateway audit_sent, audit_dropped, audit_spool_bytes
 request_stats() {
-  rm -f "$WORK/stats"; touch "$WORK/stats-request"
+  rm -f "$WORK/stats"; echo "${1:-}" >"$WORK/stats-request"
   for _ in $(seq 1 100); do [[ -f "$WORK/stats" ]] && break; sleep 0.1; done
   cat "$WORK/stats"
 }

@@ -59,7 +59,7 @@ public final class GatewayMeters {
         bytesToClient = keep(bytes("to-client"));
     }
 
-    /** For a gateway outside the service (tests, benchmarks): its meters are counted but exported nowhere. */
+    /** For a gateway outside the service (a test's second one): its meters are counted but exported nowhere. */
     static GatewayMeters unexported() {
         return new GatewayMeters(new SimpleMeterRegistry());
     }

@@ -44,7 +44,7 @@ import org.jboss.logging.Logger;
  * The gateway's TCP listener: accepts client connections, enforces the overall
  * connection limit, and ends sessions on revocation and on shutdown.
  *
- * <p>Plain Java (no CDI), so tests and benchmarks can run it with real clients and
+ * <p>Plain Java (no CDI), so tests can run several with real clients and
  * real clusters; {@link GatewayService} wires it into Quarkus.
  */
 public final class GatewayServer implements AutoCloseable {

@@ -13,7 +13,7 @@ import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 
-/** What the access-service benchmarks share: the service's configuration, clusters, waits and percentiles. */
+/** What the access-service benchmarks share: the service's configuration, clusters and waits. */
 final class BenchSupport {
 
     private BenchSupport() {
@@ -31,8 +31,6 @@ final class BenchSupport {
                 "quarkus.datasource.username", serviceDb.adminUser(),
                 "quarkus.datasource.password", serviceDb.adminPassword(),
                 "kafka.bootstrap.servers", bootstrapServers,
-                "quarkus.http.port", "0",
-                "quarkus.management.port", "0",
                 "nais.access.mode", "provisioning",
                 "quarkus.log.category.\"io.nais.pg.access\".level",
                 Boolean.getBoolean("bench.trace") ? "DEBUG" : "INFO",
@@ -86,10 +84,5 @@ final class BenchSupport {
         if (error != null) {
             throw new IllegalStateException("a bench event was not acknowledged", error);
         }
-    }
-
-    /** The p-th percentile (nearest rank) of sorted values. */
-    static long percentile(long[] sorted, int p) {
-        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1))];
     }
 }

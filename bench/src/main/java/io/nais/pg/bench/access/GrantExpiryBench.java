@@ -2,7 +2,6 @@ package io.nais.pg.bench.access;
 
 import static io.nais.pg.bench.access.BenchSupport.awaitCount;
 import static io.nais.pg.bench.access.BenchSupport.discovered;
-import static io.nais.pg.bench.access.BenchSupport.percentile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.nais.pg.bench.Percentile;
+import io.nais.pg.bench.ServiceProcess;
 import io.nais.pg.access.provisioning.HumanSessions;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.Envelope;
@@ -75,7 +76,7 @@ public final class GrantExpiryBench {
             List<PostgresCluster> clusters = BenchSupport.startClusters("expiry", clusterCount,
                     b -> HumanSessions.withCertificateLogins(b, ca)
                             .setting("max_connections", Integer.toString(sessionsPerCluster + 20)));
-            try (ServiceProcess service = ServiceProcess.start(jar,
+            try (ServiceProcess service = ServiceProcess.start("access-service", jar,
                     BenchSupport.serviceConfig(kafka.bootstrapServers(), serviceDb, 8))) {
                 System.out.println("service log: " + service.log());
                 List<SeededApplication> apps = new ArrayList<>();
@@ -264,12 +265,12 @@ public final class GrantExpiryBench {
                   load      %5d grants in one second over %d clusters, one open session each:
                                                        NOSUPERUSER p50 %4d ms p99 %4d ms | session ended p50 %4d ms p99 %4d ms
                   ratio load/baseline (p99 session ended): %.2f   target: p99 < 2000 ms -> %s
-                """, base.ended().length, percentile(base.demoted(), 50), percentile(base.demoted(), 99),
-                percentile(base.ended(), 50), percentile(base.ended(), 99),
-                grants, clusters, percentile(load.demoted(), 50), percentile(load.demoted(), 99),
-                percentile(load.ended(), 50), percentile(load.ended(), 99),
-                (double) percentile(load.ended(), 99) / Math.max(1, percentile(base.ended(), 99)),
-                Math.max(percentile(load.ended(), 99), percentile(load.demoted(), 99)) < 2000 ? "met" : "MISSED");
+                """, base.ended().length, Percentile.of(base.demoted(), 50), Percentile.of(base.demoted(), 99),
+                Percentile.of(base.ended(), 50), Percentile.of(base.ended(), 99),
+                grants, clusters, Percentile.of(load.demoted(), 50), Percentile.of(load.demoted(), 99),
+                Percentile.of(load.ended(), 50), Percentile.of(load.ended(), 99),
+                (double) Percentile.of(load.ended(), 99) / Math.max(1, Percentile.of(base.ended(), 99)),
+                Math.max(Percentile.of(load.ended(), 99), Percentile.of(load.demoted(), 99)) < 2000 ? "met" : "MISSED");
     }
 
     private static String team(int c) {

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 /**
  * CPU time of processes so far, read from Linux {@code /proc} in one pass, for benchmarks that say which
  * component of a co-located set-up (service, its database, the clusters, the broker) a run's CPU went to.
+ * The mains' one way to read {@code /proc} CPU; the scripts have theirs, {@code bench/lib/proc-cpu.sh}, so that
+ * neither starts a process of the other language per reading.
  */
 public final class ProcessCpu {
 

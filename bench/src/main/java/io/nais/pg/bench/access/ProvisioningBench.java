@@ -2,7 +2,6 @@ package io.nais.pg.bench.access;
 
 import static io.nais.pg.bench.access.BenchSupport.awaitCount;
 import static io.nais.pg.bench.access.BenchSupport.discovered;
-import static io.nais.pg.bench.access.BenchSupport.percentile;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,6 +21,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import io.nais.pg.bench.Percentile;
+import io.nais.pg.bench.ServiceProcess;
 import io.nais.pg.access.provisioning.pass.DirectReconcile;
 import io.nais.pg.access.provisioning.HumanSessions;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -102,7 +103,7 @@ public final class ProvisioningBench {
             List<PostgresCluster> warmUp = BenchSupport.startClusters("bulk-warm-up", WARM_UP_CLUSTERS,
                     b -> b.setting("max_connections", "20"));
             // provisioning only: the gateway (and its OIDC issuer) is not part of these figures
-            try (ServiceProcess service = ServiceProcess.start(jar,
+            try (ServiceProcess service = ServiceProcess.start("access-service", jar,
                     BenchSupport.serviceConfig(kafka.bootstrapServers(), serviceDb, parallelism))) {
                 System.out.println("service log: " + service.log());
                 SeededApplication app = target.seedApplication("latency-app");
@@ -236,15 +237,14 @@ public final class ProvisioningBench {
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
-             TestEventBus bus = new TestEventBus(bootstrapServers)) {
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
             // metadata fetched before any clock starts
             producer.partitionsFor(Topics.CLUSTERS);
             producer.partitionsFor(Topics.TEAM_MEMBERSHIP);
             for (Burst warmUp : warmUps) {
                 long warmUpStart = System.nanoTime();
                 long warmUpTime;
-                try (TestEventBus.Tail announced = bus.tail(Topics.ACCESS)) {
+                try (TopicTail announced = TopicTail.of(bootstrapServers, Topics.ACCESS)) {
                     warmUp.send(producer);
                     // announced, not only visible: the outbox relay has no warm-up backlog when the clock starts
                     warmUpTime = awaitAnnounced(announced, warmUp, warmUpStart);
@@ -252,14 +252,14 @@ public final class ProvisioningBench {
                 System.out.printf("bulk: warm-up, %d roles in %d clusters of their own, %s (not measured), in"
                         + " %.2f s%n", warmUp.roles(), perRound, warmUp.order().label, warmUpTime / 1e9);
             }
-            Bulk run = new Bulk(producer, bus, perCluster, parallelism, serviceProcess);
+            Bulk run = new Bulk(producer, bootstrapServers, perCluster, parallelism, serviceProcess);
             run.measure("team-g", clusters.subList(0, half), Order.TEAM_BY_TEAM, meter);
             run.measure("team-i", clusters.subList(half, clusters.size()), Order.ROUND_ROBIN, meter);
         }
     }
 
     /** One measured bulk run and its direct baseline, on clusters nobody provisioned yet. */
-    private record Bulk(KafkaProducer<String, byte[]> producer, TestEventBus bus, int perCluster, int parallelism,
+    private record Bulk(KafkaProducer<String, byte[]> producer, String bootstrapServers, int perCluster, int parallelism,
                         ServiceProcess serviceProcess) {
 
         void measure(String teamPrefix, List<PostgresCluster> clusters, Order order, CpuMeter meter)
@@ -293,7 +293,7 @@ public final class ProvisioningBench {
             Map<String, Duration> threadsAfter;
             // every cluster's watch connection open before the clock starts
             try (RoleWatch watch = new RoleWatch(clusters, measured.apps(), perCluster)) {
-                try (TestEventBus.Tail announced = bus.tail(Topics.ACCESS)) {
+                try (TopicTail announced = TopicTail.of(bootstrapServers, Topics.ACCESS)) {
                     threadsBefore = ProcessCpu.byThread(serviceProcess.pid());
                     cpuBefore = meter.read(postmasters);
                     start = System.nanoTime();
@@ -471,7 +471,7 @@ public final class ProvisioningBench {
      * tail costs them next to nothing, and the announcement comes after the role is visible, so it never
      * flatters the service.
      */
-    private static long awaitAnnounced(TestEventBus.Tail announced, Burst burst, long start) {
+    private static long awaitAnnounced(TopicTail announced, Burst burst, long start) {
         // two login roles per person (AccessLevel), each announced
         announced.awaitKeys(key -> key.startsWith(burst.teamPrefix()), 2 * burst.roles(), Duration.ofMinutes(5));
         return System.nanoTime() - start;
@@ -607,9 +607,9 @@ public final class ProvisioningBench {
         Arrays.sort(baseline);
         System.out.printf("%s (n=%d): service p50 %.1f ms p99 %.1f ms max %.1f ms; direct baseline p50 %.1f ms"
                         + " p99 %.1f ms; p50 ratio %.1f%n", what, service.length,
-                ms(percentile(service, 50)), ms(percentile(service, 99)), ms(service[service.length - 1]),
-                ms(percentile(baseline, 50)), ms(percentile(baseline, 99)),
-                (double) percentile(service, 50) / percentile(baseline, 50));
+                ms(Percentile.of(service, 50)), ms(Percentile.of(service, 99)), ms(service[service.length - 1]),
+                ms(Percentile.of(baseline, 50)), ms(Percentile.of(baseline, 99)),
+                (double) Percentile.of(service, 50) / Percentile.of(baseline, 50));
     }
 
 

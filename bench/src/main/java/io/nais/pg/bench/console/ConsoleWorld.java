@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,26 +14,24 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.nais.pg.events.EventTopic;
+import io.nais.pg.bench.ServiceProcess;
+import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.oidc.OidcIssuer;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
-import io.nais.pg.testsupport.process.ChildJvm;
 import io.nais.pg.testsupport.process.FreePorts;
 
 /**
  * What the console bench runs against: real Kafka, the service's own real
  * PostgreSQL, the test-support OIDC issuer, the fabric8 Kubernetes API mock
- * server in CRUD mode, and the packaged service ({@code quarkus-run.jar}) in its
- * own JVM, configured through {@code config/application.properties} in its
- * working directory as the local platform does it.
+ * server in CRUD mode, and the packaged service ({@code quarkus-run.jar}) as a
+ * {@link ServiceProcess}.
  */
 final class ConsoleWorld implements AutoCloseable {
 
@@ -46,10 +43,10 @@ final class ConsoleWorld implements AutoCloseable {
     final String url;
     private final PostgresCluster database;
     private final KubernetesMockServer apiServer;
-    private final ChildJvm service;
+    private final ServiceProcess service;
 
     private ConsoleWorld(KafkaBroker kafka, PostgresCluster database, OidcIssuer issuer, KubernetesMockServer apiServer,
-                         ChildJvm service, String url) {
+                         ServiceProcess service, String url) {
         this.kafka = kafka;
         this.database = database;
         this.issuer = issuer;
@@ -61,11 +58,7 @@ final class ConsoleWorld implements AutoCloseable {
 
     static ConsoleWorld start(Path jar) throws IOException {
         KafkaBroker kafka = KafkaBroker.start();
-        List<String> topics = new ArrayList<>();
-        for (EventTopic topic : EventTopic.values()) {
-            topics.add(topic.topicName());
-            topics.add(topic.dlqTopicName());
-        }
+        List<String> topics = new ArrayList<>(Infrastructure.platformTopics());
         topics.add(ConsoleSyncBench.LAG_TOPIC);
         kafka.createTopics(topics);
         PostgresCluster database = PostgresCluster.builder().name("console-db").start();
@@ -74,14 +67,7 @@ final class ConsoleWorld implements AutoCloseable {
                 new KubernetesCrudDispatcher(List.of()), false);
         apiServer.init(InetAddress.getByName(FreePorts.HOST), 0);
 
-        int port = FreePorts.next();
-        int managementPort = FreePorts.next();
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("quarkus.http.host", FreePorts.HOST);
-        config.put("quarkus.http.port", Integer.toString(port));
-        config.put("quarkus.management.host", FreePorts.HOST);
-        config.put("quarkus.management.port", Integer.toString(managementPort));
-        config.put("quarkus.log.console.json.enabled", "false");
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         config.put("quarkus.datasource.jdbc.url", database.jdbcUrl("postgres"));
         config.put("quarkus.datasource.username", database.adminUser());
@@ -90,18 +76,10 @@ final class ConsoleWorld implements AutoCloseable {
         config.put("nais.console.kubernetes.enabled", "true");
         config.put("quarkus.kubernetes-client.api-server-url", apiServer.url("/"));
         config.put("quarkus.kubernetes-client.trust-certs", "true");
-        Path directory = Files.createTempDirectory("console-bench");
-        Files.createDirectories(directory.resolve("config"));
-        Files.writeString(directory.resolve("config/application.properties"), config.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
-        ChildJvm service = ChildJvm.start(new ChildJvm.Spec("console-sync-service", "console-sync-service",
-                "io.quarkus.bootstrap.runner.QuarkusEntryPoint", "384m", List.of("-XX:TieredStopAtLevel=4"),
-                List.of(), Map.of(), directory), jar.toString());
-        String url = "http://" + FreePorts.HOST + ":" + port;
-        ConsoleWorld world = new ConsoleWorld(kafka, database, issuer, apiServer, service, url);
+        ServiceProcess service = ServiceProcess.start("console-sync-service", jar, config);
+        ConsoleWorld world = new ConsoleWorld(kafka, database, issuer, apiServer, service, service.url());
         System.out.println("service log: " + service.log());
-        String ready = "http://" + FreePorts.HOST + ":" + managementPort + "/q/health/ready";
-        service.awaitReady(() -> world.status(ready) == 200, Duration.ofMinutes(3).toMillis());
+        service.awaitReady(Duration.ofMinutes(3));
         return world;
     }
 
@@ -125,18 +103,6 @@ final class ConsoleWorld implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private int status(String absoluteUrl) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(absoluteUrl)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 

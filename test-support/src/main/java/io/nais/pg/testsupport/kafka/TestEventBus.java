@@ -139,51 +139,6 @@ public final class TestEventBus implements AutoCloseable {
         }
     }
 
-    /**
-     * A reader of {@code topic} from its current end: only what is published after this call, undecoded. For
-     * benchmarks that wait for thousands of events while their clock runs: re-reading the topic's history and
-     * decoding (and schema-checking) every record, as {@link #awaitCount} does, would load the very machine
-     * under test.
-     */
-    public Tail tail(String topic) {
-        KafkaConsumer<String, byte[]> consumer = consumerAtBeginning(topic);
-        consumer.seekToEnd(consumer.assignment());
-        consumer.assignment().forEach(consumer::position); // resolves the end now, not at the first poll
-        return new Tail(consumer);
-    }
-
-    /** See {@link #tail}. */
-    public static final class Tail implements AutoCloseable {
-
-        private final KafkaConsumer<String, byte[]> consumer;
-
-        private Tail(KafkaConsumer<String, byte[]> consumer) {
-            this.consumer = consumer;
-        }
-
-        /** Waits until {@code count} records whose key matches have arrived since the tail began. */
-        public void awaitKeys(Predicate<String> key, int count, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            int seen = 0;
-            while (seen < count) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("expected " + count + " records with a matching key within " + timeout
-                            + ", found " + seen);
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    if (record.key() != null && key.test(record.key())) {
-                        seen++;
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
-    }
-
     private KafkaConsumer<String, byte[]> consumerAtBeginning(String topic) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
