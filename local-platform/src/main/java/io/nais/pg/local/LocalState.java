@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -66,21 +64,6 @@ final class LocalState {
         Map<String, String> variables = new LinkedHashMap<>();
         properties.forEach((key, value) -> variables.put(key.toString(), unquote(value.toString())));
         return variables;
-    }
-
-    /** Writes a file only its owner can read: several hold passwords of throwaway components. */
-    static void writePrivate(Path file, String content) {
-        try {
-            Files.createDirectories(file.getParent());
-            // written aside, then renamed into place: a reader waiting for the file (bin/local-platform-demo
-            // polls for platform.env) never sees it half written
-            Path staging = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(staging, content);
-            Files.move(staging, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + file, e);
-        }
     }
 
     private static String unquote(String value) {

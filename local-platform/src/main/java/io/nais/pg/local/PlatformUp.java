@@ -9,6 +9,8 @@ import io.nais.pg.testsupport.oidc.OidcIssuer;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 import io.nais.pg.testsupport.process.FreePorts;
+import io.nais.pg.testsupport.process.PrivateFiles;
+import io.nais.pg.testsupport.process.ServiceJvm;
 import io.nais.pg.testsupport.s3.S3Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -189,7 +191,7 @@ final class PlatformUp {
                     .append("    adminSecretRef: \"file:").append(cluster.server().adminSecretFile()).append("\"\n")
                     .append("    pgVersion: \"15\"\n");
         }
-        LocalState.writePrivate(state.clustersFile(), yaml.toString());
+        PrivateFiles.write(state.clustersFile(), yaml.toString());
     }
 
     /** Each service's name in {@code platform.env}. */
@@ -198,9 +200,9 @@ final class PlatformUp {
             "console-sync-service", "CONSOLE");
 
     /** The started processes, each process name's instances in order; instance i of the gateway listens on gatewayPorts[i]. */
-    record Services(List<Integer> gatewayPorts, Map<String, List<ServiceProcess>> instances) {
+    record Services(List<Integer> gatewayPorts, Map<String, List<ServiceJvm>> instances) {
         /** The first instance of {@code service}: the one the CLI config and the {@code <SERVICE>_URL} variables name. */
-        ServiceProcess process(String service) {
+        ServiceJvm process(String service) {
             return instances.get(service).get(0);
         }
 
@@ -260,14 +262,14 @@ final class PlatformUp {
                         LocalServiceConfig.console(infrastructure, state.clustersFile(), dbaGrantPort, backupPort,
                                 backupVerifierPort),
                         LocalServiceConfig.common(infrastructure, "console-sync-service"))));
-        Map<String, List<ServiceProcess>> instances = new LinkedHashMap<>();
+        Map<String, List<ServiceJvm>> instances = new LinkedHashMap<>();
         for (Launch launch : launches) {
             for (int instance = 0; instance < instances(launch); instance++) {
                 instances.computeIfAbsent(launch.name(), name -> new ArrayList<>()).add(track(startInstance(launch, instance)));
             }
         }
-        for (List<ServiceProcess> processes : instances.values()) {
-            for (ServiceProcess process : processes) {
+        for (List<ServiceJvm> processes : instances.values()) {
+            for (ServiceJvm process : processes) {
                 process.awaitReady(Duration.ofMinutes(3));
                 status(process.name() + " is ready at " + process.url());
             }
@@ -284,7 +286,7 @@ final class PlatformUp {
     }
 
     /** The first instance keeps the process's name, directory and preferred ports (one of each is the platform as it was). */
-    private ServiceProcess startInstance(Launch launch, int instance) {
+    private ServiceJvm startInstance(Launch launch, int instance) {
         String name = instance == 0 ? launch.name() : launch.name() + "-" + (instance + 1);
         int port = instance == 0 ? launch.port() : FreePorts.next();
         int managementPort = instance == 0 ? preferredPort(launch.port() + 1000) : FreePorts.next();
@@ -292,7 +294,12 @@ final class PlatformUp {
         Map<String, String> config = merged(launch.config(), launch.perInstance().of(instance, directory));
         // every instance shares this machine's HOSTNAME, service-kit's prefix: the group's members say which instance they are
         config.put("mp.messaging.connector.smallrye-kafka.client-id-prefix", name + "-");
-        return ServiceProcess.start(repository, directory, name, launch.module(), port, managementPort, config);
+        // Six JVMs start at once on one machine (and SCRAM logins cost CPU on both sides): the first
+        // connection may take longer than Agroal's default 5 s to be made, which would fail the start.
+        config.put("quarkus.datasource.jdbc.acquisition-timeout", "60S");
+        // the JIT is the platform's choice for all its children (LocalPlatform: the full one, as in production)
+        return ServiceJvm.of(name, ServiceJvm.packagedApp(repository, launch.module())).directory(directory)
+                .ports(port, managementPort).config(config).start();
     }
 
     private static Map<String, String> merged(Map<String, String> first, Map<String, String> second) {
@@ -311,7 +318,7 @@ final class PlatformUp {
         environment.put("S3_BUCKET", BACKUP_BUCKET);
         // <SERVICE>_URL: the public port (APIs); <SERVICE>_MANAGEMENT_URL: health and metrics
         ENVIRONMENT_PREFIX.forEach((service, prefix) -> {
-            ServiceProcess process = services.process(service);
+            ServiceJvm process = services.process(service);
             environment.put(prefix + "_URL", process.url());
             environment.put(prefix + "_MANAGEMENT_URL", process.managementUrl());
         });
@@ -321,7 +328,7 @@ final class PlatformUp {
         // PIDS_<PROCESS>: every instance's pid, in the order of GATEWAY_PORTS for the gateway;
         // PIDS_ACCESS_SERVICE: both access-service processes, the service the way Kubernetes counts its pods
         services.instances().forEach((name, processes) ->
-                environment.put("PIDS_" + name.toUpperCase().replace('-', '_'), joined(processes.stream().map(ServiceProcess::pid).toList())));
+                environment.put("PIDS_" + name.toUpperCase().replace('-', '_'), joined(processes.stream().map(ServiceJvm::pid).toList())));
         environment.put("PIDS_ACCESS_SERVICE", environment.get("PIDS_ACCESS_PROVISIONING") + " " + environment.get("PIDS_ACCESS_GATEWAY"));
         environment.put("GATEWAY_CA_FILE", state.pkiDirectory().resolve("server-ca.crt").toString());
         environment.put("NAIS_CONFIG_DIR", state.cliConfigDirectory().toString());
@@ -340,12 +347,12 @@ final class PlatformUp {
     private void writeEnvironment(Map<String, String> environment) {
         StringBuilder file = new StringBuilder("# written by bin/local-platform up; source it: . .local/platform.env\n");
         environment.forEach((key, value) -> file.append(key).append("='").append(value).append("'\n"));
-        LocalState.writePrivate(state.environmentFile(), file.toString());
+        PrivateFiles.write(state.environmentFile(), file.toString());
     }
 
     /** The CLI (bin/nais) picks this directory up while the local platform runs. */
     private void writeCliConfig(Infrastructure infrastructure, Services services) {
-        LocalState.writePrivate(state.cliConfigDirectory().resolve("config.properties"), String.join("\n",
+        PrivateFiles.write(state.cliConfigDirectory().resolve("config.properties"), String.join("\n",
                 "issuer=" + infrastructure.oidc().issuerUrl(),
                 "client-id=nais-cli",
                 "gateway.host=127.0.0.1",
@@ -395,7 +402,7 @@ final class PlatformUp {
         synchronized (started) {
             components = new ArrayList<>(started);
         }
-        components.sort((a, b) -> Boolean.compare(b instanceof ServiceProcess, a instanceof ServiceProcess));
+        components.sort((a, b) -> Boolean.compare(b instanceof ServiceJvm, a instanceof ServiceJvm));
         for (AutoCloseable component : components) {
             try {
                 component.close();

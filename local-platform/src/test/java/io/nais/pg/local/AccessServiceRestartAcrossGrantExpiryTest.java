@@ -14,7 +14,7 @@ import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 import io.nais.pg.testsupport.process.ChildJvm;
-import io.nais.pg.testsupport.process.FreePorts;
+import io.nais.pg.testsupport.process.ServiceJvm;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -93,7 +93,7 @@ class AccessServiceRestartAcrossGrantExpiryTest {
         String dba = "dba-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
         Instant expiresAt;
 
-        try (ServiceProcess ignored = startAccessService(settings)) {
+        try (ServiceJvm ignored = startAccessService(settings)) {
             publish(new ClusterDiscovered(CLUSTER_ID, TEAM, APP, teamCluster.host(), teamCluster.port(), app.database(),
                     app.owner(), List.of("public"), "file:" + teamCluster.adminSecretFile(), "15", "Running"));
             // a member DBA: at the end the role stays, NOSUPERUSER (a non-member's role is removed instead)
@@ -109,7 +109,7 @@ class AccessServiceRestartAcrossGrantExpiryTest {
         sleepUntil(expiresAt.plusSeconds(2));
         assertThat(isSuperuser(dba)).as("nothing demoted the role while access-service was down").isTrue();
 
-        try (ServiceProcess ignored = startAccessService(settings)) {
+        try (ServiceJvm ignored = startAccessService(settings)) {
             awaitTrue(() -> Boolean.FALSE.equals(rolsuper(dba)), CATCH_UP, "the restarted service demoted the DBA to NOSUPERUSER");
             assertThat(ddlAs(dba, "after_restart")).as("DDL as the DBA after the expiry").isEqualTo("42501");
         }
@@ -126,11 +126,9 @@ class AccessServiceRestartAcrossGrantExpiryTest {
     }
 
     /** Returns once the service is ready: the catch-up is timed from there. */
-    private static ServiceProcess startAccessService(Map<String, String> settings) {
-        ServiceProcess process = ServiceProcess.start(REPOSITORY, SERVICE_DIRECTORY, "access-service", "access-service",
-                FreePorts.next(), FreePorts.next(), settings);
-        process.awaitReady(READY);
-        return process;
+    private static ServiceJvm startAccessService(Map<String, String> settings) {
+        return ServiceJvm.of("access-service", ServiceJvm.packagedApp(REPOSITORY, "access-service"))
+                .directory(SERVICE_DIRECTORY).config(settings).start().awaitReady(READY);
     }
 
     private static void publish(PlatformEvent event) {

@@ -14,7 +14,7 @@ import io.nais.pg.testsupport.kafka.TestEventBus;
 import io.nais.pg.testsupport.postgres.PostgresCluster;
 import io.nais.pg.testsupport.postgres.SeededApplication;
 import io.nais.pg.testsupport.process.ChildJvm;
-import io.nais.pg.testsupport.process.FreePorts;
+import io.nais.pg.testsupport.process.ServiceJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,7 +35,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
@@ -85,8 +84,8 @@ class ProvisioningFaultsTest {
     private static TestEventBus events;
     private static FaultProxy databasePath;
     private static Map<String, String> settings;
-    private static ServiceProcess replicaA;
-    private static ServiceProcess replicaB;
+    private static ServiceJvm replicaA;
+    private static ServiceJvm replicaB;
     private static String team;
     private static String clusterId;
 
@@ -119,7 +118,7 @@ class ProvisioningFaultsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (ServiceProcess replica : new ServiceProcess[] {replicaB, replicaA}) {
+        for (ServiceJvm replica : new ServiceJvm[] {replicaB, replicaA}) {
             if (replica != null) {
                 replica.close();
             }
@@ -260,8 +259,8 @@ class ProvisioningFaultsTest {
         }
     }
 
-    private static void kill(ServiceProcess replica) {
-        ProcessHandle.of(replica.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    private static void kill(ServiceJvm replica) {
+        replica.kill();
         replica.close();
     }
 
@@ -376,15 +375,13 @@ class ProvisioningFaultsTest {
     // --- the platform --------------------------------------------------------------------------------------
 
     /** A provisioning replica whose database connections name it ({@code application_name}) and reach {@code port}. */
-    private static ServiceProcess startReplica(String name, int databasePort) {
+    private static ServiceJvm startReplica(String name, int databasePort) {
         Map<String, String> config = new LinkedHashMap<>(settings);
         config.put("quarkus.datasource.jdbc.url", platformDatabase.jdbcUrl("access")
                 .replace(":" + platformDatabase.port() + "/", ":" + databasePort + "/") + "?ApplicationName=" + name);
         config.put("mp.messaging.incoming.team-membership.client.id", name + "-membership");
-        ServiceProcess process = ServiceProcess.start(REPOSITORY, SERVICE_DIRECTORY.resolve(name), name, "access-service",
-                FreePorts.next(), FreePorts.next(), config);
-        process.awaitReady(READY);
-        return process;
+        return ServiceJvm.of(name, ServiceJvm.packagedApp(REPOSITORY, "access-service"))
+                .directory(SERVICE_DIRECTORY.resolve(name)).config(config).start().awaitReady(READY);
     }
 
     /** Waits until the membership topic's two partitions are shared by the replicas; returns {@code replica}'s. */

@@ -24,7 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.nais.pg.bench.Percentile;
-import io.nais.pg.bench.ServiceProcess;
+import io.nais.pg.bench.PackagedService;
+import io.nais.pg.testsupport.process.ServiceJvm;
 import io.nais.pg.access.provisioning.HumanSessions;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.Envelope;
@@ -76,7 +77,7 @@ public final class GrantExpiryBench {
             List<PostgresCluster> clusters = BenchSupport.startClusters("expiry", clusterCount,
                     b -> HumanSessions.withCertificateLogins(b, ca)
                             .setting("max_connections", Integer.toString(sessionsPerCluster + 20)));
-            try (ServiceProcess service = ServiceProcess.start("access-service", jar,
+            try (ServiceJvm service = PackagedService.start("access-service", jar,
                     BenchSupport.serviceConfig(kafka.bootstrapServers(), serviceDb, 8))) {
                 System.out.println("service log: " + service.log());
                 List<SeededApplication> apps = new ArrayList<>();

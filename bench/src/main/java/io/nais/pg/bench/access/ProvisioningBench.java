@@ -22,7 +22,8 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.nais.pg.bench.Percentile;
-import io.nais.pg.bench.ServiceProcess;
+import io.nais.pg.bench.PackagedService;
+import io.nais.pg.testsupport.process.ServiceJvm;
 import io.nais.pg.access.provisioning.pass.DirectReconcile;
 import io.nais.pg.access.provisioning.HumanSessions;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -103,7 +104,7 @@ public final class ProvisioningBench {
             List<PostgresCluster> warmUp = BenchSupport.startClusters("bulk-warm-up", WARM_UP_CLUSTERS,
                     b -> b.setting("max_connections", "20"));
             // provisioning only: the gateway (and its OIDC issuer) is not part of these figures
-            try (ServiceProcess service = ServiceProcess.start("access-service", jar,
+            try (ServiceJvm service = PackagedService.start("access-service", jar,
                     BenchSupport.serviceConfig(kafka.bootstrapServers(), serviceDb, parallelism))) {
                 System.out.println("service log: " + service.log());
                 SeededApplication app = target.seedApplication("latency-app");
@@ -226,7 +227,7 @@ public final class ProvisioningBench {
      */
     private static void bulk(String bootstrapServers, List<PostgresCluster> clusters,
                              List<PostgresCluster> warmUpClusters, int perCluster, int parallelism,
-                             ServiceProcess serviceProcess, CpuMeter meter) throws Exception {
+                             ServiceJvm serviceProcess, CpuMeter meter) throws Exception {
         int half = clusters.size() / 2;
         int roles = half * perCluster;
         List<Burst> warmUps = new ArrayList<>();
@@ -260,7 +261,7 @@ public final class ProvisioningBench {
 
     /** One measured bulk run and its direct baseline, on clusters nobody provisioned yet. */
     private record Bulk(KafkaProducer<String, byte[]> producer, String bootstrapServers, int perCluster, int parallelism,
-                        ServiceProcess serviceProcess) {
+                        ServiceJvm serviceProcess) {
 
         void measure(String teamPrefix, List<PostgresCluster> clusters, Order order, CpuMeter meter)
                 throws Exception {

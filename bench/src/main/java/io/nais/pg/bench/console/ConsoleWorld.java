@@ -20,7 +20,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.nais.pg.bench.ServiceProcess;
+import io.nais.pg.bench.PackagedService;
+import io.nais.pg.testsupport.process.ServiceJvm;
 import io.nais.pg.testsupport.Infrastructure;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.oidc.OidcIssuer;
@@ -31,7 +32,7 @@ import io.nais.pg.testsupport.process.FreePorts;
  * What the console bench runs against: real Kafka, the service's own real
  * PostgreSQL, the test-support OIDC issuer, the fabric8 Kubernetes API mock
  * server in CRUD mode, and the packaged service ({@code quarkus-run.jar}) as a
- * {@link ServiceProcess}.
+ * {@link ServiceJvm}.
  */
 final class ConsoleWorld implements AutoCloseable {
 
@@ -43,10 +44,10 @@ final class ConsoleWorld implements AutoCloseable {
     final String url;
     private final PostgresCluster database;
     private final KubernetesMockServer apiServer;
-    private final ServiceProcess service;
+    private final ServiceJvm service;
 
     private ConsoleWorld(KafkaBroker kafka, PostgresCluster database, OidcIssuer issuer, KubernetesMockServer apiServer,
-                         ServiceProcess service, String url) {
+                         ServiceJvm service, String url) {
         this.kafka = kafka;
         this.database = database;
         this.issuer = issuer;
@@ -76,7 +77,7 @@ final class ConsoleWorld implements AutoCloseable {
         config.put("nais.console.kubernetes.enabled", "true");
         config.put("quarkus.kubernetes-client.api-server-url", apiServer.url("/"));
         config.put("quarkus.kubernetes-client.trust-certs", "true");
-        ServiceProcess service = ServiceProcess.start("console-sync-service", jar, config);
+        ServiceJvm service = PackagedService.start("console-sync-service", jar, config);
         ConsoleWorld world = new ConsoleWorld(kafka, database, issuer, apiServer, service, service.url());
         System.out.println("service log: " + service.log());
         service.awaitReady(Duration.ofMinutes(3));

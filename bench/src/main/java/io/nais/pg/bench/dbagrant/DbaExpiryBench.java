@@ -19,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import io.nais.pg.bench.Percentile;
-import io.nais.pg.bench.ServiceProcess;
+import io.nais.pg.bench.PackagedService;
+import io.nais.pg.testsupport.process.ServiceJvm;
 import io.nais.pg.events.EventCodec;
 import io.nais.pg.events.GrantExpired;
 import io.nais.pg.events.Topics;
@@ -52,7 +53,7 @@ public final class DbaExpiryBench {
              OidcIssuer issuer = OidcIssuer.start();
              TestEventBus events = new TestEventBus(kafka.bootstrapServers())) {
             kafka.createTopics(Infrastructure.platformTopics());
-            try (ServiceProcess service = ServiceProcess.start("dba-grant-service", jar, Map.of(
+            try (ServiceJvm service = PackagedService.start("dba-grant-service", jar, Map.of(
                     "kafka.bootstrap.servers", kafka.bootstrapServers(),
                     "quarkus.datasource.jdbc.url", serviceDb.jdbcUrl("postgres"),
                     "quarkus.datasource.username", serviceDb.adminUser(),

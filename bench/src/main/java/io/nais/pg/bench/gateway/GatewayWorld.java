@@ -13,7 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.nais.pg.bench.ServiceProcess;
+import io.nais.pg.bench.PackagedService;
+import io.nais.pg.testsupport.process.ServiceJvm;
 import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.HumanRoleProvisioned;
@@ -82,7 +83,7 @@ public final class GatewayWorld {
             kafka.createTopics(Infrastructure.platformTopics());
             SeededApplication app = cluster.seedApplication(APP);
             String gatewayPassword = createGatewayLogin(accessDb);
-            try (ServiceProcess provisioning = ServiceProcess.start("access-provisioning", jar,
+            try (ServiceJvm provisioning = PackagedService.start("access-provisioning", jar,
                     provisioningConfig(kafka, accessDb)).awaitReady(START)) {
                 System.out.println("provisioning log: " + provisioning.log());
                 Map<String, String> shared = gatewayConfig(kafka, accessDb, gatewayPassword, issuer, caFiles, overrides);
@@ -101,7 +102,7 @@ public final class GatewayWorld {
     }
 
     /** One gateway process: its own port, its own audit spool, statement audit on or off. */
-    private record Gateway(ServiceProcess process, int port) implements AutoCloseable {
+    private record Gateway(ServiceJvm process, int port) implements AutoCloseable {
 
         static Gateway start(Path jar, Map<String, String> shared, Path dir, String name, boolean auditStatements) {
             int port = FreePorts.next();
@@ -109,7 +110,7 @@ public final class GatewayWorld {
             config.put("nais.access.gateway.port", Integer.toString(port));
             config.put("nais.access.gateway.audit.spool.directory", dir.resolve("spool-" + name).toString());
             config.put("nais.access.gateway.audit.statements.enabled", Boolean.toString(auditStatements));
-            return new Gateway(ServiceProcess.start("access-gateway-" + name, jar, config), port);
+            return new Gateway(PackagedService.start("access-gateway-" + name, jar, config), port);
         }
 
         void awaitReady() {
