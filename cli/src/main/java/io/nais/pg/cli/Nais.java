@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,18 +57,20 @@ public final class Nais {
      */
     public static int run(Environment environment, PrintWriter out, PrintWriter err, String... args) {
         Optional<CommandLine> alone = connectingCommandAlone(environment, args);
-        if (alone.isPresent()) {
-            AtomicBoolean rejected = new AtomicBoolean();
-            alone.get().setParameterExceptionHandler((e, rejectedArgs) -> {
-                rejected.set(true);
-                return ExitCode.USAGE.status();
-            });
-            int status = execute(alone.get(), out, err, args);
-            if (!rejected.get()) {
-                return status;
-            }
+        if (alone.isPresent() && parses(alone.get(), args)) {
+            return execute(alone.get(), out, err, args);
         }
         return execute(commandLine(environment), out, err, args);
+    }
+
+    /** A trial parse (execute parses again: picocli resets every option first); a rejection prints nothing. */
+    private static boolean parses(CommandLine commandLine, String... args) {
+        try {
+            commandLine.parseArgs(args);
+            return true;
+        } catch (CommandLine.ParameterException e) {
+            return false;
+        }
     }
 
     private static int execute(CommandLine commandLine, PrintWriter out, PrintWriter err, String... args) {
