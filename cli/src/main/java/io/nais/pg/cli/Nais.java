@@ -6,6 +6,7 @@ import io.nais.pg.cli.psql.PsqlCommand;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code nais}: the root command. Plain picocli on a plain JVM, because start
  * time is part of the experience (see bench/cli-startup.sh).
  */
-@Command(name = "nais", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Nais.Version.class,
+@Command(name = Nais.NAME, mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = Nais.Version.class,
         description = "Personal, short-lived access to your team's PostgreSQL databases.",
         commandListHeading = "%nCommands:%n",
         footerHeading = "%nExamples:%n",
@@ -26,6 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  source <(nais completion)"},
         subcommands = {AuthCommand.class, PostgresCommand.class, Nais.Completion.class, CommandLine.HelpCommand.class})
 public final class Nais {
+
+    static final String NAME = "nais";
 
     private final Environment environment;
     private CliConfig config;
@@ -44,18 +47,69 @@ public final class Nais {
         return run(environment, out, err, args);
     }
 
-    /** Runs one command line; the seam tests use, with their own environment and writers. */
+    /**
+     * Runs one command line; the seam tests use, with their own environment and writers.
+     * {@code postgres psql} and {@code postgres proxy} are first parsed by a command line that
+     * holds that one command ({@link #connectingCommandAlone}): picocli's model of every command
+     * is most of what {@code --help} costs, and a developer waits for these two. Whatever that
+     * command line rejects (a help or version request, an unknown option, a missing argument)
+     * goes to the full one, so every answer but a command's run is the full model's own.
+     */
     public static int run(Environment environment, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = commandLine(environment);
+        Optional<CommandLine> alone = connectingCommandAlone(environment, args);
+        if (alone.isPresent() && parses(alone.get(), args)) {
+            return execute(alone.get(), out, err, args);
+        }
+        return execute(commandLine(environment), out, err, args);
+    }
+
+    /** A trial parse (execute parses again: picocli resets every option first); a rejection prints nothing. */
+    private static boolean parses(CommandLine commandLine, String... args) {
+        try {
+            commandLine.parseArgs(args);
+            return true;
+        } catch (CommandLine.ParameterException e) {
+            return false;
+        }
+    }
+
+    private static int execute(CommandLine commandLine, PrintWriter out, PrintWriter err, String... args) {
         commandLine.setOut(out).setErr(err);
         return commandLine.execute(args);
     }
 
+    /** Every command: for --help, completion, the man page, and any command line but the connecting commands'. */
     public static CommandLine commandLine(Environment environment) {
-        CommandLine commandLine = new CommandLine(new Nais(environment));
+        CommandLine commandLine = handlingErrors(new CommandLine(new Nais(environment)));
+        commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes());
+        return commandLine;
+    }
+
+    /**
+     * For {@code postgres <psql|proxy> …}: {@code nais} and {@code postgres} without their
+     * options and other subcommands (neither has options but help and version, which this
+     * command line leaves to the full one), over the one command, whose model picocli builds
+     * from its annotations as in the full tree.
+     */
+    static Optional<CommandLine> connectingCommandAlone(Environment environment, String... args) {
+        if (args.length < 2 || !args[0].equals(PostgresCommand.NAME)) {
+            return Optional.empty();
+        }
+        return PostgresCommand.connectingCommand(args[1]).map(command -> {
+            Nais nais = new Nais(environment);
+            PostgresCommand postgres = new PostgresCommand();
+            postgres.nais = nais; // what its @ParentCommand gets in the full tree
+            CommandSpec postgresSpec = CommandSpec.wrapWithoutInspection(postgres).name(PostgresCommand.NAME);
+            postgresSpec.addSubcommand(args[1], new CommandLine(command));
+            CommandSpec root = CommandSpec.wrapWithoutInspection(nais).name(NAME);
+            root.addSubcommand(PostgresCommand.NAME, postgresSpec);
+            return handlingErrors(new CommandLine(root));
+        });
+    }
+
+    private static CommandLine handlingErrors(CommandLine commandLine) {
         commandLine.setExecutionExceptionHandler(Nais::explain);
         commandLine.setExitCodeExceptionMapper(e -> e instanceof CliException c ? c.exitCode().status() : ExitCode.FAILED.status());
-        commandLine.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes());
         return commandLine;
     }
 

@@ -14,20 +14,22 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Opens a TLS connection to the gateway the PostgreSQL way: TCP, SSLRequest,
  * the gateway's 'S', then the TLS handshake, verifying the gateway's
- * certificate (configured CA, else the system trust store) and its host name.
+ * certificate (configured CA, else the system trust store) and that it names the host
+ * ({@link GatewayIdentity}).
  */
 public final class GatewayDialer implements AutoCloseable {
 
@@ -181,16 +183,22 @@ public final class GatewayDialer implements AutoCloseable {
             }
             timer.step("tcp");
             SSLSocket socket = (SSLSocket) tls().getSocketFactory().createSocket(tcp, host, port, true);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            socket.setSSLParameters(parameters);
             socket.startHandshake();
+            requireNamed(socket);
             timer.step("tls");
             return socket;
         } catch (IOException e) {
             closeQuietly(tcp);
             throw new GatewayUnreachableException("Cannot reach the gateway at " + address() + ": "
                     + (deadline.expired() ? "no TLS connection within " + SetupDeadline.MILLIS / 1000 + " s" : describe(e)), e);
+        }
+    }
+
+    /** The chain is verified in the handshake; whether it is this host's is checked here (see {@link GatewayIdentity}). */
+    private void requireNamed(SSLSocket socket) throws IOException {
+        if (!(socket.getSession().getPeerCertificates()[0] instanceof X509Certificate certificate)
+                || !GatewayIdentity.names(certificate, host)) {
+            throw new SSLPeerUnverifiedException("its certificate is not issued to " + host);
         }
     }
 

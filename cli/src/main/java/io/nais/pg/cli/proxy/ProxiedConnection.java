@@ -103,10 +103,10 @@ final class ProxiedConnection implements Runnable {
         client.getOutputStream().write(forClient);
         client.getOutputStream().flush();
         timer.step("to-client");
-        log.connection("connection " + id + " from " + client.getRemoteSocketAddress() + ": relaying to " + route.clusterId()
+        log.connection(() -> "connection " + id + " from " + client.getRemoteSocketAddress() + ": relaying to " + route.clusterId()
                 + " (" + timer.summary() + ")");
         Relay.run(client, tls, "nais-proxy-" + id);
-        log.connection("connection " + id + ": closed");
+        log.connection(() -> "connection " + id + ": closed");
     }
 
     private TokenSet currentToken() {

@@ -1,12 +1,16 @@
 package io.nais.pg.cli.proxy;
 
 import java.io.PrintWriter;
+import java.util.function.Supplier;
 
 /** What the proxy tells the person running it. Never given a token. */
 public interface ProxyLog {
 
-    /** Sessions opening and closing: shown with --verbose. */
-    void connection(String message);
+    /**
+     * Sessions opening and closing: shown with --verbose. A supplier, so that a log that shows
+     * nothing ({@code nais postgres psql}'s) costs nothing on the connection's way to its relay.
+     */
+    void connection(Supplier<String> message);
 
     /** Something a client could not get past (also told to that client as an ErrorResponse). */
     void problem(String message);
@@ -14,9 +18,9 @@ public interface ProxyLog {
     static ProxyLog to(PrintWriter err, boolean verbose) {
         return new ProxyLog() {
             @Override
-            public void connection(String message) {
+            public void connection(Supplier<String> message) {
                 if (verbose) {
-                    print(message);
+                    print(message.get());
                 }
             }
 
@@ -38,7 +42,7 @@ public interface ProxyLog {
     static ProxyLog quiet() {
         return new ProxyLog() {
             @Override
-            public void connection(String message) {
+            public void connection(Supplier<String> message) {
             }
 
             @Override

@@ -1,5 +1,7 @@
 package io.nais.pg.cli.proxy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,7 +13,8 @@ import java.util.Locale;
 final class SetupTimer {
 
     private final long start = System.nanoTime();
-    private final StringBuilder steps = new StringBuilder();
+    private final List<String> names = new ArrayList<>();
+    private final List<Long> durations = new ArrayList<>();
     private long last = start;
 
     private SetupTimer() {
@@ -21,16 +24,21 @@ final class SetupTimer {
         return new SetupTimer();
     }
 
-    /** Ends the step called {@code name}, which began where the previous one ended. */
+    /** Ends the step called {@code name}, which began where the previous one ended; formatted only if {@link #summary} is asked for. */
     void step(String name) {
         long now = System.nanoTime();
-        steps.append(steps.isEmpty() ? "" : ", ").append(name).append(' ').append(millis(now - last));
+        names.add(name);
+        durations.add(now - last);
         last = now;
     }
 
     /** "set-up 9.10 ms: client 0.10, tls 3.20, ..." */
     String summary() {
-        return "set-up " + millis(last - start) + " ms: " + steps;
+        StringBuilder summary = new StringBuilder("set-up ").append(millis(last - start)).append(" ms: ");
+        for (int i = 0; i < names.size(); i++) {
+            summary.append(i == 0 ? "" : ", ").append(names.get(i)).append(' ').append(millis(durations.get(i)));
+        }
+        return summary.toString();
     }
 
     private static String millis(long nanos) {
