@@ -109,7 +109,7 @@ public final class Nais {
 
     private static CommandLine handlingErrors(CommandLine commandLine) {
         commandLine.setExecutionExceptionHandler(Nais::explain);
-        commandLine.setExitCodeExceptionMapper(e -> e instanceof CliException c ? c.exitCode().status() : ExitCode.FAILED.status());
+        commandLine.setExitCodeExceptionMapper(Nais::exitCode);
         return commandLine;
     }
 
@@ -123,6 +123,14 @@ public final class Nais {
             config = CliConfig.load(environment);
         }
         return config;
+    }
+
+    /** Also what picocli returns for a command line it rejects, which would be FAILED without this mapping. */
+    private static int exitCode(Throwable e) {
+        if (e instanceof CliException cli) {
+            return cli.exitCode().status();
+        }
+        return e instanceof CommandLine.ParameterException ? ExitCode.USAGE.status() : ExitCode.FAILED.status();
     }
 
     private static int explain(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
