@@ -43,12 +43,13 @@ PGPASSWORD=$TOKEN pgbench -n -S -c 8 -j 4 -T $(( 2 * WARMUP )) "$GATEWAY_AUDIT" 
 # waits until the broker has acknowledged every audit event so far: the count stops moving for 3 s. (1 s was
 # too short on a loaded machine: a run's acknowledgements paused longer than that, and the rest were counted in
 # the next round. With a fixed transaction count, -t, every select is one acknowledged event.)
+STILL_SECONDS=3
 await_audit_drained() {
   local last=-1 now still=0
   for _ in $(seq 1 240); do
     now=$(val "$(request_stats)" audit_sent)
     if [[ "$now" == "$last" ]]; then still=$((still + 1)); else still=0; fi
-    (( still >= 3 )) && return
+    (( still >= STILL_SECONDS )) && return
     last=$now; sleep 1
   done
 }
@@ -90,8 +91,8 @@ for c in $CLIENTS; do
     ratio=$(echo "$on_tps / $off_tps" | bc -l)
     ratios="$ratios $ratio"
     printf "%-7s %5s | %10.0f %10.0f | %8.3f | %12.0f %9s %8.1f %8s\n" "$c" "$r" "$off_tps" "$on_tps" \
-      "$ratio" "$(echo "$sent / ($t1 - $t0 - 1)" | bc -l)" "$sent" \
-      "$(echo "$t1 - $t_run - 1" | bc -l)" "$(val "$after" audit_dropped)" | tee -a "$RESULTS"
+      "$ratio" "$(echo "$sent / ($t1 - $t0 - $STILL_SECONDS)" | bc -l)" "$sent" \
+      "$(echo "$t1 - $t_run - $STILL_SECONDS" | bc -l)" "$(val "$after" audit_dropped)" | tee -a "$RESULTS"
   done
   SUMMARY="$SUMMARY$(printf "%s clients: median on/off %.3f over %s rounds (target >= 0.95)" "$c" \
     "$(echo "$ratios" | tr ' ' '\n' | grep . | median)" "$ROUNDS")"$'\n'
