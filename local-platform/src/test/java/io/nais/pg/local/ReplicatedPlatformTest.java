@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nais.pg.events.EventTopic;
-import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.oidc.OidcIssuer;
-import io.nais.pg.testsupport.process.ProcessLaunch;
 import java.io.IOException;
-import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -18,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -60,7 +56,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicatedPlatformTest {
 
-    private static final Path REPOSITORY = Path.of(System.getProperty("nais.repo.root", "..")).toAbsolutePath().normalize();
     private static final String TEAM = "team-a";
     private static final String CLUSTER_ID = "team-a/demo-app";
     /** Generous bounds for a loaded 2-core machine: every wait polls and ends as soon as its condition holds. */
@@ -79,28 +74,16 @@ class ReplicatedPlatformTest {
             "DBA_GRANT_SERVICE", "BACKUP_SERVICE", "CONSOLE_SYNC_SERVICE", "BACKUP_VERIFIER");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static Path state;
-    private static Process up;
+    private static ReplicatedUp up;
     private static Map<String, String> environment;
     private static OidcIssuer issuer;
     /** Instances the rolling restart started again: this JVM's children, which {@code down} does not know of. */
-    private static final List<Process> restarted = new CopyOnWriteArrayList<>();
+    private static final Relaunches restarted = new Relaunches(START);
 
     @BeforeAll
     static void platform() throws Exception {
-        state = Files.createTempDirectory("replicated-platform");
-        ProcessBuilder builder = new ProcessBuilder(REPOSITORY.resolve("bin/local-platform").toString(), "up",
-                "--replicas", "2", "--brokers", "3")
-                .directory(REPOSITORY.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(state.resolve("up.out").toFile());
-        builder.environment().put("NAIS_LOCAL_STATE", state.resolve("local").toString());
-        builder.environment().put("NAIS_ACCESS_GATEWAY_DRAIN_TIMEOUT", DRAIN.toSeconds() + "s");
-        up = builder.start();
-        LocalState local = new LocalState(state.resolve("local"));
-        awaitTrue(() -> Files.exists(local.environmentFile()) || !up.isAlive(), Duration.ofMinutes(10), "platform.env");
-        assertThat(up.isAlive()).as("up is running; output:%n%s", read(state.resolve("up.out"))).isTrue();
-        environment = local.readEnvironment();
+        up = ReplicatedUp.start("replicated-platform", Map.of("NAIS_ACCESS_GATEWAY_DRAIN_TIMEOUT", DRAIN.toSeconds() + "s"));
+        environment = up.environment();
         issuer = OidcIssuer.attach(Path.of(environment.get("OIDC_STATE_DIR")));
     }
 
@@ -111,12 +94,8 @@ class ReplicatedPlatformTest {
         }
         List<Long> pids = environment == null ? List.of() : allPids();
         // services first, as down stops its own
-        for (Process instance : restarted) {
-            instance.destroy();
-            assertThat(instance.waitFor(1, TimeUnit.MINUTES)).as("restarted instance %d stopped", instance.pid()).isTrue();
-        }
-        Commands.down(new LocalState(state.resolve("local")));
-        assertThat(up.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        restarted.close();
+        up.down();
         assertThat(pids).as("every broker and service instance stopped with down")
                 .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
@@ -164,7 +143,7 @@ class ReplicatedPlatformTest {
 
     /**
      * A rollout: every replica of every service, one at a time, gets SIGTERM, exits, is started again as it was
-     * ({@link ProcessLaunch}) and is ready before the next, while clients log in through both gateways without
+     * ({@link Relaunches}) and is ready before the next, while clients log in through both gateways without
      * pause. A login that fails is retried once, on the other gateway (as a load balancer sends a reconnect to
      * another replica); none fails twice, and logins succeed while each replica is down or starting. A session
      * open on a gateway when it gets SIGTERM survives its drain and is then ended with FATAL 57P01.
@@ -189,7 +168,7 @@ class ReplicatedPlatformTest {
                     if (process.equals("ACCESS_GATEWAY")) {
                         restartGatewayHoldingASession(pid, ports.get(instance), member);
                     } else {
-                        restart(pid, () -> { });
+                        restarted.restart(pid, () -> { });
                     }
                 }
             }
@@ -241,11 +220,11 @@ class ReplicatedPlatformTest {
     // --- the platform's state ---------------------------------------------------------------------------
 
     private static LocalState localState() {
-        return new LocalState(state.resolve("local"));
+        return up.local();
     }
 
     private static List<String> list(String variable) {
-        return Arrays.asList(environment.get(variable).trim().split(" +"));
+        return up.list(variable);
     }
 
     private static List<Long> allPids() {
@@ -264,15 +243,8 @@ class ReplicatedPlatformTest {
 
     /** kill -9 of the broker leading the membership topic's first partition (node.id n is PIDS_KAFKA's n-th). */
     private static void killMembershipLeader() throws Exception {
-        String topic = EventTopic.TEAM_MEMBERSHIP.topicName();
-        int leader;
-        try (var admin = KafkaBroker.attach(environment.get("KAFKA_BOOTSTRAP_SERVERS")).admin()) {
-            leader = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(0).leader().id();
-        }
-        long pid = Long.parseLong(list("PIDS_KAFKA").get(leader - 1));
-        ProcessHandle broker = ProcessHandle.of(pid).orElseThrow();
-        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
-        broker.onExit().get(30, TimeUnit.SECONDS);
+        int leader = Relaunches.leaderOf(environment.get("KAFKA_BOOTSTRAP_SERVERS"), EventTopic.TEAM_MEMBERSHIP.topicName());
+        Relaunches.kill(Long.parseLong(list("PIDS_KAFKA").get(leader - 1)));
     }
 
     private static int pidsOf(List<String> processes) {
@@ -282,42 +254,19 @@ class ReplicatedPlatformTest {
     // --- rolling restart ------------------------------------------------------------------------------
 
     /**
-     * SIGTERM to the instance, {@code whileStopping} until it has exited, then the same command in the same
-     * directory (the same config: ports, spool), and waits until its management port says ready.
-     */
-    private static void restart(long pid, ThrowingRunnable whileStopping) throws Exception {
-        ProcessLaunch launch = ProcessLaunch.of(pid); // before the stop: /proc forgets a dead process
-        ProcessHandle instance = ProcessHandle.of(pid).orElseThrow();
-        instance.destroy();
-        whileStopping.run();
-        instance.onExit().get(EVENTUALLY.toSeconds(), TimeUnit.SECONDS);
-        Path directory = launch.directory();
-        Process again = launch.start(directory.resolve(directory.getFileName() + ".log"));
-        restarted.add(again);
-        String health = "http://127.0.0.1:" + managementPort(directory) + "/q/health/ready";
-        awaitTrue(() -> !again.isAlive() || ready(health), START, directory.getFileName() + " is ready again");
-        assertThat(again.isAlive()).as("%s started again; log %s", directory.getFileName(), directory).isTrue();
-    }
-
-    /**
      * The gateway's documented drain (deploy/README.md, "Rollouts and shutdown"): on SIGTERM it stops taking
      * connections, a session it relays goes on for the drain, and at its end gets FATAL 57P01 (admin shutdown).
      */
     private static void restartGatewayHoldingASession(long pid, String port, String member) throws Exception {
         try (Connection held = connect(member, port)) {
             assertThat(selectOne(held)).isEqualTo(1);
-            restart(pid, () -> {
+            restarted.restart(pid, () -> {
                 awaitTrue(() -> !accepts(port), EVENTUALLY, "the gateway on port " + port + " stops taking connections");
                 assertThat(selectOne(held)).as("the open session, while the gateway drains").isEqualTo(1);
                 assertThat(sqlStateOfSleep(held).get(DRAIN.plus(EVENTUALLY).toSeconds(), TimeUnit.SECONDS))
                         .as("pgjdbc's SQLSTATE at the drain's end").isEqualTo("57P01");
             });
         }
-    }
-
-    @FunctionalInterface
-    private interface ThrowingRunnable {
-        void run() throws Exception;
     }
 
     private static int selectOne(Connection connection) throws SQLException {
@@ -334,27 +283,6 @@ class ReplicatedPlatformTest {
             return true;
         } catch (IOException refused) {
             return false;
-        }
-    }
-
-    /** The instance's management port, from the config file up wrote into its directory. */
-    private static String managementPort(Path directory) throws IOException {
-        Properties config = new Properties();
-        try (Reader reader = Files.newBufferedReader(directory.resolve("config/application.properties"))) {
-            config.load(reader);
-        }
-        return config.getProperty("quarkus.management.port");
-    }
-
-    private static boolean ready(String health) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(health)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
@@ -606,17 +534,9 @@ class ReplicatedPlatformTest {
         Instant deadline = Instant.now().plus(timeout);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting until " + what + "; up's output:\n" + read(state.resolve("up.out")));
+                throw new AssertionError("timed out waiting until " + what + "; up's output:\n" + up.output());
             }
             Thread.sleep(200);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            return "(" + e.getMessage() + ")";
         }
     }
 }
