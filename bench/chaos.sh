@@ -7,7 +7,10 @@
 # network split from its database at the worst moment, after the cluster changed
 # and before the commit; then kill -9 and a restart). Counted by event id: every
 # member's role that no HumanRoleProvisioned announced (lost) and every role
-# announced by more than one event (duplicated).
+# announced by more than one event (duplicated). The same split while members
+# are removed, on a team whose events the split replica consumes: every dropped
+# role announced by exactly one HumanRoleRemoved, and no membership event
+# dead-lettered because the replica's database went away.
 #
 # local-platform's ChaosBurstTest (issue 23's "chaos in a burst"): on
 # bin/local-platform up --replicas 2 --brokers 3, while 2,000 membership events

@@ -6,8 +6,10 @@ import io.nais.pg.events.ClusterDiscovered;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.EventTopic;
 import io.nais.pg.events.HumanRoleProvisioned;
+import io.nais.pg.events.HumanRoleRemoved;
 import io.nais.pg.events.PlatformEvent;
 import io.nais.pg.events.TeamMemberAdded;
+import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.testsupport.fault.FaultProxy;
 import io.nais.pg.testsupport.kafka.KafkaBroker;
 import io.nais.pg.testsupport.kafka.TestEventBus;
@@ -34,6 +36,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -88,6 +91,7 @@ class ProvisioningFaultsTest {
     private static ServiceJvm replicaB;
     private static String team;
     private static String clusterId;
+    private static int partitionOfA;
 
     @BeforeAll
     static void platform() throws Exception {
@@ -109,8 +113,15 @@ class ProvisioningFaultsTest {
         databasePath = track(FaultProxy.start(platformDatabase.host(), platformDatabase.port()));
         replicaA = startReplica("access-a", platformDatabase.port());
         replicaB = startReplica("access-b", databasePath.port());
-        int partitionOfA = awaitMembershipPartitionOf("access-a");
-        team = teamOnPartition(partitionOfA);
+        partitionOfA = awaitMembershipPartitionOf("access-a");
+        useTeamCluster(teamOnPartition(partitionOfA), teamCluster, app);
+    }
+
+    /** The team, cluster and application the steps below work on, made known to the replicas. */
+    private static void useTeamCluster(String teamName, PostgresCluster cluster, SeededApplication application) {
+        team = teamName;
+        teamCluster = cluster;
+        app = application;
         clusterId = team + "/" + APP;
         publish(new ClusterDiscovered(clusterId, team, APP, teamCluster.host(), teamCluster.port(), app.database(),
                 app.owner(), List.of("public"), "file:" + teamCluster.adminSecretFile(), "15", "Running"));
@@ -172,6 +183,53 @@ class ProvisioningFaultsTest {
         assertEveryRoleAnnouncedOnce("kill -9, restarted", members);
     }
 
+    /**
+     * The same split while members are removed: B's pass dropped roles on the cluster and never committed, so
+     * the pass that takes the cluster next finds them gone. It announces each of them, because B recorded its
+     * removals before the cluster's commit (role_removal_pending); without that record they stayed unannounced.
+     */
+    @Test
+    void replicaSplitFromItsDatabaseWhileRemovingLeavesNoRemovalUnannounced() throws Exception {
+        // a team whose membership events B consumes, so that B's passes do the removals (A's consumer would
+        // take them at once); a cluster of its own, since a full resync of one team's cluster drops every
+        // managed role no member of that team holds, and roles are server-wide
+        String previousTeam = team;
+        PostgresCluster previousCluster = teamCluster;
+        SeededApplication previousApp = app;
+        PostgresCluster removalsCluster = track(PostgresCluster.builder().name("faults-removals").start());
+        useTeamCluster(teamOnPartition(1 - partitionOfA), removalsCluster, removalsCluster.seedApplication(APP));
+        try {
+            removalsOnBsPartitionAreAllAnnouncedAfterASplit();
+        } finally {
+            useTeamCluster(previousTeam, previousCluster, previousApp);
+        }
+    }
+
+    private void removalsOnBsPartitionAreAllAnnouncedAfterASplit() throws Exception {
+        List<String> members = addMembers(40);
+        awaitTrue(() -> missingRoles(members).isEmpty(), TAKE_OVER, "every member provisioned before the removals");
+        List<String> removed = new ArrayList<>();
+        // a member added and an earlier one removed at each step, so that passes keep running until the catch
+        try (EventStream stream = new EventStream(() -> {
+            synchronized (members) {
+                members.addAll(addMembers(1));
+            }
+            removeNext(members, removed);
+        })) {
+            int stuck = catchClaimOf("access-b", ANNOUNCED, databasePath::partition, databasePath::heal,
+                    ProvisioningFaultsTest::removalsRecorded);
+            stream.close();
+            awaitTrue(() -> !backendAlive(stuck), TAKE_OVER, "the database ended the split replica's idle transaction");
+            databasePath.heal(); // B consumes this team's events: the last removals reach the queue through it
+            awaitTrue(() -> managedRolesOf(removed).isEmpty(), TAKE_OVER, "every removed member's roles are gone");
+            assertEveryRoleAnnouncedOnce("split while removing", removed, "HumanRoleRemoved",
+                    data -> data instanceof HumanRoleRemoved r && r.clusterId().equals(clusterId) ? r.roleName() : null);
+            List<String> kept = members.stream().filter(m -> !removed.contains(m)).toList();
+            awaitTrue(() -> missingRoles(kept).isEmpty(), TAKE_OVER, "every member not removed has both roles");
+        }
+        replicaB.awaitReady(READY);
+    }
+
     // --- the fault, timed to a held claim ------------------------------------------------------------------
 
     /** A pass's transaction holds its cluster's {@code cluster_sync} row. */
@@ -186,6 +244,18 @@ class ProvisioningFaultsTest {
      * fault hit.
      */
     private static int catchClaimOf(String replica, List<String> tables, Runnable fault, Runnable undo) throws Exception {
+        return catchClaimOf(replica, tables, fault, undo, access -> true);
+    }
+
+    /** A condition on the access database that the caught moment must also meet. */
+    @FunctionalInterface
+    private interface Moment {
+        boolean holds(Connection access) throws SQLException;
+    }
+
+    /** The same, for a moment that also meets {@code wanted}; one that does not is undone like a missed one. */
+    private static int catchClaimOf(String replica, List<String> tables, Runnable fault, Runnable undo, Moment wanted)
+            throws Exception {
         Instant deadline = Instant.now().plus(TAKE_OVER);
         try (Connection access = platformDatabase.connect("access")) {
             while (Instant.now().isBefore(deadline)) {
@@ -194,7 +264,7 @@ class ProvisioningFaultsTest {
                     continue;
                 }
                 fault.run();
-                if (claimStillHeld(access, claim.get(), tables)) {
+                if (claimStillHeld(access, claim.get(), tables) && wanted.holds(access)) {
                     return claim.get().pid();
                 }
                 undo.run();
@@ -214,6 +284,18 @@ class ProvisioningFaultsTest {
                AND (SELECT count(DISTINCT c.relname) FROM pg_catalog.pg_locks l
                       JOIN pg_catalog.pg_class c ON c.oid = l.relation
                      WHERE l.pid = a.pid AND l.granted AND c.relname = ANY (?)) = ?""";
+
+    /** The caught pass is one that removes roles: it recorded them before its cluster transaction. */
+    private static boolean removalsRecorded(Connection access) throws SQLException {
+        try (PreparedStatement query = access.prepareStatement(
+                "SELECT EXISTS (SELECT FROM role_removal_pending WHERE cluster_id = ?)")) {
+            query.setString(1, clusterId);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
 
     private static Optional<Claim> claimHeldBy(Connection access, String replica, List<String> tables) throws SQLException {
         try (PreparedStatement query = access.prepareStatement(HOLDING + " AND a.application_name = ?")) {
@@ -267,24 +349,34 @@ class ProvisioningFaultsTest {
     // --- the work ------------------------------------------------------------------------------------------
 
     /** Adds a member every 50 ms on a thread of its own until closed, so passes keep running on both replicas. */
-    private static final class MemberStream implements AutoCloseable {
+    private static final class MemberStream extends EventStream {
+
+        MemberStream(List<String> added) {
+            super(() -> {
+                String member = addMembers(1).get(0);
+                synchronized (added) {
+                    added.add(member);
+                }
+            });
+        }
+    }
+
+    /** One membership event every 50 ms on a thread of its own until closed (or until {@code step} has no more). */
+    private static class EventStream implements AutoCloseable {
         private final Thread thread;
         private volatile boolean running = true;
 
-        MemberStream(List<String> added) {
+        EventStream(Runnable step) {
             thread = new Thread(() -> {
                 while (running) {
-                    String member = addMembers(1).get(0);
-                    synchronized (added) {
-                        added.add(member);
-                    }
+                    step.run();
                     try {
                         Thread.sleep(50); // a pace, not a proof: passes overlap the next events
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-            }, "member-stream");
+            }, "membership-stream");
             thread.start();
         }
 
@@ -303,6 +395,27 @@ class ProvisioningFaultsTest {
             added.add(member);
         }
         return added;
+    }
+
+    /**
+     * Removes the first member not yet removed once both their roles are on the cluster (so each removal has a
+     * role to drop, and must be announced); nothing before that.
+     */
+    private static void removeNext(List<String> members, List<String> removed) {
+        String member;
+        synchronized (members) {
+            if (removed.size() == members.size()) {
+                return;
+            }
+            member = members.get(removed.size());
+        }
+        if (managedRolesOf(List.of(member)).size() < 2) {
+            return;
+        }
+        synchronized (removed) {
+            removed.add(member);
+        }
+        publish(new TeamMemberRemoved(team, member));
     }
 
     /** The members without both their roles (write and read-only) on the team cluster. */
@@ -341,6 +454,13 @@ class ProvisioningFaultsTest {
      * them) before it asserts that both are 0.
      */
     private static void assertEveryRoleAnnouncedOnce(String scenario, List<String> members) throws InterruptedException {
+        assertEveryRoleAnnouncedOnce(scenario, members, "HumanRoleProvisioned",
+                data -> data instanceof HumanRoleProvisioned p && p.clusterId().equals(clusterId) ? p.roleName() : null);
+    }
+
+    /** The same for the announcement {@code roleAnnounced} recognises: the role it names, else null. */
+    private static void assertEveryRoleAnnouncedOnce(String scenario, List<String> members, String announcement,
+                                                     Function<Object, String> roleAnnounced) throws InterruptedException {
         Set<String> roles = new HashSet<>();
         synchronized (members) {
             members.forEach(m -> {
@@ -353,9 +473,9 @@ class ProvisioningFaultsTest {
         do {
             announced.clear();
             for (Envelope<?> envelope : events.readAll(EventTopic.ACCESS)) {
-                if (envelope.data() instanceof HumanRoleProvisioned provisioned && provisioned.clusterId().equals(clusterId)
-                        && roles.contains(provisioned.roleName())) {
-                    announced.computeIfAbsent(provisioned.roleName(), r -> new HashSet<>()).add(envelope.metadata().id());
+                String role = roleAnnounced.apply(envelope.data());
+                if (role != null && roles.contains(role)) {
+                    announced.computeIfAbsent(role, r -> new HashSet<>()).add(envelope.metadata().id());
                 }
             }
         } while (!announced.keySet().containsAll(roles) && Instant.now().isBefore(deadline) && pause());
@@ -363,8 +483,8 @@ class ProvisioningFaultsTest {
         List<String> twice = announced.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
         System.out.printf("chaos figures (%s, %d roles): events lost %d, effects duplicated %d%n", scenario, roles.size(),
                 lost.size(), twice.size());
-        assertThat(lost).as("roles on the cluster that no HumanRoleProvisioned announced").isEmpty();
-        assertThat(twice).as("roles announced by more than one event").isEmpty();
+        assertThat(lost).as("roles no %s announced", announcement).isEmpty();
+        assertThat(twice).as("roles announced by more than one %s", announcement).isEmpty();
     }
 
     private static boolean pause() throws InterruptedException {

@@ -12,6 +12,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import io.nais.pg.backup.clusters.Channels;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.inbox.UntilTheDatabaseAnswers;
 import io.nais.pg.kit.logging.LogContext;
 import io.nais.pg.kit.membership.MembershipProjection;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -42,6 +43,7 @@ public class MembershipConsumer {
 
     @Incoming(Channels.MEMBERSHIP)
     @Blocking(ordered = true)
+    @UntilTheDatabaseAnswers
     @Transactional
     public void on(Envelope<?> envelope) {
         if (!inbox.firstDelivery(envelope.metadata().id(), CONSUMER)) {

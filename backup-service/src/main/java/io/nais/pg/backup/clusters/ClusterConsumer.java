@@ -11,6 +11,7 @@ import io.nais.pg.events.ClusterRemoved;
 import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.inbox.UntilTheDatabaseAnswers;
 import io.nais.pg.kit.logging.LogContext;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -35,6 +36,7 @@ public class ClusterConsumer {
 
     @Incoming(Channels.CLUSTERS)
     @Blocking(ordered = true)
+    @UntilTheDatabaseAnswers
     @Transactional
     public void on(ConsumerRecord<String, Envelope<?>> record) {
         Envelope<?> envelope = record.value(); // undecodable records never get here: they go to the DLQ

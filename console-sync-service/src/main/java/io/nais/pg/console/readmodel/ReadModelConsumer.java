@@ -32,6 +32,7 @@ import io.nais.pg.events.TeamMemberAdded;
 import io.nais.pg.events.TeamMemberRemoved;
 import io.nais.pg.kit.inbox.Inbox;
 import io.nais.pg.kit.inbox.PolledBatch;
+import io.nais.pg.kit.inbox.UntilTheDatabaseAnswers;
 import io.nais.pg.kit.logging.LogContext;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -63,6 +64,7 @@ class ReadModelConsumer {
 
     @Incoming(Channels.TEAM_MEMBERSHIP)
     @Blocking
+    @UntilTheDatabaseAnswers
     @Transactional
     void onMembership(Envelope<?> envelope) {
         if (firstDelivery(envelope)) {
@@ -79,6 +81,7 @@ class ReadModelConsumer {
 
     @Incoming(Channels.CLUSTERS)
     @Blocking
+    @UntilTheDatabaseAnswers
     @Transactional
     void onCluster(Envelope<?> envelope) {
         if (firstDelivery(envelope)) {

@@ -10,6 +10,7 @@ import io.nais.pg.events.ClusterState;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.InvalidEventException;
 import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.inbox.UntilTheDatabaseAnswers;
 import io.nais.pg.kit.membership.MembershipProjection;
 import io.nais.pg.kit.logging.LogContext;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -30,6 +31,7 @@ public class ProjectionConsumers {
 
     @Incoming(Channels.MEMBERSHIP)
     @Blocking(ordered = true)
+    @UntilTheDatabaseAnswers
     @Transactional
     public void onMembership(Envelope<?> envelope) {
         if (!inbox.firstDelivery(envelope.metadata().id(), "dba-grant.membership")) {
@@ -42,6 +44,7 @@ public class ProjectionConsumers {
 
     @Incoming(Channels.CLUSTERS)
     @Blocking(ordered = true)
+    @UntilTheDatabaseAnswers
     @Transactional
     public void onCluster(Envelope<?> envelope) {
         if (!inbox.firstDelivery(envelope.metadata().id(), "dba-grant.clusters")) {

@@ -9,6 +9,7 @@ import io.nais.pg.dbagrant.projection.Channels;
 import io.nais.pg.events.DbaAccessRequested;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.kit.inbox.Inbox;
+import io.nais.pg.kit.inbox.UntilTheDatabaseAnswers;
 import io.nais.pg.kit.logging.LogContext;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -29,6 +30,7 @@ public class RequestConsumer {
 
     @Incoming(Channels.DBA_GRANTS)
     @Blocking(ordered = true)
+    @UntilTheDatabaseAnswers
     @Transactional
     @SuppressWarnings("unchecked")
     public void on(Envelope<?> envelope) {

@@ -23,8 +23,11 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
  * are nacked one by one, so only they reach the dead-letter topic; the rest is
  * applied in ONE transaction of the service database. If that transaction fails,
  * each record is applied in a transaction of its own and only those that fail
- * alone are dead-lettered, exactly as with one record at a time. The batch's
- * offsets are committed once every dead letter is on its topic.
+ * alone are dead-lettered, exactly as with one record at a time. A failure of the
+ * database itself ({@link TransientFailure}: the connection lost, the server
+ * restarting) is no fault of the events: the same batch is applied again, with a
+ * growing pause, until the database answers; nothing is dead-lettered for it. The
+ * batch's offsets are committed once every dead letter is on its topic.
  *
  * <p>Why batches: a transaction per record turns a burst (a team sync, a platform
  * start that discovers fifty clusters, a console catching up) into a serial chain
@@ -61,30 +64,64 @@ public final class PolledBatch {
                 deadLetters.add(record.nack(refused));
             }
         }
-        applyAll(valid, inTransaction, deadLetters);
+        if (!applyAll(valid, inTransaction, deadLetters)) {
+            return new CompletableFuture<>(); // interrupted (the service stops): no offset is committed
+        }
         return CompletableFuture.allOf(deadLetters.stream().map(CompletionStage::toCompletableFuture)
                 .toArray(CompletableFuture[]::new)).thenCompose(done -> batch.ack());
     }
 
-    private static void applyAll(List<KafkaRecord<String, Envelope<?>>> records,
-                                 Consumer<List<Envelope<?>>> inTransaction, List<CompletionStage<Void>> deadLetters) {
+    /** @return false when interrupted while the database was away: nothing was applied or dead-lettered */
+    private static boolean applyAll(List<KafkaRecord<String, Envelope<?>>> records,
+                                    Consumer<List<Envelope<?>>> inTransaction, List<CompletionStage<Void>> deadLetters) {
         if (records.isEmpty()) {
-            return;
+            return true;
         }
+        for (int attempt = 1; ; attempt++) {
+            RuntimeException failed = applyOnce(records, inTransaction);
+            if (failed == null) {
+                return true;
+            }
+            if (!TransientFailure.is(failed)) {
+                return applyAlone(records, inTransaction, deadLetters, failed);
+            }
+            if (!TransientFailure.pauseAfter(attempt, "applying " + records.size() + " events on "
+                    + records.get(0).getTopic(), failed)) {
+                return false;
+            }
+        }
+    }
+
+    /** The records in one transaction; the failure, or null. */
+    private static RuntimeException applyOnce(List<KafkaRecord<String, Envelope<?>>> records,
+                                              Consumer<List<Envelope<?>>> inTransaction) {
         // a lone record (a quiet topic, or the one-by-one retry of a failed batch) logs with its event's context
         try (LogContext log = records.size() == 1 ? LogContext.forEvent(records.get(0).getPayload())
                 : LogContext.open()) {
             List<Envelope<?>> envelopes = records.stream().<Envelope<?>>map(KafkaRecord::getPayload).toList();
             QuarkusTransaction.requiringNew().run(() -> inTransaction.accept(envelopes));
-        } catch (RuntimeException batchFailed) {
-            if (records.size() == 1) {
-                deadLetters.add(records.get(0).nack(batchFailed));
-                return;
-            }
-            LOG.warnf("a batch of %d events on %s failed (%s); applying them one by one", records.size(),
-                    records.get(0).getTopic(), batchFailed.toString());
-            records.forEach(record -> applyAll(List.of(record), inTransaction, deadLetters));
+            return null;
+        } catch (RuntimeException failed) {
+            return failed;
         }
+    }
+
+    /** After a failure that is the events' own: a lone record is dead-lettered, a batch is tried one by one. */
+    private static boolean applyAlone(List<KafkaRecord<String, Envelope<?>>> records,
+                                      Consumer<List<Envelope<?>>> inTransaction, List<CompletionStage<Void>> deadLetters,
+                                      RuntimeException batchFailed) {
+        if (records.size() == 1) {
+            deadLetters.add(records.get(0).nack(batchFailed));
+            return true;
+        }
+        LOG.warnf("a batch of %d events on %s failed (%s); applying them one by one", records.size(),
+                records.get(0).getTopic(), batchFailed.toString());
+        for (KafkaRecord<String, Envelope<?>> record : records) {
+            if (!applyAll(List.of(record), inTransaction, deadLetters)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

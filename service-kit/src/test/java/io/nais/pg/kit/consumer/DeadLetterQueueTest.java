@@ -116,6 +116,23 @@ class DeadLetterQueueTest {
     }
 
     /**
+     * The database going away mid-event is not the event's fault: the server ends the consumer's session inside
+     * its transaction (57P01), the event is applied again in a new one, once, and is not dead-lettered (a
+     * dead-lettered event's insert is rolled back, so its row would be missing).
+     */
+    @Test
+    void anEventWhoseDatabaseSessionTheServerEndedIsAppliedAgainNotDeadLettered() throws SQLException {
+        Envelope<TeamMemberAdded> interrupted = memberAdded(MembershipConsumer.SESSION_ENDED);
+        Envelope<TeamMemberAdded> next = memberAdded("after-session-ended-" + UUID.randomUUID() + "@example.com");
+
+        events.publish(interrupted);
+        events.publish(next);
+
+        awaitApplied(next);
+        assertThat(rowsOf(interrupted)).as("applied once, after the session ended").isEqualTo(1);
+    }
+
+    /**
      * {@code kafka_producer_record_send_total} of the channel's dead-letter producer (client id
      * {@code [<replica>-]kafka-dead-letter-topic-producer-<consumer client id>}, SmallRye's naming) on the management port;
      * 0 before its first record, when the producer does not exist yet.
@@ -154,6 +171,18 @@ class DeadLetterQueueTest {
             select.setObject(1, event.metadata().id());
             try (ResultSet row = select.executeQuery()) {
                 return row.next();
+            }
+        }
+    }
+
+    private int rowsOf(Envelope<?> event) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT count(*) FROM applied_member WHERE event_id = ?")) {
+            select.setObject(1, event.metadata().id());
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getInt(1);
             }
         }
     }

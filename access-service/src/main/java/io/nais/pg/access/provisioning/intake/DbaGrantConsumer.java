@@ -5,6 +5,7 @@ import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.nais.pg.kit.inbox.UntilTheDatabaseAnswers;
 import io.nais.pg.kit.transaction.AfterCommit;
 import io.nais.pg.events.DbaAccessGranted;
 import io.nais.pg.events.Envelope;
@@ -42,6 +43,7 @@ public class DbaGrantConsumer {
 
     @Incoming(Channels.DBA_GRANTS)
     @Blocking(ordered = true)
+    @UntilTheDatabaseAnswers
     @Transactional
     public void on(Envelope<?> envelope) {
         if (!inbox.firstDelivery(envelope.metadata().id(), CONSUMER)) {

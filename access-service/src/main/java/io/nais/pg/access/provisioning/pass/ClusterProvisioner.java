@@ -196,6 +196,7 @@ public class ClusterProvisioner {
     private List<RoleOutcome> converge(ClusterTarget cluster, Map<String, HumanRoleSpec> desired,
                                        ReconcileQueue.Pending work) throws SQLException {
         List<DbaBaselines.Watched> grantsWatched = dbaChanges.watched(cluster);
+        ClusterRoleReconciler.RemovalLog removals = removalLog(cluster.clusterId());
         return sessions.with(cluster, roles -> {
             ClusterChecks checks = roles.checks();
             if (work.ensureGroups()) {
@@ -203,11 +204,27 @@ public class ClusterProvisioner {
             }
             dbaChanges.snapshotNewGrants(cluster, checks, grantsWatched);
             List<RoleOutcome> outcomes = ClusterRoleReconciler.reconcile(roles, cluster, desired, work.fullResync(),
-                    work.ensureGroups());
+                    work.ensureGroups(), removals);
             clearHumanPasswords(checks);
             dbaChanges.compare(cluster, checks, grantsWatched, work.fullResync());
             return outcomes;
         });
+    }
+
+    /** The queue's record of removals: what dead passes left unannounced, and where this pass writes its own. */
+    private ClusterRoleReconciler.RemovalLog removalLog(String clusterId) {
+        Set<String> unannounced = queue.unannouncedRemovals(clusterId);
+        return new ClusterRoleReconciler.RemovalLog() {
+            @Override
+            public Set<String> unannounced() {
+                return unannounced;
+            }
+
+            @Override
+            public void removing(Set<String> roleNames) {
+                queue.removing(clusterId, roleNames);
+            }
+        };
     }
 
     /**

@@ -28,42 +28,83 @@ final class ClusterRoleReconciler {
     }
 
     /**
+     * Where a pass writes down the removals it is about to make, before the cluster's transaction commits them,
+     * and reads those a pass that died after that commit and before its own left unannounced.
+     */
+    interface RemovalLog {
+
+        /** Nothing recorded: a reconcile whose outcomes nobody announces (benchmarks, tests of the role SQL). */
+        RemovalLog NONE = new RemovalLog() {
+            @Override
+            public Set<String> unannounced() {
+                return Set.of();
+            }
+
+            @Override
+            public void removing(Set<String> roleNames) {
+            }
+        };
+
+        /** Roles an earlier pass removed, or was about to, without announcing it. */
+        Set<String> unannounced();
+
+        /** Records, durably and before the cluster changes, the roles this pass is about to remove. */
+        void removing(Set<String> roleNames);
+    }
+
+    /**
      * @param desired     person to spec, or to {@code null} when the person must have no role
      * @param fullResync  also remove every managed human role that {@code desired} does not keep
      * @param ensureGroup whether to (re)apply the marker, group role and its privileges first
      */
     static List<RoleOutcome> reconcile(Connection admin, ClusterTarget cluster, Map<String, HumanRoleSpec> desired,
                                        boolean fullResync, boolean ensureGroup) throws SQLException {
-        return reconcile(ClusterRoles.on(admin), cluster, desired, fullResync, ensureGroup);
+        return reconcile(ClusterRoles.on(admin), cluster, desired, fullResync, ensureGroup, RemovalLog.NONE);
     }
 
     /**
      * The same, on a session whose role SQL is already installed. Every role of the pass changes in one
      * transaction of the cluster, then the sessions of every demoted or removed role end in one statement.
      * A role that lost its managed-by mark meanwhile (55000) aborts that transaction; the pass is then redone
-     * role by role, where such a role is reported UNMANAGED and the others still converge.
+     * role by role, where such a role is reported UNMANAGED and the others still converge. The removals are
+     * written to {@code removals} first; a role it lists as unannounced is reported as removed when this pass
+     * finds it gone (DELETED) or still held back (DEACTIVATED), for the pass that removed it never said so.
      */
     static List<RoleOutcome> reconcile(ClusterRoles roles, ClusterTarget cluster, Map<String, HumanRoleSpec> desired,
-                                       boolean fullResync, boolean ensureGroup) throws SQLException {
+                                       boolean fullResync, boolean ensureGroup, RemovalLog removals)
+            throws SQLException {
         if (ensureGroup) {
             roles.ensureGroups(cluster.applicationRole(), cluster.schemas());
         }
-        Map<String, ActualHumanRole> actual = roles.actual(desired.keySet(), fullResync);
+        Set<String> unannounced = removals.unannounced();
+        Set<String> named = new LinkedHashSet<>(desired.keySet());
+        named.addAll(unannounced);
+        Map<String, ActualHumanRole> actual = roles.actual(named, fullResync);
         Map<String, RoleAction> plan = new LinkedHashMap<>();
-        for (String roleName : rolesToConsider(desired, actual)) {
+        for (String roleName : rolesToConsider(named, actual)) {
             plan.put(roleName, RoleDecision.decide(desired.get(roleName), actual.get(roleName)));
+        }
+        Set<String> removing = removals(plan);
+        if (!removing.isEmpty()) {
+            removals.removing(removing);
         }
         Pass pass;
         try {
-            pass = roles.inOneTransaction(session -> applyAll(session, plan, desired));
+            pass = roles.inOneTransaction(session -> applyAll(session, plan, desired, unannounced));
         } catch (SQLException e) {
             if (!ClusterRoles.SQLSTATE_NOT_MANAGED.equals(e.getSQLState())) {
                 throw e;
             }
-            pass = applyAll(roles, plan, desired); // autocommit: one role at a time
+            pass = applyAll(roles, plan, desired, unannounced); // autocommit: one role at a time
         }
         roles.endSessions(pass.endSessions());
         return pass.outcomes();
+    }
+
+    private static Set<String> removals(Map<String, RoleAction> plan) {
+        return plan.entrySet().stream()
+                .filter(step -> step.getValue() == RoleAction.REMOVE || step.getValue() == RoleAction.RETRY_DROP)
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     /** What a pass did, and whose sessions must end now that it is committed. */
@@ -74,18 +115,18 @@ final class ClusterRoleReconciler {
      * Removals first, all in one statement; then, inside the pass's transaction, all creates in one statement;
      * the patches (and, in the role-by-role autocommit redo, the creates too) role by role.
      */
-    private static Pass applyAll(ClusterRoles roles, Map<String, RoleAction> plan, Map<String, HumanRoleSpec> desired)
-            throws SQLException {
+    private static Pass applyAll(ClusterRoles roles, Map<String, RoleAction> plan, Map<String, HumanRoleSpec> desired,
+                                 Set<String> unannounced) throws SQLException {
         List<RoleOutcome> outcomes = new ArrayList<>();
         List<String> endSessions = new ArrayList<>();
-        Set<String> removals = plan.entrySet().stream()
-                .filter(step -> step.getValue() == RoleAction.REMOVE || step.getValue() == RoleAction.RETRY_DROP)
-                .map(Map.Entry::getKey).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> removals = removals(plan);
         for (RoleOutcome removed : roles.removeAll(removals)) {
             if (removed.result() == ReconcileResult.DELETED || removed.result() == ReconcileResult.DEACTIVATED) {
                 endSessions.add(removed.roleName()); // one that slipped in before the removal committed
             }
-            outcomes.add(plan.get(removed.roleName()) == RoleAction.RETRY_DROP ? quietRetry(removed) : removed);
+            boolean quiet = plan.get(removed.roleName()) == RoleAction.RETRY_DROP
+                    && !unannounced.contains(removed.roleName());
+            outcomes.add(quiet ? quietRetry(removed) : removed);
         }
         Set<String> batched = roles.autoCommit() ? Set.of() : plan.entrySet().stream()
                 .filter(step -> step.getValue() == RoleAction.CREATE).map(Map.Entry::getKey)
@@ -95,15 +136,23 @@ final class ClusterRoleReconciler {
         }
         for (Map.Entry<String, RoleAction> step : plan.entrySet()) {
             if (!removals.contains(step.getKey()) && !batched.contains(step.getKey())) {
-                outcomes.add(apply(roles, step.getValue(), step.getKey(), desired.get(step.getKey()), endSessions));
+                String roleName = step.getKey();
+                boolean goneUnannounced = step.getValue() == RoleAction.NOOP && desired.get(roleName) == null
+                        && unannounced.contains(roleName);
+                outcomes.add(goneUnannounced ? RoleOutcome.of(roleName, ReconcileResult.DELETED)
+                        : apply(roles, step.getValue(), roleName, desired.get(roleName), endSessions));
             }
         }
         return new Pass(outcomes, endSessions);
     }
 
-    private static Set<String> rolesToConsider(Map<String, HumanRoleSpec> desired, Map<String, ActualHumanRole> actual) {
-        Set<String> names = new LinkedHashSet<>(desired.keySet());
-        names.addAll(actual.keySet()); // with a full resync: managed roles nobody wants any more
+    /**
+     * The desired roles and the unannounced removals (a full resync's removal of someone nobody marked is in
+     * neither desired nor, once gone, actual), and with a full resync the managed roles nobody wants any more.
+     */
+    private static Set<String> rolesToConsider(Set<String> named, Map<String, ActualHumanRole> actual) {
+        Set<String> names = new LinkedHashSet<>(named);
+        names.addAll(actual.keySet());
         return names;
     }
 

@@ -148,6 +148,7 @@ public class ReconcileQueue {
     @Transactional(Transactional.TxType.MANDATORY)
     public void forget(String clusterId) {
         update("DELETE FROM role_sync WHERE cluster_id = ?", clusterId);
+        update("DELETE FROM role_removal_pending WHERE cluster_id = ?", clusterId);
         update("DELETE FROM cluster_sync WHERE cluster_id = ?", clusterId);
     }
 
@@ -276,6 +277,43 @@ public class ReconcileQueue {
     }
 
     /**
+     * The roles a pass is about to remove, in a transaction of its own that commits before the pass's cluster
+     * transaction: should the pass die after the cluster's commit and before its own, the next pass announces
+     * the removal ({@link #unannouncedRemovals}).
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void removing(String clusterId, Set<String> roleNames) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO role_removal_pending (cluster_id, role_name) SELECT ?, unnest(?::text[])
+                ON CONFLICT DO NOTHING
+                """)) {
+            ps.setString(1, clusterId);
+            ps.setArray(2, c.createArrayOf("text", roleNames.toArray()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not record the removals of cluster " + clusterId, e);
+        }
+    }
+
+    /** Roles an earlier pass removed, or was about to, and never announced: it died before its commit. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Set<String> unannouncedRemovals(String clusterId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT role_name FROM role_removal_pending WHERE cluster_id = ?")) {
+            ps.setString(1, clusterId);
+            Set<String> roles = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    roles.add(rs.getString("role_name"));
+                }
+            }
+            return roles;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the pending removals of cluster " + clusterId, e);
+        }
+    }
+
+    /**
      * Clears exactly the marks the claim read (a newer mark stays, no longer tried: this pass announced what it
      * found) and resets the backoff.
      */
@@ -303,6 +341,9 @@ public class ReconcileQueue {
                 throw new IllegalStateException("could not clear work of cluster " + clusterId, e);
             }
         }
+        // one pass at a time holds a cluster: every listed removal is this pass's own, announced with this
+        // commit, or a dead pass's, which this pass considered
+        update("DELETE FROM role_removal_pending WHERE cluster_id = ?", clusterId);
         update("""
                 UPDATE cluster_sync SET attempts = 0, last_error = NULL,
                        full_resync = full_resync AND NOT ?, ensure_groups = ensure_groups AND NOT ?

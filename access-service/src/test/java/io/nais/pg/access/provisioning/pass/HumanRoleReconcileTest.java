@@ -11,9 +11,11 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -176,6 +178,72 @@ class HumanRoleReconcileTest {
         assertThat(reconcile(absent)).containsEntry(email, ReconcileResult.NOOP);
     }
 
+    /**
+     * A pass records its removals before the cluster commits them, so that a pass dying between the cluster's
+     * commit and its own leaves a trace (the role still existed when the record was made).
+     */
+    @Test
+    void aPassRecordsItsRemovalsBeforeTheClusterCommitsThem() throws Exception {
+        String email = "recorded-leaver@example.com";
+        reconcile(wanted(email));
+        List<Boolean> existedWhenRecorded = new ArrayList<>();
+        RecordingLog log = new RecordingLog(Set.of()) {
+            @Override
+            public void removing(Set<String> roleNames) {
+                super.removing(roleNames);
+                existedWhenRecorded.add(roleExists(email));
+            }
+        };
+
+        Map<String, HumanRoleSpec> absent = new LinkedHashMap<>();
+        absent.put(email, null);
+        assertThat(reconcileWith(absent, false, log)).containsEntry(email, ReconcileResult.DELETED);
+
+        assertThat(log.recorded).containsExactly(email);
+        assertThat(existedWhenRecorded).containsExactly(true);
+        assertThat(roleExists(email)).isFalse();
+    }
+
+    /**
+     * The state a pass leaves when it dies after the cluster's commit and before its own: the role is gone and
+     * nobody announced it. The next pass finds nothing to change, and without the record it would report NOOP,
+     * so the removal would never be announced; with it, the role is reported DELETED. A role the dead pass's
+     * cluster transaction never removed is removed now, and one that is wanted again is not reported removed.
+     */
+    @Test
+    void aRemovalThatADeadPassLeftUnannouncedIsReportedByTheNextPass() throws Exception {
+        String gone = "gone-unannounced@example.com";
+        String stillThere = "still-there@example.com";
+        String back = "back-again@example.com";
+        String resynced = "resynced-away@example.com";
+        for (String email : List.of(gone, stillThere, back, resynced)) {
+            reconcile(wanted(email));
+        }
+        Map<String, HumanRoleSpec> deadPass = new LinkedHashMap<>();
+        deadPass.put(gone, null);
+        deadPass.put(back, null);
+        deadPass.put(resynced, null);
+        reconcile(deadPass); // the cluster committed; what it returned was never announced
+        Map<String, HumanRoleSpec> goneOnly = new LinkedHashMap<>();
+        goneOnly.put(gone, null);
+        assertThat(reconcileWith(goneOnly, false, ClusterRoleReconciler.RemovalLog.NONE)).as("without the record")
+                .containsEntry(gone, ReconcileResult.NOOP).doesNotContainKey(resynced);
+        Map<String, HumanRoleSpec> next = new LinkedHashMap<>();
+        next.put(gone, null);
+        next.put(stillThere, null); // its dead pass's cluster transaction never committed
+        next.putAll(wanted(back));
+
+        Map<String, ReconcileResult> outcomes = reconcileWith(next, false,
+                new RecordingLog(Set.of(gone, stillThere, back, resynced)));
+
+        assertThat(outcomes).containsEntry(gone, ReconcileResult.DELETED)
+                .containsEntry(stillThere, ReconcileResult.DELETED)
+                .containsEntry(back, ReconcileResult.CREATED)
+                .containsEntry(resynced, ReconcileResult.DELETED);
+        assertThat(roleExists(stillThere)).isFalse();
+        assertThat(roleExists(back)).isTrue();
+    }
+
     @Test
     void removalTerminatesTheOpenSessionAndRefusesNewLogins() throws Exception {
         String email = "leaver@example.com";
@@ -321,6 +389,48 @@ class HumanRoleReconcileTest {
             throws SQLException {
         try (Connection admin = pg.connect(app.database())) {
             return ClusterRoleReconciler.reconcile(admin, target, desired, full, true);
+        }
+    }
+
+    private static Map<String, ReconcileResult> reconcileWith(Map<String, HumanRoleSpec> desired, boolean full,
+                                                              ClusterRoleReconciler.RemovalLog log) throws SQLException {
+        try (Connection admin = pg.connect(app.database())) {
+            return ClusterRoleReconciler.reconcile(ClusterRoles.on(admin), target, desired, full, true, log).stream()
+                    .collect(Collectors.toMap(RoleOutcome::roleName, RoleOutcome::result));
+        }
+    }
+
+    private static boolean roleExists(String roleName) {
+        try (Connection admin = pg.connect(app.database());
+             PreparedStatement ps = admin.prepareStatement("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = ?)")) {
+            ps.setString(1, roleName);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The provisioning queue's part, in memory: what was recorded, and what a dead pass left. */
+    private static class RecordingLog implements ClusterRoleReconciler.RemovalLog {
+
+        final List<String> recorded = new ArrayList<>();
+        private final Set<String> unannounced;
+
+        RecordingLog(Set<String> unannounced) {
+            this.unannounced = unannounced;
+        }
+
+        @Override
+        public Set<String> unannounced() {
+            return unannounced;
+        }
+
+        @Override
+        public void removing(Set<String> roleNames) {
+            recorded.addAll(roleNames);
         }
     }
 
