@@ -165,14 +165,7 @@ class DeadLetterQueueTest {
     }
 
     private boolean applied(Envelope<?> event) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT 1 FROM applied_member WHERE event_id = ?")) {
-            select.setObject(1, event.metadata().id());
-            try (ResultSet row = select.executeQuery()) {
-                return row.next();
-            }
-        }
+        return rowsOf(event) > 0;
     }
 
     private int rowsOf(Envelope<?> event) throws SQLException {
