@@ -91,6 +91,7 @@ HZ=$(getconf CLK_TCK)
 measure() {
   local label=$1 conn=$2 pid=$3; shift 3
   local p0=0 p1=0 m0 m1 bench tx
+  settle >/dev/null
   [[ $pid != 0 ]] && { p0=$(cpu_ticks "$pid"); thread_ticks "$pid" >"$WORK/threads.before"; }
   m0=$(cpu_ticks "$POSTMASTER")
   # shellcheck disable=SC2016

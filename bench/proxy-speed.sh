@@ -6,7 +6,12 @@
 #      same cluster; the proxy's own per-step medians (--verbose prints each connection's);
 #   2. pgbench select-only at 8 clients: proxy + gateway and the gateway alone vs direct
 #      TLS, with the CPU per transaction of every process in the chain (pgbench, proxy,
-#      gateway, the cluster's PostgreSQL) from /proc (utime+stime, children included).
+#      gateway, the cluster's PostgreSQL) from /proc (utime+stime, children included), and
+#      the rest of the machine (/proc/stat less the chain: mostly the statement audit on its
+#      way to the console: Kafka, console-sync and its database).
+# Each point starts on a settled machine (bench/lib/proc-cpu.sh settle), so no point pays
+# for the audit its predecessor left behind; after the proxy's point the audit it left is
+# timed and its CPU counted, for the audit's whole cost per statement.
 #
 #   bench/proxy-speed.sh [seconds=20] [clients=8]
 #
@@ -38,17 +43,19 @@ pgbench_cpu() {
     pgbench_cpu "$out" "$@"
 }
 
-# measure <label> <connstr> <password> <pgbench args...>: one pgbench run with the CPU of
-# every process in the chain; appends "label tps conn_ms pgbench proxy gateway postgres"
-# (CPU in ms per transaction) to $WORK/runs
+# measure <label> <connstr> <password> <pgbench args...>: one pgbench run, once the machine
+# has settled, with the CPU of every process in the chain; appends "label tps conn_ms
+# pgbench proxy gateway postgres rest transactions" (CPU in ms per transaction; rest = the
+# machine's less the chain's) to $WORK/runs
 measure() {
   local label=$1 conn=$2 password=$3; shift 3
-  local p0 g0 m0 p1 g1 m1 bench tps conn_ms tx
+  local p0 g0 m0 a0 p1 g1 m1 a1 bench tps conn_ms tx
+  settle >/dev/null
   thread_ticks "$GATEWAY_PID" >"$WORK/gateway.threads"; thread_ticks "$PROXY_PID" >"$WORK/proxy.threads"
-  p0=$(cpu_ticks "$PROXY_PID"); g0=$(cpu_ticks "$GATEWAY_PID"); m0=$(cpu_ticks "$POSTMASTER")
+  p0=$(cpu_ticks "$PROXY_PID"); g0=$(cpu_ticks "$GATEWAY_PID"); m0=$(cpu_ticks "$POSTMASTER"); a0=$(machine_ticks)
   bench=$(PGPASSWORD=$password pgbench_cpu "$WORK/$label.out" -n "$@" "$conn")
   sleep 1   # the backends end after the clients; the postmaster reaps them (their CPU lands in its cutime)
-  p1=$(cpu_ticks "$PROXY_PID"); g1=$(cpu_ticks "$GATEWAY_PID"); m1=$(cpu_ticks "$POSTMASTER")
+  p1=$(cpu_ticks "$PROXY_PID"); g1=$(cpu_ticks "$GATEWAY_PID"); m1=$(cpu_ticks "$POSTMASTER"); a1=$(machine_ticks)
   echo "$label gateway: $(thread_delta "$WORK/gateway.threads" <(thread_ticks "$GATEWAY_PID") 6)" >>"$WORK/threads"
   echo "$label proxy: $(thread_delta "$WORK/proxy.threads" <(thread_ticks "$PROXY_PID") 4)" >>"$WORK/threads"
   tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/$label.out" | tail -1)
@@ -56,8 +63,8 @@ measure() {
   tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$WORK/$label.out")
   [[ -n $tps && -n $tx && $tx -gt 0 ]] || { cat "$WORK/$label.out" >&2; exit 1; }
   awk -v l="$label" -v tps="$tps" -v c="${conn_ms:-0}" -v n="$tx" -v hz="$HZ" -v b="$bench" \
-      -v p=$((p1 - p0)) -v g=$((g1 - g0)) -v m=$((m1 - m0)) \
-      'BEGIN { f = 1000 / hz / n; printf "%s %.1f %.2f %.3f %.3f %.3f %.3f\n", l, tps, c, b*f, p*f, g*f, m*f }' >>"$WORK/runs"
+      -v p=$((p1 - p0)) -v g=$((g1 - g0)) -v m=$((m1 - m0)) -v a=$((a1 - a0)) \
+      'BEGIN { f = 1000 / hz / n; printf "%s %.1f %.2f %.3f %.3f %.3f %.3f %.3f %d\n", l, tps, c, b*f, p*f, g*f, m*f, (a-b-p-g-m)*f, n }' >>"$WORK/runs"
 }
 field() { awk -v l="$1" -v i="$2" '$1 == l { print $i }' "$WORK/runs"; }
 
@@ -79,6 +86,7 @@ log "pgbench -S -c $CLIENTS -T $SECONDS_PER_RUN: direct, gateway, proxy"
 measure tps-direct "$DIRECT" "" -S -c "$CLIENTS" -j "$j" -T "$SECONDS_PER_RUN"
 measure tps-gateway "$GATEWAY" "$TOKEN" -S -c "$CLIENTS" -j "$j" -T "$SECONDS_PER_RUN"
 measure tps-proxy "$PROXIED" "" -S -c "$CLIENTS" -j "$j" -T "$SECONDS_PER_RUN"
+drain0=$(machine_ticks); drain_seconds=$(settle 600); drain_ticks=$(( $(machine_ticks) - drain0 ))
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # phase_medians: "phase=median" over the proxy's set-up lines ("... set-up 9.1 ms: client 0.1, tls 3.2, ...")
@@ -99,11 +107,15 @@ phase_medians() {
     "$(field tps-direct 2)" "$(field tps-gateway 2)" "$(ratio "$(field tps-gateway 2)" "$(field tps-direct 2)")" \
     "$(field tps-proxy 2)" "$(ratio "$(field tps-proxy 2)" "$(field tps-direct 2)")"
   echo "CPU ms per transaction (per connection for set-up) from /proc, utime+stime:"
-  printf "  %-14s %8s %8s %8s %8s %8s\n" run pgbench proxy gateway postgres total
+  printf "  %-14s %8s %8s %8s %8s %8s %8s\n" run pgbench proxy gateway postgres chain rest
   for l in setup-direct setup-gateway setup-proxy tps-direct tps-gateway tps-proxy; do
-    awk -v l="$l" '$1 == l { printf "  %-14s %8.3f %8.3f %8.3f %8.3f %8.3f\n", l, $4, $5, $6, $7, $4 + $5 + $6 + $7 }' "$WORK/runs"
+    awk -v l="$l" '$1 == l { printf "  %-14s %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f\n", l, $4, $5, $6, $7, $4 + $5 + $6 + $7, $8 }' "$WORK/runs"
   done
-  echo "  (proxy and gateway idle in the runs that do not use them; postgres is the cluster's postmaster with its reaped backends)"
+  echo "  (proxy and gateway idle in the runs that do not use them; postgres is the cluster's postmaster with its reaped backends;"
+  echo "  rest = the rest of the machine during the run: the statement audit's way to the console, the kernel's own threads)"
+  awk -v s="$drain_seconds" -v t="$drain_ticks" -v hz="$HZ" '$1 == "tps-proxy" {
+      printf "statement audit left behind by the proxy point: stored within %d s after it, %.3f CPU ms per statement then;\n", s, t * 1000 / hz / $9
+      printf "  with the rest during the run, %.3f CPU ms per audited statement\n", $8 + t * 1000 / hz / $9 }' "$WORK/runs"
   echo "busiest threads, CPU ticks of $HZ/s over the run (names without digits; the proxy's ended connection threads are not listed):"
   sed 's/^/  /' "$WORK/threads"
 } | tee "$WORK/results.txt"
