@@ -283,34 +283,16 @@ public class ReconcileQueue {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void removing(String clusterId, Set<String> roleNames) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        update("""
                 INSERT INTO role_removal_pending (cluster_id, role_name) SELECT ?, unnest(?::text[])
                 ON CONFLICT DO NOTHING
-                """)) {
-            ps.setString(1, clusterId);
-            ps.setArray(2, c.createArrayOf("text", roleNames.toArray()));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not record the removals of cluster " + clusterId, e);
-        }
+                """, clusterId, roleNames.toArray(String[]::new));
     }
 
     /** Roles an earlier pass removed, or was about to, and never announced: it died before its commit. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Set<String> unannouncedRemovals(String clusterId) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT role_name FROM role_removal_pending WHERE cluster_id = ?")) {
-            ps.setString(1, clusterId);
-            Set<String> roles = new HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    roles.add(rs.getString("role_name"));
-                }
-            }
-            return roles;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read the pending removals of cluster " + clusterId, e);
-        }
+        return new HashSet<>(strings("SELECT role_name FROM role_removal_pending WHERE cluster_id = ?", clusterId));
     }
 
     /**
