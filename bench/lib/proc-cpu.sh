@@ -29,9 +29,12 @@ thread_delta() {
     | sort -rn | head -"$3" | awk -F'\t' '{ printf "%s %s; ", $2, $1 }'
 }
 
+# cpu_times: "idle all" clock ticks of every core so far (/proc/stat's first line; idle
+# counts iowait too)
+cpu_times() { awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+
 # machine_ticks: CPU every process and the kernel used so far, all cores, in clock ticks
-# (/proc/stat's first line without idle and iowait)
-machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+machine_ticks() { cpu_times | awk '{ print $2 - $1 }'; }
 
 # settle [max-seconds=180]: waits until the machine has been at least 90% idle for 3 s in a
 # row, so that a measured point does not pay for work the previous one left behind (the
@@ -39,9 +42,9 @@ machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 settle() {
   local max=${1:-180} quiet=0 waited=0 idle0 all0 idle1 all1
   while ((waited < max && quiet < 3)); do
-    read -r idle0 all0 < <(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+    read -r idle0 all0 < <(cpu_times)
     sleep 1
-    read -r idle1 all1 < <(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+    read -r idle1 all1 < <(cpu_times)
     waited=$((waited + 1))
     if (((idle1 - idle0) * 10 >= (all1 - all0) * 9)); then quiet=$((quiet + 1)); else quiet=0; fi
   done
