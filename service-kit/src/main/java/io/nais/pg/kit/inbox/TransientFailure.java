@@ -1,6 +1,8 @@
 package io.nais.pg.kit.inbox;
 
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -8,8 +10,6 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
