@@ -3,7 +3,9 @@
 # real Kafka and PostgreSQL (io.nais.pg.bench.console.AuditBench), each figure next to
 # a baseline from the same run:
 #   - fold rate: <events> StatementExecuted (audit row + hash-chain link) vs <events>
-#     TeamMemberAdded (one upsert), both through the same consumer machinery;
+#     TeamMemberAdded (one upsert), both through the same consumer machinery, each with
+#     its CPU ms per event from /proc: the service, its database, the bench JVM (broker and
+#     producer) and the whole machine;
 #   - GET /api/audit/verify over the <events>-row chain vs one 100-line audit page.
 #
 #   bench/audit-store.sh [events=5000]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CPU of the processes in a benchmark's chain, from /proc, so the cost of each hop is visible
 # whatever the machine. Source it. This is the scripts' one way to read /proc CPU; the Java
-# mains have theirs, io.nais.pg.bench.access.ProcessCpu (a script would start a JVM per
+# mains have theirs, io.nais.pg.bench.ProcessCpu (a script would start a JVM per
 # reading to use that, a main would fork a shell per reading to use this): each language
 # reads /proc once, and neither does the other's job.
 

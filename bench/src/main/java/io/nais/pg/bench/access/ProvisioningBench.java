@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 import io.nais.pg.bench.Percentile;
 import io.nais.pg.bench.PackagedService;
+import io.nais.pg.bench.ProcessCpu;
 import io.nais.pg.testsupport.process.ServiceJvm;
 import io.nais.pg.access.provisioning.pass.DirectReconcile;
 import io.nais.pg.access.provisioning.HumanSessions;

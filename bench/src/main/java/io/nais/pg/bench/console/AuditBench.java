@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.nais.pg.bench.ProcessCpu;
 import io.nais.pg.events.Envelope;
 import io.nais.pg.events.EventCodec;
 import io.nais.pg.events.PlatformEvent;
@@ -30,10 +31,13 @@ import io.nais.pg.events.TeamMemberAdded;
  * The audit store's speed against the packaged service (real Kafka, real
  * PostgreSQL), each figure next to a baseline from the same run:
  * <ol>
- *   <li>fold rate: N StatementExecuted on one cluster (inbox + audit row +
- *       hash-chain link under the chain's head lock) until the last is visible
- *       in {@code GET /api/audit}; baseline: N TeamMemberAdded (inbox + one
- *       upsert) until the last takes effect;</li>
+ *   <li>fold rate: N StatementExecuted on one cluster (audit row + hash-chain
+ *       link under the chain's head lock; the row's unique event id stands in
+ *       for an inbox row) until the last is visible in {@code GET /api/audit};
+ *       baseline: N TeamMemberAdded (inbox row + one upsert) until the last
+ *       takes effect. Beside each rate, the CPU each event cost the service,
+ *       its database, this JVM (the broker and the producer) and the machine,
+ *       from {@code /proc};</li>
  *   <li>verify: {@code GET /api/audit/verify} over that N-row chain; baseline:
  *       one 100-line page of the same cluster.</li>
  * </ol>
@@ -60,16 +64,26 @@ public final class AuditBench {
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, world.kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG,
                      "all", ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
             String admin = world.adminToken();
-            foldRate(world, producer, admin, 200, "warm-up");
+            // long enough for the JIT to compile the fold: CPU per event would otherwise count the compiler
+            foldRate(world, producer, admin, Math.min(events, 20_000), "warm-up");
             Fold fold = foldRate(world, producer, admin, events, "measured");
             System.out.printf("fold: %d StatementExecuted at %.0f events/s; baseline %d TeamMemberAdded at %.0f events/s;"
-                    + " ratio %.2fx%n", events, fold.statementsPerSecond, events, fold.membersPerSecond,
-                    fold.statementsPerSecond / fold.membersPerSecond);
+                    + " ratio %.2fx%n", events, fold.statements.perSecond, events, fold.members.perSecond,
+                    fold.statements.perSecond / fold.members.perSecond);
+            System.out.printf("CPU ms per event (service / its database / broker+producer / machine):"
+                    + " StatementExecuted %s; baseline TeamMemberAdded %s%n", fold.statements.cpu(), fold.members.cpu());
             verify(world, admin, fold.cluster, events);
         }
     }
 
-    private record Fold(double statementsPerSecond, double membersPerSecond, String cluster) {
+    private record Fold(Rate statements, Rate members, String cluster) {
+    }
+
+    /** Events a second, and the CPU milliseconds each event cost each process from the first send to visible. */
+    private record Rate(double perSecond, double service, double database, double broker, double machine) {
+        String cpu() {
+            return String.format("%.3f / %.3f / %.3f / %.3f", service, database, broker, machine);
+        }
     }
 
     private static Fold foldRate(ConsoleWorld world, KafkaProducer<String, byte[]> producer, String admin, int n,
@@ -79,21 +93,24 @@ public final class AuditBench {
         String cluster = team + "/app";
         UUID session = UUID.randomUUID();
         String sentinel = "last-" + run + "@example.com";
-        double statements = timed(producer, n, i -> new StatementExecuted(cluster, session, i < n - 1
+        Rate statements = timed(world, producer, n, i -> new StatementExecuted(cluster, session, i < n - 1
                         ? "person@example.com" : sentinel, "select * from t where id = $1", false, 1, Instant.now()),
                 () -> status(world, "/api/audit?cluster=" + cluster + "&person=" + sentinel + "&size=1", admin)
                         .contains(sentinel));
         String memberTeam = "bench-members-" + run;
         String lastMember = "member-" + (n - 1) + "-" + run + "@example.com";
         String lastToken = world.issuer.token().subject(lastMember).email(lastMember).sign();
-        double members = timed(producer, n, i -> new TeamMemberAdded(memberTeam, "member-" + i + "-" + run + "@example.com"),
+        Rate members = timed(world, producer, n, i -> new TeamMemberAdded(memberTeam, "member-" + i + "-" + run + "@example.com"),
                 () -> status(world, "/api/audit?team=" + memberTeam + "&size=1", lastToken).startsWith("200"));
-        System.out.printf("%s: %d StatementExecuted %.0f/s, %d TeamMemberAdded %.0f/s%n", label, n, statements, n, members);
+        System.out.printf("%s: %d StatementExecuted %.0f/s, %d TeamMemberAdded %.0f/s%n", label, n, statements.perSecond,
+                n, members.perSecond);
         return new Fold(statements, members, cluster);
     }
 
-    private static double timed(KafkaProducer<String, byte[]> producer, int n, Function<Integer, PlatformEvent> event,
-                                Check visible) throws Exception {
+    private static Rate timed(ConsoleWorld world, KafkaProducer<String, byte[]> producer, int n,
+                              Function<Integer, PlatformEvent> event, Check visible) throws Exception {
+        long self = ProcessHandle.current().pid();
+        ProcessCpu before = ProcessCpu.now();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             Envelope<PlatformEvent> envelope = Envelope.of("bench", event.apply(i));
@@ -105,9 +122,17 @@ public final class AuditBench {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("not folded within 10 minutes");
             }
-            Thread.sleep(5);
+            Thread.sleep(50);
         }
-        return n / ((System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ProcessCpu after = ProcessCpu.now();
+        return new Rate(n / seconds, perEvent(after.of(world.servicePid()), before.of(world.servicePid()), n),
+                perEvent(after.ofTree(world.databasePid()), before.ofTree(world.databasePid()), n),
+                perEvent(after.of(self), before.of(self), n), perEvent(after.machine(), before.machine(), n));
+    }
+
+    private static double perEvent(Duration after, Duration before, int n) {
+        return after.minus(before).toNanos() / 1e6 / n;
     }
 
     private static void verify(ConsoleWorld world, String admin, String cluster, int n) throws Exception {

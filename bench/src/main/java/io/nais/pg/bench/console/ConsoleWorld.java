@@ -84,6 +84,16 @@ final class ConsoleWorld implements AutoCloseable {
         return world;
     }
 
+    /** The service JVM's process id. */
+    long servicePid() {
+        return service.pid();
+    }
+
+    /** The service database's postmaster (its backends are its children). */
+    long databasePid() {
+        return database.pid();
+    }
+
     String adminToken() {
         String email = "bench-admin@example.com";
         return issuer.token().subject(email).email(email).groups("nais-admins").lifetime(Duration.ofHours(2)).sign();

@@ -1,4 +1,4 @@
-package io.nais.pg.bench.access;
+package io.nais.pg.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
