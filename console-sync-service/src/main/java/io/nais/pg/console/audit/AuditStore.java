@@ -81,9 +81,11 @@ public class AuditStore {
      * Stores the audit lines of {@code envelopes} (those that have one) and
      * links them, each chain's rows in the order given; an event id already
      * stored, or repeated in the list, is stored once.
+     *
+     * @return the event ids stored now (not those stored before)
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void appendAll(List<? extends Envelope<?>> envelopes) {
+    public Set<UUID> appendAll(List<? extends Envelope<?>> envelopes) {
         // Sorted by chain: two batches that touch the same clusters lock their heads in the same order (no deadlock).
         Map<String, List<Pending>> byChain = new TreeMap<>();
         for (Envelope<?> envelope : envelopes) {
@@ -91,19 +93,23 @@ public class AuditStore {
                     .computeIfAbsent(AuditChain.chainOf(entry), chain -> new ArrayList<>())
                     .add(new Pending(envelope.metadata().id(), entry)));
         }
-        byChain.forEach(this::appendToChain);
+        Set<UUID> stored = new HashSet<>();
+        byChain.forEach((chain, lines) -> appendToChain(chain, lines).forEach(line -> stored.add(line.eventId())));
+        return stored;
     }
 
     /**
      * Steps: lock the chain's head, drop the lines stored already (after the
      * lock: whoever stored them held it and has committed), hash the rest in
      * order after the head, insert them linked, move the head.
+     *
+     * @return the lines stored
      */
-    private void appendToChain(String chain, List<Pending> lines) {
+    private List<Pending> appendToChain(String chain, List<Pending> lines) {
         Head head = lockHead(chain);
         List<Pending> fresh = notStoredYet(lines);
         if (fresh.isEmpty()) {
-            return;
+            return fresh;
         }
         LinkedRows rows = new LinkedRows(fresh.size());
         long seq = head.seq();
@@ -116,6 +122,7 @@ public class AuditStore {
         }
         requireStoredAsHashed(jdbc.query(INSERT_LINKED, AuditRows::stored, rows.columns()), fresh.size());
         jdbc.update(MOVE_HEAD, seq, previous, chain);
+        return fresh;
     }
 
     /** The lines whose event id is neither stored nor earlier in {@code lines}, in order. */

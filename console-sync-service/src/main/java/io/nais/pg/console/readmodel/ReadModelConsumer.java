@@ -1,9 +1,16 @@
 package io.nais.pg.console.readmodel;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -40,7 +47,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 /**
  * Folds every topic into the console read model. Each handler records the
  * event in the inbox in the same transaction as its effect, so a redelivery
- * is skipped; the projections converge anyway (see {@link Projections}).
+ * is skipped; the projections converge anyway (see {@link Projections}). An
+ * event that only adds an audit line relies on the audit store's own unique
+ * event id instead (see {@link #foldAudited}).
  * Audit-relevant topics (access, grants, backups) arrive in polled batches
  * ({@link PolledBatch}): one transaction per batch, the audit lines appended to
  * the store's hash chains at its end, once per cluster; a lone event is a
@@ -115,65 +124,108 @@ class ReadModelConsumer {
     }
 
     /**
-     * Steps, in the batch's transaction: skip redeliveries (one inbox
-     * statement for the batch, which also keeps only the first of an event
-     * the batch holds twice), project each new event in log order, then
-     * append all their audit lines at once, so each cluster's chain head is
-     * locked once per batch, and last (held for the shortest time).
+     * Steps, in the batch's transaction: find which events change the read
+     * model, skip their redeliveries (one inbox statement for the batch, which
+     * also keeps only the first of an event the batch holds twice), project
+     * them in log order, then append all the audit lines at once, so each
+     * cluster's chain head is locked once per batch, and last (held for the
+     * shortest time).
+     *
+     * <p>An event whose one effect is its audit line (a session, a statement)
+     * takes no inbox row: the audit store stores an event id once (its unique
+     * event id, checked under the chain's lock), which is all the row would
+     * add, and the gateway's statements would each leave one, kept forever,
+     * that nothing reads. It is counted as applied once stored.
      */
-    private void foldAudited(List<Envelope<?>> envelopes, Consumer<Envelope<?>> project) {
-        List<Envelope<?>> fresh = inbox.firstDeliveriesOf(envelopes, CONSUMER);
-        fresh.forEach(project);
-        audit.appendAll(fresh);
-    }
-
-    private void access(Envelope<?> envelope) {
-        try (var log = LogContext.forEvent(envelope).cluster(envelope.key())) {
-            Instant at = envelope.metadata().time();
-            if (envelope.data() instanceof HumanRoleProvisioned provisioned) {
-                projections.access(provisioned, at);
-            } else if (envelope.data() instanceof HumanRoleRemoved removed) {
-                projections.access(removed, at);
-            } else if (envelope.data() instanceof ClusterAccessConformanceChanged conformance) {
-                projections.conformance(conformance, at);
-            } else if (envelope.data() instanceof DbaChangesDetected changes) {
-                projections.dbaChanges(envelope.metadata().id(), changes, at);
+    private void foldAudited(List<Envelope<?>> envelopes, Function<Envelope<?>, Runnable> projectionOf) {
+        Map<Envelope<?>, Runnable> projecting = new IdentityHashMap<>();
+        for (Envelope<?> envelope : envelopes) {
+            Runnable projection = projectionOf.apply(envelope);
+            if (projection != null) {
+                projecting.put(envelope, projection);
             }
         }
-    }
-
-    private void grant(Envelope<?> envelope) {
-        try (var log = LogContext.forEvent(envelope).grant(envelope.key())) {
-            Instant at = envelope.metadata().time();
-            if (envelope.data() instanceof DbaAccessRequested requested) {
-                projections.grant(requested, at);
-            } else if (envelope.data() instanceof DbaAccessGranted granted) {
-                projections.grant(granted, at);
-            } else if (envelope.data() instanceof DbaAccessDenied denied) {
-                projections.grant(denied, at);
-            } else if (envelope.data() instanceof GrantExpired expired) {
-                projections.grant(expired, at);
-            } else if (envelope.data() instanceof GrantRevoked revoked) {
-                projections.grant(revoked, at);
+        Set<Envelope<?>> firstProjected = Collections.newSetFromMap(new IdentityHashMap<>());
+        firstProjected.addAll(inbox.firstDeliveriesOf(
+                envelopes.stream().filter(projecting::containsKey).toList(), CONSUMER));
+        List<Envelope<?>> audited = new ArrayList<>(envelopes.size());
+        for (Envelope<?> envelope : envelopes) {
+            Runnable projection = projecting.get(envelope);
+            if (projection == null) {
+                audited.add(envelope);
+            } else if (firstProjected.contains(envelope)) {
+                projection.run();
+                audited.add(envelope);
             }
         }
+        Set<UUID> stored = audit.appendAll(audited);
+        inbox.countApplied(CONSUMER, (int) audited.stream()
+                .filter(envelope -> !projecting.containsKey(envelope) && stored.contains(envelope.metadata().id()))
+                .count());
     }
 
-    private void backup(Envelope<?> envelope) {
-        try (var log = LogContext.forEvent(envelope).cluster(envelope.key())) {
-            Instant at = envelope.metadata().time();
-            if (envelope.data() instanceof BackupStarted started) {
-                projections.backup(started, at);
-            } else if (envelope.data() instanceof BackupCompleted completed) {
-                projections.backup(completed, at);
-            } else if (envelope.data() instanceof BackupFailed failed) {
-                projections.backup(failed, at);
-            } else if (envelope.data() instanceof BackupPruned pruned) {
-                projections.backup(pruned, at);
-            } else if (envelope.data() instanceof RestoreVerified verified) {
-                projections.restore(envelope.metadata().id(), verified, at);
-            } // BackupOverdue: derived on read from the last completed backup
+    /** How an access event changes the read model; null for one that only adds its audit line. */
+    private Runnable access(Envelope<?> envelope) {
+        Instant at = envelope.metadata().time();
+        Runnable projection = null;
+        if (envelope.data() instanceof HumanRoleProvisioned provisioned) {
+            projection = () -> projections.access(provisioned, at);
+        } else if (envelope.data() instanceof HumanRoleRemoved removed) {
+            projection = () -> projections.access(removed, at);
+        } else if (envelope.data() instanceof ClusterAccessConformanceChanged conformance) {
+            projection = () -> projections.conformance(conformance, at);
+        } else if (envelope.data() instanceof DbaChangesDetected changes) {
+            projection = () -> projections.dbaChanges(envelope.metadata().id(), changes, at);
         }
+        return logged(projection, () -> LogContext.forEvent(envelope).cluster(envelope.key()));
+    }
+
+    /** How a grant event changes the read model; null for one that only adds its audit line. */
+    private Runnable grant(Envelope<?> envelope) {
+        Instant at = envelope.metadata().time();
+        Runnable projection = null;
+        if (envelope.data() instanceof DbaAccessRequested requested) {
+            projection = () -> projections.grant(requested, at);
+        } else if (envelope.data() instanceof DbaAccessGranted granted) {
+            projection = () -> projections.grant(granted, at);
+        } else if (envelope.data() instanceof DbaAccessDenied denied) {
+            projection = () -> projections.grant(denied, at);
+        } else if (envelope.data() instanceof GrantExpired expired) {
+            projection = () -> projections.grant(expired, at);
+        } else if (envelope.data() instanceof GrantRevoked revoked) {
+            projection = () -> projections.grant(revoked, at);
+        }
+        return logged(projection, () -> LogContext.forEvent(envelope).grant(envelope.key()));
+    }
+
+    /** How a backup event changes the read model; null for one that only adds its audit line. */
+    private Runnable backup(Envelope<?> envelope) {
+        Instant at = envelope.metadata().time();
+        Runnable projection = null;
+        if (envelope.data() instanceof BackupStarted started) {
+            projection = () -> projections.backup(started, at);
+        } else if (envelope.data() instanceof BackupCompleted completed) {
+            projection = () -> projections.backup(completed, at);
+        } else if (envelope.data() instanceof BackupFailed failed) {
+            projection = () -> projections.backup(failed, at);
+        } else if (envelope.data() instanceof BackupPruned pruned) {
+            projection = () -> projections.backup(pruned, at);
+        } else if (envelope.data() instanceof RestoreVerified verified) {
+            projection = () -> projections.restore(envelope.metadata().id(), verified, at);
+        } // BackupOverdue: derived on read from the last completed backup
+        return logged(projection, () -> LogContext.forEvent(envelope).cluster(envelope.key()));
+    }
+
+    /** The projection run inside the event's log context; null stays null. */
+    private static Runnable logged(Runnable projection, Supplier<LogContext> context) {
+        if (projection == null) {
+            return null;
+        }
+        return () -> {
+            try (LogContext log = context.get()) {
+                projection.run();
+            }
+        };
     }
 
     private boolean firstDelivery(Envelope<?> envelope) {

@@ -239,6 +239,10 @@ class AuditTrailTest {
         assertThat(f.sessionsInChainOrder()).containsExactly(a.data().sessionId(), b.data().sessionId(),
                 c.data().sessionId());
         assertThat(f.verify(f.memberToken()).getBoolean("ok")).isTrue();
+        // audit-only events: the store's unique event id did the inbox's job, so no inbox row was kept for them
+        assertThat(new Jdbc(dataSource).query("SELECT count(*) FROM processed_event WHERE event_id = ANY (?::uuid[])",
+                row -> row.getLong(1), (Object) new String[] {a.metadata().id().toString(), b.metadata().id().toString(),
+                        c.metadata().id().toString()})).containsExactly(0L);
     }
 
     @Test

@@ -125,6 +125,15 @@ public class Inbox {
                 .filter(envelope -> first.remove(envelope.metadata().id())).toList();
     }
 
+    /**
+     * Counts {@code events} as applied by {@code consumer} once the transaction commits, for events it keeps from
+     * applying twice by a key of its own instead of an inbox row (the console's audit store: its unique event id).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void countApplied(String consumer, int events) {
+        countAfterCommit(consumer, events);
+    }
+
     private void countAfterCommit(String consumer, int events) {
         if (events == 0) {
             return;
