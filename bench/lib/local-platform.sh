@@ -88,7 +88,7 @@ platform_start() {
   fi
 }
 
-# bench_member <scale>: a new member of team-a with a personal role and a token; pgbench
+# bench_member <scale>: a new member of team-a with a personal role and a token (1 hour); pgbench
 # tables at <scale>, created as the cluster admin, DML granted to nais_human_write.
 bench_member() {
   MEMBER="bench-$RANDOM@example.com"
@@ -96,7 +96,9 @@ bench_member() {
   platform add-member team-a "$MEMBER" >/dev/null
   role_exists() { [[ $(psql -X -At "$ADMIN" -c "select count(*) from pg_roles where rolname = '$MEMBER'") == 1 ]]; }
   eventually 60 role_exists || { echo "no role $MEMBER" >&2; exit 1; }
-  TOKEN=$(platform token "$MEMBER")
+  # a real login's hour: the proxy holds this token for the whole run, and settling between points can outlast
+  # the issuer's default 5 minutes
+  TOKEN=$(platform token "$MEMBER" --lifetime 1h)
   log "pgbench -i -s $1 as the cluster admin, DML granted to nais_human_write"
   pgbench -i -s "$1" -q "$ADMIN" >/dev/null 2>&1
   psql -X -q "$ADMIN" -c "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO nais_human_write"

@@ -9,6 +9,8 @@ import io.nais.pg.testsupport.oidc.OidcIssuer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -53,23 +55,43 @@ final class Commands {
         System.out.println("local platform stopped");
     }
 
-    /** {@code token <email> [--groups g1,g2]}: a token signed by the running local issuer. */
+    /**
+     * {@code token <email> [--groups g1,g2] [--lifetime 1h]}: a token signed by the running local issuer, living
+     * the issuer's default unless told (a benchmark that outlasts it asks for a real login's hour).
+     */
     static void token(LocalState state, List<String> args) {
         if (args.isEmpty()) {
             throw new LocalPlatform.UsageException("token needs an email");
         }
         String email = args.get(0);
         List<String> groups = List.of();
+        Duration lifetime = null;
         for (int i = 1; i < args.size(); i++) {
             if (args.get(i).equals("--groups") && i + 1 < args.size()) {
                 groups = Arrays.stream(args.get(++i).split(",")).map(String::trim).filter(g -> !g.isEmpty()).toList();
+            } else if (args.get(i).equals("--lifetime") && i + 1 < args.size()) {
+                lifetime = lifetime(args.get(++i));
             } else {
                 throw new LocalPlatform.UsageException("unknown argument " + args.get(i));
             }
         }
         Map<String, String> environment = state.readEnvironment();
         OidcIssuer issuer = OidcIssuer.attach(Path.of(environment.get("OIDC_STATE_DIR")));
-        System.out.println(issuer.token().subject(email).email(email).groups(groups).sign());
+        var token = issuer.token().subject(email).email(email).groups(groups);
+        System.out.println((lifetime == null ? token : token.lifetime(lifetime)).sign());
+    }
+
+    /** "90s", "30m", "1h": a positive duration. */
+    static Duration lifetime(String text) {
+        try {
+            Duration lifetime = Duration.parse("PT" + text);
+            if (lifetime.isNegative() || lifetime.isZero()) {
+                throw new LocalPlatform.UsageException("--lifetime must be positive, like 30m or 1h");
+            }
+            return lifetime;
+        } catch (DateTimeParseException e) {
+            throw new LocalPlatform.UsageException("--lifetime takes a duration like 90s, 30m or 1h, not " + text);
+        }
     }
 
     /** {@code add-member|remove-member <team> <email>}: the local stand-in for the upstream team directory. */

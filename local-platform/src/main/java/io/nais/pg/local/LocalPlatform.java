@@ -64,7 +64,7 @@ public final class LocalPlatform {
         System.err.println("""
                 usage: bin/local-platform up [--replicas N] [--brokers M]
                        bin/local-platform down
-                       bin/local-platform token <email> [--groups g1,g2]
+                       bin/local-platform token <email> [--groups g1,g2] [--lifetime 1h]
                        bin/local-platform add-member <team> <email>
                        bin/local-platform remove-member <team> <email>
                        bin/local-platform demo""");
