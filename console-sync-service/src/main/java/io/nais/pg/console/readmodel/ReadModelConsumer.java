@@ -3,6 +3,7 @@ package io.nais.pg.console.readmodel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,10 +159,9 @@ class ReadModelConsumer {
                 audited.add(envelope);
             }
         }
-        Set<UUID> stored = audit.appendAll(audited);
-        inbox.countApplied(CONSUMER, (int) audited.stream()
-                .filter(envelope -> !projecting.containsKey(envelope) && stored.contains(envelope.metadata().id()))
-                .count());
+        Set<UUID> storedAuditOnly = new HashSet<>(audit.appendAll(audited));
+        firstProjected.forEach(envelope -> storedAuditOnly.remove(envelope.metadata().id()));
+        inbox.countApplied(CONSUMER, storedAuditOnly.size());
     }
 
     /** How an access event changes the read model; null for one that only adds its audit line. */

@@ -87,6 +87,21 @@ class InboxTest {
         assertThat(processed(consumer)).isEqualTo(before + 3);
     }
 
+    /** Events a consumer keeps idempotent by a key of its own count too, and also only once committed. */
+    @Test
+    void eventsCountedByTheConsumerItselfAreCountedOnceCommitted() {
+        String consumer = "consumer-self-keyed";
+        double before = processed(consumer);
+
+        QuarkusTransaction.requiringNew().run(() -> inbox.countApplied(consumer, 2));
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            inbox.countApplied(consumer, 5);
+            throw new IllegalStateException("handler failed");
+        })).hasMessageContaining("handler failed");
+
+        assertThat(processed(consumer)).isEqualTo(before + 2);
+    }
+
     private double processed(String consumer) {
         var counter = meters.find(Inbox.PROCESSED).tag("consumer", consumer).counter();
         return counter == null ? 0 : counter.count();
