@@ -51,6 +51,8 @@ platform_start() {
            console-sync-service/target/quarkus-app/quarkus-run.jar; do
     [[ -f $ROOT/$f ]] || { echo "missing $f: build that module with ./mvnw -B -q -pl <module> package -DskipTests" >&2; exit 1; }
   done
+  # the launcher below is bin/local-platform's without its checks: take its tools step (age, PostgreSQL)
+  "$ROOT/bin/local-platform" tools
   trap platform_cleanup EXIT
   # The launcher of bin/local-platform, on a private compile of local-platform's sources
   # (its target/classes may lag behind them) and on private copies of the services'
