@@ -20,7 +20,7 @@
 #   user    the process's own code (JIT code, libc, crypto).
 set -euo pipefail
 
-(($# >= 2)) || { sed -n '11,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+(($# >= 2)) || { sed -n '10,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 SECONDS_TO_SAMPLE=$1; shift
 command -v perf >/dev/null || { echo "sched-share: perf is missing (Debian: linux-perf)" >&2; exit 1; }
 WORK=$(mktemp -d /tmp/sched-share.XXXXXX)
