@@ -102,12 +102,10 @@ done
 echo "cpu_bnc, cpu_gw: CPU ms per transaction of PgBouncer and of the gateway's JVM (/proc, utime+stime)" | tee -a "$RESULTS"
 
 log "connection set-up (pgjdbc loop, TLS): direct SCRAM vs gateway (token + minted certificate)"
-# jboss-logmanager is on the bench's class path and serves System.Logger; it wants to be JUL's manager too
-SETUP_JAVA=(java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$BENCH_CP")
 ENC_DB=$(printf %s "$CLUSTER_ID" | sed 's#/#%2F#')
-direct_setup=$("${SETUP_JAVA[@]}" io.nais.pg.bench.gateway.ConnectionSetupBench \
+direct_setup=$("${BENCH_JAVA[@]}" io.nais.pg.bench.gateway.ConnectionSetupBench \
   "jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB?sslmode=require" "$PG_OWNER" "$PG_OWNER_PASSWORD" 100 500)
-gateway_setup=$("${SETUP_JAVA[@]}" io.nais.pg.bench.gateway.ConnectionSetupBench \
+gateway_setup=$("${BENCH_JAVA[@]}" io.nais.pg.bench.gateway.ConnectionSetupBench \
   "jdbc:postgresql://127.0.0.1:$GW_PORT/$ENC_DB?sslmode=require" "$PERSON" "$TOKEN" 100 500)
 d50=$(echo "$direct_setup" | sed 's/p50=\([0-9.]*\).*/\1/'); d99=$(echo "$direct_setup" | sed 's/.*p99=\([0-9.]*\)/\1/')
 g50=$(echo "$gateway_setup" | sed 's/p50=\([0-9.]*\).*/\1/'); g99=$(echo "$gateway_setup" | sed 's/.*p99=\([0-9.]*\)/\1/')

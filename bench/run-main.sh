@@ -13,4 +13,4 @@ jvm=()
 while [[ $# -gt 0 && $1 == -* ]]; do jvm+=("$1"); shift; done
 main="$1"; shift
 bench_build
-exec java "${jvm[@]}" -cp "$BENCH_CP" "$main" "$@"
+exec "${BENCH_JAVA[@]}" "${jvm[@]}" "$main" "$@"

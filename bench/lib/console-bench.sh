@@ -19,6 +19,6 @@ console_bench_run() {
   cp -r "$root/console-sync-service/target/quarkus-app" "$work/quarkus-app"
   # shellcheck disable=SC2064  # expand $work now: it is local to this function
   trap "rm -rf '$work/quarkus-app'" EXIT
-  java -Xmx512m -Dnais.child-jvm.tuning=throughput -Djava.io.tmpdir="$work" -cp "$BENCH_CP" \
+  "${BENCH_JAVA[@]}" -Xmx512m -Dnais.child-jvm.tuning=throughput -Djava.io.tmpdir="$work" \
     "$main" "$work/quarkus-app/quarkus-run.jar" "$@"
 }

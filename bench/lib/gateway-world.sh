@@ -10,7 +10,7 @@
 # gateway's configuration, e.g.
 # GATEWAY_CONFIG=nais.access.gateway.audit.statements.drain-interval=20ms.
 #
-# Sets: ROOT WORK BENCH_CP PGBIN and, after world_start, everything in $WORK/env (GW_PID,
+# Sets: ROOT WORK BENCH_CP BENCH_JAVA PGBIN and, after world_start, everything in $WORK/env (GW_PID,
 # and GW_AUDIT_PID with "audited": each gateway's process, for its CPU) plus DIRECT
 # GATEWAY (and GATEWAY_AUDIT with "audited") connection strings.
 # A script may define world_cleanup_extra to stop its own processes on exit.
@@ -42,7 +42,7 @@ world_start() {
   local audited=()
   [[ ${1:-} == audited ]] && audited=(--audited)
   # shellcheck disable=SC2086  # GATEWAY_CONFIG is a list of key=value words
-  java -Xmx512m -Dnais.child-jvm.tuning=throughput -Djava.io.tmpdir="$WORK" -cp "$BENCH_CP" \
+  "${BENCH_JAVA[@]}" -Xmx512m -Dnais.child-jvm.tuning=throughput -Djava.io.tmpdir="$WORK" \
     io.nais.pg.bench.gateway.GatewayWorld "$WORK/quarkus-app/quarkus-run.jar" "$WORK" "${audited[@]}" \
     ${GATEWAY_CONFIG:-} >"$WORK/world.log" 2>&1 &
   WORLD_PID=$!
