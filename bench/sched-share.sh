@@ -27,22 +27,21 @@ WORK=$(mktemp -d /tmp/sched-share.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
 declare -A LABEL_OF
-pids=()
 for arg in "$@"; do
   label=${arg%%=*}
   IFS=, read -r -a list <<<"${arg#*=}"
   for pid in "${list[@]}"; do
     [[ -n $pid ]] || continue
     LABEL_OF[$pid]=$label
-    pids+=("$pid")
     # JIT-compiled Java frames get names only with the JVM's perf map (/tmp/perf-<pid>.map)
     if [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == */java ]]; then jcmd "$pid" Compiler.perfmap >/dev/null 2>&1 || true; fi
   done
 done
-((${#pids[@]} > 0)) || { echo "sched-share: no process to sample" >&2; exit 2; }
+((${#LABEL_OF[@]} > 0)) || { echo "sched-share: no process to sample" >&2; exit 2; }
 
+pids=("${!LABEL_OF[@]}")
 perf record -q -F 999 -g -p "$(IFS=,; echo "${pids[*]}")" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_SAMPLE" >/dev/null 2>&1
-for pid in "${!LABEL_OF[@]}"; do echo "$pid ${LABEL_OF[$pid]}"; done >"$WORK/labels"
+for pid in "${pids[@]}"; do echo "$pid ${LABEL_OF[$pid]}"; done >"$WORK/labels"
 
 # perf script: one header line per sample (its pid), then its frames leaf first, then a blank line
 perf script -i "$WORK/perf.data" -F pid,ip,sym,dso 2>/dev/null | awk -v labels="$WORK/labels" '
@@ -63,9 +62,9 @@ perf script -i "$WORK/perf.data" -F pid,ip,sym,dso 2>/dev/null | awk -v labels="
   END {
     close_sample()
     printf "%-12s %8s %7s %7s %7s %7s\n", "process", "samples", "switch", "wake", "kernel", "user"
+    split("switch wake kernel user", kinds, " ")
     for (key in total) {
       printf "%-12s %8d", key, total[key]
-      split("switch wake kernel user", kinds, " ")
       for (k = 1; k <= 4; k++) printf " %6.1f%%", 100 * count[key, kinds[k]] / total[key]
       printf "\n"
     }
